@@ -1,0 +1,40 @@
+"""Shared fixtures: an offline environment and the tiny MarianMT model built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "shibei-2023-report.zh.txt"
+
+
+@pytest.fixture(autouse=True)
+def offline_env(monkeypatch, tmp_path):
+    """No hub access, and a private segment cache and model store per test."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRANSLATOR_MODELS_DIR", str(tmp_path / "store"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """Build the random-weight tiny MarianMT model once for the whole run."""
+    from translator.tiny_model import build_model
+
+    return build_model(tmp_path_factory.mktemp("models") / "tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_model):
+    """One loaded transformers engine on the tiny model."""
+    from translator.engines.transformers_engine import TransformersEngine
+
+    return TransformersEngine(str(tiny_model))
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text("utf-8")

@@ -1,0 +1,122 @@
+"""The CLI through click's CliRunner on the tiny model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from translator.cli import cli
+
+from .test_pipeline import SHORT_DOC
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+def test_every_command_has_help_text():
+    for path, cmd in all_commands(cli):
+        assert cmd.help and cmd.help.strip(), f"{' '.join(path)} has no help"
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{' '.join(path)} {param.opts} has no help"
+
+
+def test_help_does_not_import_torch():
+    code = "import sys; from translator.cli import cli; cli(['--help'], standalone_mode=False); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False")
+
+
+@pytest.fixture
+def doc(tmp_path):
+    path = tmp_path / "report.zh.txt"
+    path.write_text(SHORT_DOC, "utf-8")
+    return path
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+BASE = ("--beams", "1", "--retries", "0", "--no-glossary")
+
+
+def test_translate_json_has_every_segment(doc, tiny_model, tmp_path):
+    out = tmp_path / "out.json"
+    r = run("translate", doc, "--model", tiny_model, *BASE, "--format", "json", "-o", out)
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text("utf-8"))
+    assert data["segment_count"] == 7 and len(data["segments"]) == 7
+    assert data["signature"].startswith("translator:")
+    assert {b["kind"] for b in data["blocks"]} >= {"title", "caption", "heading", "paragraph", "byline"}
+
+
+def test_translate_md_keeps_structure(doc, tiny_model):
+    r = run("translate", doc, "--model", tiny_model, *BASE, "--format", "md", "-q")
+    assert r.exit_code == 0
+    lines = [line for line in r.output.splitlines() if line]
+    assert lines[0].startswith("# ")
+    assert lines[1].startswith("> **Photo:**")
+    assert lines[2].startswith("## 1 ")
+    assert lines[-1].startswith("<!-- translator:")
+
+
+def test_translate_stdin_to_stdout(tiny_model):
+    r = run("translate", "-", "--model", tiny_model, *BASE, "-q", input=SHORT_DOC.encode("utf-8"))
+    assert r.exit_code == 0
+    assert len([b for b in r.output.split("\n\n") if b.strip()]) == 5  # five blocks
+
+
+def test_out_dir_handles_name_collisions(tmp_path, tiny_model):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for d in ("a", "b"):
+        (tmp_path / d / "r.txt").write_text(SHORT_DOC, "utf-8")
+    out = tmp_path / "out"
+    r = run("translate", tmp_path / "a" / "r.txt", tmp_path / "b" / "r.txt", "--model", tiny_model, *BASE, "--out-dir", out)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["r-2.en.txt", "r.en.txt"]
+
+
+def test_strict_exits_1_on_flags(doc, tiny_model):
+    r = run("translate", doc, "--model", tiny_model, *BASE, "--strict", "-q")
+    assert r.exit_code == 1  # the random model's output is always flagged
+
+
+def test_missing_model_exits_2_with_instructions(doc):
+    r = run("translate", doc, "--model", "Helsinki-NLP/opus-mt-zh-en", "--no-cache", "--no-glossary")
+    assert r.exit_code == 2
+    assert "translator models download Helsinki-NLP/opus-mt-zh-en" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_bad_inputs_exit_2(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    for path, message in ((empty, "empty"), (binary, "binary"), (tmp_path / "missing.txt", "cannot read")):
+        r = run("segment", path)
+        assert r.exit_code == 2
+        assert message in r.output and str(path) in r.output
+
+
+def test_segment_command_json(doc):
+    r = run("segment", doc, "--json")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert data["segment_count"] == 7 and data["encoding"] == "utf-8"
+
+
+def test_python_dash_m_works():
+    out = subprocess.run([sys.executable, "-m", "translator", "--version"], capture_output=True, text=True, check=True)
+    assert "0.1.0" in out.stdout

@@ -1,0 +1,5 @@
+"""``python -m translator``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""Degenerate output: n-gram loops, length-ratio outliers, hitting the cap."""
+
+from __future__ import annotations
+
+import re
+
+from ..results import Flag
+from .base import CheckInput
+
+#: English characters per Chinese character in ordinary report translation is
+#: about 2-4; these bounds only catch gross failures.
+MIN_RATIO = 0.6
+MAX_RATIO = 9.0
+_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+def repeated_ngram(tokens: list[str], max_n: int = 4, min_repeats: int = 4) -> tuple[str, int] | None:
+    """Return the n-gram repeated back to back most, if it loops ``min_repeats`` times."""
+    best = None
+    for n in range(1, max_n + 1):
+        i = 0
+        while i + n <= len(tokens):
+            gram = tokens[i:i + n]
+            reps = 1
+            while tokens[i + reps * n:i + (reps + 1) * n] == gram:
+                reps += 1
+            needed = min_repeats if n > 1 else min_repeats + 2
+            if reps >= needed and (best is None or reps * n > best[1] * len(best[0].split())):
+                best = (" ".join(gram), reps)
+            i += max(1, (reps - 1) * n) if reps > 1 else 1
+    return best
+
+
+def check_degenerate(item: CheckInput) -> list[Flag]:
+    """Flag loops, implausible lengths and generation that hit its cap."""
+    flags = []
+    tokens = _WORD.findall(item.target.lower())
+    loop = repeated_ngram(tokens)
+    if loop:
+        flags.append(Flag("degenerate", f"repeated n-gram {loop[0]!r} x{loop[1]}", {"ngram": loop[0], "repeats": loop[1]}))
+    src_len = len(re.sub(r"\s", "", item.source))
+    tgt_len = len(item.target.strip())
+    if src_len >= 6 and tgt_len:
+        ratio = tgt_len / src_len
+        if ratio < MIN_RATIO or ratio > MAX_RATIO:
+            flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{MAX_RATIO}",
+                              {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len}))
+    if item.hit_cap:
+        flags.append(Flag("degenerate", f"generation hit its cap of {item.max_new_tokens} tokens; the output may be cut",
+                          {"max_new_tokens": item.max_new_tokens, "target_tokens": item.target_tokens}))
+    return flags

@@ -1,0 +1,237 @@
+"""The ``translator`` command line: a thin layer over the library.
+
+Each command makes one library call and turns :class:`TranslatorError` into
+a ``click`` error with exit code 2. Exit codes: 0 ok; 1 flagged segments with
+``--strict``; 2 bad input, usage or a missing model; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import TranslatorError
+
+EXIT_FLAGGED = 1
+EXIT_BAD_INPUT = 2
+
+
+class CliError(click.ClickException):
+    """A library error shown without a traceback."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def library_errors(fn):
+    """Turn :class:`TranslatorError` raised by ``fn`` into :class:`CliError`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TranslatorError as exc:
+            raise CliError(str(exc)) from exc
+
+    return wrapper
+
+
+def model_options(fn):
+    """Options shared by every command that translates."""
+    from .engines import BACKEND_CHOICES
+
+    decorators = [
+        click.option("--model", "-m", default=None, help="HF model id or local model directory [default: Helsinki-NLP/opus-mt-zh-en]."),
+        click.option("--backend", type=click.Choice(BACKEND_CHOICES), default="auto", show_default=True,
+                     help="Translation backend; auto picks ctranslate2 when a converted model is present."),
+        click.option("--beams", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size."),
+        click.option("--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True, help="Most segments per batch."),
+        click.option("--token-budget", type=click.IntRange(16), default=4096, show_default=True, help="Most padded tokens per batch."),
+        click.option("--max-input-tokens", type=click.IntRange(8), default=200, show_default=True,
+                     help="Split longer segments at clause boundaries (then token windows, flagged)."),
+        click.option("--device", default="cpu", show_default=True, help="cpu, cuda or cuda:N."),
+        click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads [default: backend's]."),
+        click.option("--src-lang", default=None, help="Source language code for NLLB/M2M100 (e.g. zho_Hans)."),
+        click.option("--tgt-lang", default=None, help="Target language code for NLLB/M2M100 (e.g. eng_Latn)."),
+        click.option("--glossary", "-g", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+                     help="Term base TSV (repeatable) [default: glossary/zh-en.tsv]."),
+        click.option("--no-glossary", is_flag=True, help="Translate without term protection or term checks."),
+        click.option("--retries", type=click.IntRange(0, 2), default=2, show_default=True,
+                     help="Extra attempts for segments with missing terms or degenerate output."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the segment cache."),
+        click.option("--cache-path", type=click.Path(dir_okay=False), default=None, help="Segment cache file."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def settings_from_options(opts: dict) -> dict:
+    """Map shared CLI options to :class:`PipelineSettings` fields."""
+    from .model_store import DEFAULT_MODEL
+
+    return dict(
+        model=opts.pop("model") or DEFAULT_MODEL, backend=opts.pop("backend"), beams=opts.pop("beams"),
+        batch_size=opts.pop("batch_size"), token_budget=opts.pop("token_budget"),
+        max_input_tokens=opts.pop("max_input_tokens"), device=opts.pop("device"), threads=opts.pop("threads"),
+        src_lang=opts.pop("src_lang"), tgt_lang=opts.pop("tgt_lang"), glossaries=list(opts.pop("glossaries")),
+        use_glossary=not opts.pop("no_glossary"), retries=opts.pop("retries"), use_cache=not opts.pop("no_cache"),
+        cache_path=opts.pop("cache_path"),
+    )
+
+
+def encoding_option(fn):
+    """The shared ``--encoding`` option."""
+    return click.option("--encoding", default=None, help="Input encoding [default: detected].")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="translator")
+def cli() -> None:
+    """Glossary-aware Chinese->English translation, checks and summaries."""
+
+
+# ----------------------------------------------------------------- segment
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON.")
+@encoding_option
+@library_errors
+def segment(file: str, as_json: bool, encoding: str | None) -> None:
+    """Show how FILE is split into blocks and sentence segments."""
+    from .segmentation import segment_text
+    from .textio import read_text
+
+    decoded = read_text(file, encoding)
+    doc = segment_text(decoded.text, decoded.name)
+    if as_json:
+        click.echo(json.dumps(doc.to_dict() | {"encoding": decoded.encoding}, ensure_ascii=False, indent=2))
+        return
+    for block in doc.blocks:
+        for i in block.segment_indices:
+            seg = doc.segments[i]
+            click.echo(f"{seg.id}\t{block.kind}\tL{seg.line}\t{seg.text}")
+    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({decoded.encoding})", err=True)
+
+
+# --------------------------------------------------------------- translate
+def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
+    used: set[str] = set()
+    paths = []
+    for src in inputs:
+        stem = "stdin" if src == "-" else Path(src).name.rsplit(".", 1)[0].removesuffix(".zh")
+        name = f"{stem}.en.{fmt}"
+        n = 2
+        while name in used:
+            name = f"{stem}-{n}.en.{fmt}"
+            n += 1
+        used.add(name)
+        paths.append(Path(out_dir) / name)
+    return paths
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
+@click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
+@encoding_option
+@model_options
+@library_errors
+def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
+              quiet: bool, encoding: str | None, **opts) -> None:
+    """Translate INPUT files ('-' for stdin) into English."""
+    from .pipeline import Pipeline, PipelineSettings
+    from .progress import progress_reporter
+    from .render import render
+    from .textio import write_atomic
+
+    if output and out_dir:
+        raise click.UsageError("use either -o/--output or --out-dir, not both")
+    if len(inputs) > 1 and not out_dir:
+        raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
+    pipeline = Pipeline(PipelineSettings(**settings_from_options(opts)))
+    total = None
+    with progress_reporter(total, enabled=not quiet) as advance:
+        results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance)
+    targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
+    for doc, target in zip(results, targets):
+        text = render(doc, fmt)
+        if str(target) == "-":
+            click.echo(text, nl=False)
+        else:
+            write_atomic(target, text)
+        if not quiet:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
+            adherence = doc.term_adherence()
+            terms = f"; term adherence {adherence:.0%}" if adherence is not None else ""
+            cached = sum(s.cached for s in doc.segments)
+            click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+                       f"[{counts}]{terms} -> {target if str(target) != '-' else 'stdout'}", err=True)
+    if strict and any(doc.flagged for doc in results):
+        sys.exit(EXIT_FLAGGED)
+
+
+# ------------------------------------------------------------------ models
+@cli.group()
+def models() -> None:
+    """List, download, build and convert models."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """List models known to work, and what is in the local store."""
+    from .catalogue import CATALOGUE
+    from .model_store import store_dir
+
+    for m in CATALOGUE:
+        click.echo(f"{m['id']}\t{m['family']}\t{m['notes']}")
+    store = store_dir()
+    if store.is_dir():
+        for d in sorted(p for p in store.iterdir() if p.is_dir()):
+            click.echo(f"[local] {d}")
+
+
+@models.command()
+@click.argument("model_id")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None, help="Folder [default: the model store].")
+@library_errors
+def download(model_id: str, output: str | None) -> None:
+    """Download MODEL_ID from the Hugging Face hub (needs internet)."""
+    from .model_store import download_model
+
+    click.echo(str(download_model(model_id, Path(output) if output else None)))
+
+
+@models.command("build-tiny")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--shape", type=click.Choice(["tiny", "opus-mt-zh-en"]), default="tiny", show_default=True,
+              help="tiny (tests) or opus-mt-zh-en's exact shape (speed measurements).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the weights.")
+@click.option("--force", is_flag=True, help="Overwrite an existing folder.")
+@library_errors
+def build_tiny(directory: str, shape: str, seed: int, force: bool) -> None:
+    """Build a random-weight MarianMT model in DIRECTORY (gibberish output by design)."""
+    from .tiny_model import build_model
+
+    out = build_model(directory, shape=shape, seed=seed, force=force)
+    click.echo(f"built {shape} model in {out} (random weights: its translations are gibberish by design)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="translator")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

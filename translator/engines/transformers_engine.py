@@ -1,0 +1,149 @@
+"""The transformers backend: any AutoModelForSeq2SeqLM with its tokenizer.
+
+Marian (opus-mt) models need nothing more; NLLB, M2M100 and mBART-50 need a
+source and target language code, defaulted from the tokenizer's class.
+torch and transformers are imported when an engine is built, not before.
+"""
+
+from __future__ import annotations
+
+from ..errors import TranslatorError
+from ..model_store import model_missing_error, resolve_model
+from .base import DecodeSettings, Engine, EngineInfo, EngineOutput
+
+#: Default (source, target) language codes by tokenizer class name prefix.
+LANGUAGE_CODES = {
+    "Nllb": ("zho_Hans", "eng_Latn"),
+    "M2M100": ("zh", "en"),
+    "MBart": ("zh_CN", "en_XX"),
+}
+
+
+def language_codes(tokenizer: object, src_lang: str | None, tgt_lang: str | None) -> tuple[str | None, str | None]:
+    """Return the language codes a multilingual tokenizer needs (None for Marian)."""
+    cls = type(tokenizer).__name__
+    for prefix, (src, tgt) in LANGUAGE_CODES.items():
+        if cls.startswith(prefix):
+            return src_lang or src, tgt_lang or tgt
+    return src_lang, tgt_lang
+
+
+def forced_bos_token_id(tokenizer: object, tgt_lang: str | None) -> int | None:
+    """Return the token id that starts the target language, or None."""
+    if not tgt_lang:
+        return None
+    if hasattr(tokenizer, "get_lang_id"):
+        return tokenizer.get_lang_id(tgt_lang)
+    token_id = tokenizer.convert_tokens_to_ids(tgt_lang)
+    if token_id is None or token_id == getattr(tokenizer, "unk_token_id", None):
+        raise TranslatorError(f"target language code {tgt_lang!r} is not in the tokenizer's vocabulary")
+    return token_id
+
+
+def tokenizer_accepts(tokenizer: object, text: str) -> bool:
+    """Return True when ``tokenizer`` keeps ``text`` intact on both the source and the target side."""
+    unk = getattr(tokenizer, "unk_token_id", None)
+    src = tokenizer(text, add_special_tokens=False)["input_ids"]
+    try:
+        tgt = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+    except (TypeError, ValueError):
+        tgt = src
+    if not src or unk in src or unk in tgt:
+        return False
+    return tokenizer.decode(tgt, skip_special_tokens=True).strip() == text
+
+
+class TransformersEngine(Engine):
+    """Translate with ``transformers`` generate().
+
+    Args:
+        model: Hub id or local directory.
+        device: ``cpu``, ``cuda`` or ``cuda:N``.
+        threads: torch intra-op threads (None = torch's default).
+        src_lang: Source language code for multilingual models.
+        tgt_lang: Target language code for multilingual models.
+    """
+
+    name = "transformers"
+
+    def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
+                 src_lang: str | None = None, tgt_lang: str | None = None) -> None:
+        ref = resolve_model(model)
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+
+        if threads:
+            torch.set_num_threads(threads)
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise TranslatorError(f"device {device!r} requested but CUDA is not available; use --device cpu")
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from)
+        except (OSError, ValueError, EnvironmentError) as exc:
+            raise model_missing_error(model, exc) from exc
+        self.model.to(device).eval()
+        self._torch = torch
+        self._model_id = model
+        self._device = device
+        self.src_lang, self.tgt_lang = language_codes(self.tokenizer, src_lang, tgt_lang)
+        if self.src_lang and hasattr(self.tokenizer, "src_lang"):
+            self.tokenizer.src_lang = self.src_lang
+        self._forced_bos = forced_bos_token_id(self.tokenizer, self.tgt_lang)
+        self._eos = self.model.config.eos_token_id
+        gen_cfg = getattr(self.model, "generation_config", None)
+        self._forced_eos = getattr(gen_cfg, "forced_eos_token_id", None) is not None
+
+    @property
+    def info(self) -> EngineInfo:
+        extra = {"src_lang": self.src_lang, "tgt_lang": self.tgt_lang} if self.tgt_lang else {}
+        return EngineInfo(backend=self.name, model=self._model_id, device=self._device, extra=extra)
+
+    @property
+    def max_input_tokens(self) -> int:
+        limit = getattr(self.tokenizer, "model_max_length", None) or 10**9
+        pos = getattr(self.model.config, "max_position_embeddings", None) or limit
+        return int(min(limit, pos))
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.tokenizer.tokenize(text)
+
+    def accepts_verbatim(self, text: str) -> bool:
+        return tokenizer_accepts(self.tokenizer, text)
+
+    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
+        torch = self._torch
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False).to(self._device)
+        cap = self.max_new_tokens(max(lengths), settings)
+        kwargs = dict(num_beams=settings.beams, max_new_tokens=cap, max_length=None, do_sample=False)
+        if settings.min_length_ratio:
+            kwargs["min_new_tokens"] = min(cap, int(settings.min_length_ratio * max(lengths)))
+        if settings.no_repeat_ngram_size:
+            kwargs["no_repeat_ngram_size"] = settings.no_repeat_ngram_size
+        if settings.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = settings.repetition_penalty
+        if self._forced_bos is not None:
+            kwargs["forced_bos_token_id"] = self._forced_bos
+        with torch.inference_mode():
+            out = self.model.generate(**batch, **kwargs)
+        start = 1  # decoder start token
+        outputs = []
+        texts_out = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        for row, text, n_src in zip(out.tolist(), texts_out, lengths):
+            gen = row[start:]
+            if self._eos in gen:
+                n_gen = gen.index(self._eos)
+                # With forced_eos_token_id, EOS in the last allowed slot means the cap was hit.
+                hit = self._forced_eos and n_gen >= cap - 1
+            else:
+                n_gen = len([t for t in gen if t != self.model.config.pad_token_id])
+                hit = n_gen >= cap
+            outputs.append(EngineOutput(text=text.strip(), hit_cap=hit, source_tokens=n_src,
+                                        target_tokens=n_gen, max_new_tokens=cap))
+        return outputs

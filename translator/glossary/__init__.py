@@ -1,0 +1,13 @@
+"""The term base: loading, validation, matching, editing and exchange."""
+
+from .termbase import (
+    COLUMNS,
+    Entry,
+    Glossary,
+    TermMatch,
+    default_glossary_path,
+    load_glossary,
+    target_present,
+)
+
+__all__ = ["COLUMNS", "Entry", "Glossary", "TermMatch", "default_glossary_path", "load_glossary", "target_present"]

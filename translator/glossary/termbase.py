@@ -1,0 +1,328 @@
+"""Term base files (TSV), their validation, and term matching in text.
+
+File format (UTF-8, tab-separated, ``#`` comments, one header row)::
+
+    source  target  variants  type  case  status  note
+
+``source`` and ``target`` are required; ``variants`` are other accepted
+English renderings separated by ``|``; ``type`` is ``term`` (default) or
+``dnt`` (do not translate: copied as is); ``case`` is ``insensitive``
+(default) or ``sensitive``; ``status`` is ``approved`` (default, enforced) or
+``proposed`` (reported only); ``note`` is free text for editors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Problem, ValidationError
+
+COLUMNS = ("source", "target", "variants", "type", "case", "status", "note")
+TYPES = ("term", "dnt")
+CASES = ("insensitive", "sensitive")
+STATUSES = ("approved", "proposed")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_SPACES = re.compile(r"\s+")
+
+
+def default_glossary_path() -> Path | None:
+    """Return the default term base: ``TRANSLATOR_GLOSSARY``, ./glossary/zh-en.tsv, or the repo's."""
+    env = os.environ.get("TRANSLATOR_GLOSSARY")
+    if env:
+        return Path(env)
+    for candidate in (Path.cwd() / "glossary" / "zh-en.tsv",
+                      Path(__file__).resolve().parents[2] / "glossary" / "zh-en.tsv"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character for matching (NFKC + casefold)."""
+    return unicodedata.normalize("NFKC", ch).casefold()
+
+
+def fold_key(text: str) -> str:
+    """Fold a whole string for matching; spaces collapse to one."""
+    return _SPACES.sub(" ", "".join(fold_char(c) for c in text)).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One term base entry.
+
+    Attributes:
+        source: Chinese (or Latin-script) source term.
+        target: Approved English rendering.
+        variants: Other accepted renderings.
+        type: ``term`` or ``dnt``.
+        case: ``insensitive`` or ``sensitive``.
+        status: ``approved`` or ``proposed``.
+        note: Editor's note.
+        file: File it came from.
+        line: 1-based line in that file.
+    """
+
+    source: str
+    target: str
+    variants: tuple[str, ...] = ()
+    type: str = "term"
+    case: str = "insensitive"
+    status: str = "approved"
+    note: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """Return the folded source used for matching and duplicate detection."""
+        return fold_key(self.source)
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """Return every accepted English rendering (the source itself for dnt)."""
+        if self.type == "dnt":
+            return (self.source, *((self.target,) if self.target != self.source else ()), *self.variants)
+        return (self.target, *self.variants)
+
+    @property
+    def output(self) -> str:
+        """Return the text that must appear in the translation."""
+        return self.source if self.type == "dnt" else self.target
+
+    @property
+    def latin(self) -> bool:
+        """Return True for Latin-script sources, which match on word boundaries."""
+        return bool(_LATIN.search(unicodedata.normalize("NFKC", self.source)))
+
+    def row(self) -> list[str]:
+        """Return the TSV row for this entry."""
+        return [self.source, self.target, "|".join(self.variants), self.type, self.case, self.status, self.note]
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A glossary entry found in a text at ``[start, end)``."""
+
+    entry: Entry
+    start: int
+    end: int
+
+
+@dataclass
+class Glossary:
+    """A set of entries ready for matching.
+
+    Attributes:
+        entries: The entries, in file order.
+        files: The files they came from.
+        problems: Warnings and infos found when loading (errors raise).
+    """
+
+    entries: list[Entry] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            key = e.key
+            if key:
+                self._index.setdefault(key[0], []).append(e)
+        for bucket in self._index.values():
+            bucket.sort(key=lambda e: len(e.key), reverse=True)
+
+    @property
+    def version(self) -> str:
+        """Return a content hash of the entries (file order and comments excluded)."""
+        if not self.entries:
+            return "none"
+        h = hashlib.sha256()
+        for e in sorted(self.entries, key=lambda e: (e.key, e.target)):
+            h.update("\t".join(e.row()[:6]).encode("utf-8") + b"\n")
+        return "sha256:" + h.hexdigest()[:12]
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Find entries in ``text``: longest match first, non-overlapping.
+
+        Full-width and half-width forms match the same entry; Latin-script
+        sources match on word boundaries; case-sensitive entries need the
+        exact case.
+        """
+        folded: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(text):
+            f = fold_char(ch)
+            if f.isspace():
+                f = " "
+            for c in f:
+                folded.append(c)
+                origin.append(i)
+        ftext = "".join(folded)
+        origin.append(len(text))
+        matches = []
+        i = 0
+        while i < len(ftext):
+            hit = None
+            for e in self._index.get(ftext[i], ()):
+                k = e.key
+                if not ftext.startswith(k, i):
+                    continue
+                j = i + len(k)
+                start, end = origin[i], origin[j] if j < len(origin) else len(text)
+                if e.latin and ((i > 0 and ftext[i - 1].isascii() and ftext[i - 1].isalnum())
+                                or (j < len(ftext) and ftext[j].isascii() and ftext[j].isalnum())):
+                    continue
+                if e.case == "sensitive" and unicodedata.normalize("NFKC", text[start:end]) != unicodedata.normalize("NFKC", e.source):
+                    continue
+                hit = TermMatch(e, start, end)
+                break
+            if hit:
+                matches.append(hit)
+                i += len(hit.entry.key)
+            else:
+                i += 1
+        return matches
+
+
+def _norm_target(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("-", " ").replace("\u2010", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def target_present(entry: Entry, translation: str) -> bool:
+    """Return True when any accepted rendering of ``entry`` is in ``translation``."""
+    hay = _norm_target(translation)
+    for r in entry.renderings:
+        needle = _norm_target(r)
+        if not needle:
+            continue
+        flags = 0 if entry.case == "sensitive" else re.IGNORECASE
+        pattern = re.escape(needle)
+        if _LATIN.match(needle[0]):
+            pattern = r"(?<![A-Za-z0-9])" + pattern
+        if _LATIN.match(needle[-1]):
+            pattern += r"(?![A-Za-z0-9])"
+        if re.search(pattern, hay, flags):
+            return True
+    return False
+
+
+def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
+    """Parse one TSV file's text into entries and problems (nothing raises)."""
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    header: list[str] | None = None
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if header is None:
+            header = [c.strip().lower() for c in cells]
+            missing = [c for c in ("source", "target") if c not in header]
+            unknown = [c for c in header if c not in COLUMNS]
+            if missing:
+                problems.append(Problem("error", f"header lacks required column(s) {', '.join(missing)}; found {cells!r}", path, line_no))
+                return entries, problems
+            if unknown:
+                problems.append(Problem("error", f"unknown column(s) {', '.join(unknown)}; valid: {', '.join(COLUMNS)}", path, line_no))
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem("error", f"{len(cells)} fields but the header has {len(header)} (a tab inside a field?)", path, line_no))
+            continue
+        row = dict(zip(header, cells))
+        for name, value in row.items():
+            if value != value.strip() or "\u00a0" in value or "\u3000" in value:
+                problems.append(Problem("warning", f"stray whitespace in {name} {value!r}", path, line_no))
+        row = {k: v.replace("\u00a0", " ").replace("\u3000", " ").strip() for k, v in row.items()}
+        source, target = row.get("source", ""), row.get("target", "")
+        ok = True
+        for name in ("source", "target"):
+            if not row.get(name):
+                problems.append(Problem("error", f"blank {name}", path, line_no))
+                ok = False
+        type_ = row.get("type") or "term"
+        case = row.get("case") or "insensitive"
+        status = row.get("status") or "approved"
+        for name, value, valid in (("type", type_, TYPES), ("case", case, CASES), ("status", status, STATUSES)):
+            if value not in valid:
+                problems.append(Problem("error", f"unknown {name} {value!r}; valid: {', '.join(valid)}", path, line_no))
+                ok = False
+        variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
+        if not ok:
+            continue
+        if type_ == "dnt" and fold_key(target) != fold_key(source):
+            problems.append(Problem("warning", f"dnt entry {source!r} has target {target!r}; the source is copied as is", path, line_no))
+        entries.append(Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no))
+    if header is None:
+        problems.append(Problem("error", "no header row (expected: " + "\t".join(COLUMNS) + ")", path, 1))
+    return entries, problems
+
+
+def cross_check(entries: list[Entry]) -> list[Problem]:
+    """Find duplicates, conflicts, width variants and nested sources."""
+    problems: list[Problem] = []
+    by_key: dict[str, Entry] = {}
+    for e in entries:
+        first = by_key.get(e.key)
+        if first is None:
+            by_key[e.key] = e
+            continue
+        where = f"{first.file}:{first.line}"
+        width = "" if unicodedata.normalize("NFKC", first.source) == first.source and first.source == e.source else " (full-width/half-width or case variant)"
+        if fold_key(first.target) == fold_key(e.target) and first.type == e.type:
+            problems.append(Problem("warning", f"duplicate of {first.source!r} at {where}{width}", e.file, e.line))
+        else:
+            problems.append(Problem("error", f"{e.source!r} -> {e.target!r} conflicts with {first.source!r} -> {first.target!r} at {where}{width}", e.file, e.line))
+    keys = list(by_key.values())
+    for e in keys:
+        for other in keys:
+            if other is not e and e.key in other.key and len(e.key) < len(other.key):
+                problems.append(Problem("info", f"{e.source!r} is inside {other.source!r} ({other.file}:{other.line}); the longest match wins", e.file, e.line))
+    return problems
+
+
+def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
+    """Load and validate term base files.
+
+    Args:
+        paths: TSV files, merged in order.
+        strict: Raise on errors (warnings and infos never raise).
+
+    Returns:
+        The :class:`Glossary` (its ``problems`` holds warnings and infos).
+
+    Raises:
+        InputError: A file cannot be read.
+        ValidationError: Any error was found; every problem is listed at once.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in paths:
+        p = Path(path)
+        try:
+            text = p.read_text("utf-8-sig")
+        except FileNotFoundError:
+            raise InputError(f"{path}: glossary file not found") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+        file_entries, file_problems = parse_rows(str(path), text)
+        entries += file_entries
+        problems += file_problems
+    problems += cross_check(entries)
+    if strict and any(p.severity == "error" for p in problems):
+        raise ValidationError(problems=problems, what="glossary")
+    seen: set[str] = set()
+    kept = []
+    for e in entries:  # the first of duplicate (or, when not strict, conflicting) rows wins
+        if e.key not in seen:
+            seen.add(e.key)
+            kept.append(e)
+    return Glossary(entries=kept, files=[str(p) for p in paths], problems=problems)

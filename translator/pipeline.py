@@ -1,0 +1,357 @@
+"""The pipeline: segment -> protect terms -> translate -> check -> (summarise).
+
+``Pipeline`` is built from plain, serialisable :class:`PipelineSettings`, so
+a batch worker (e.g. a Ray actor) can rebuild an identical pipeline from a
+dict. The model is loaded on first use, never at construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .cache import SegmentCache, cache_key
+from .checks import RETRY_CHECKS, CheckInput, run_checks
+from .document import Document
+from .engines import BACKEND_CHOICES, get_engine_class
+from .engines.base import DecodeSettings, Engine, EngineOutput
+from .errors import TranslatorError, UnknownNameError
+from .glossary import Glossary, default_glossary_path, load_glossary
+from .long_segments import split_to_budget
+from .model_store import DEFAULT_MODEL, resolve_model
+from .results import DocumentResult, Flag, SegmentResult, Signature, TermUse
+from .segmentation import segment_text
+from .terms import ProtectedText, TermProtector
+from .textio import read_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+@dataclass
+class PipelineSettings:
+    """Plain settings a pipeline is built from (JSON-serialisable).
+
+    Attributes:
+        model: Hub id or local directory.
+        backend: ``auto``, ``transformers`` or ``ctranslate2``.
+        device: ``cpu`` or ``cuda``.
+        beams: Beam size.
+        batch_size: Most segments per model batch.
+        token_budget: Most padded source tokens per batch.
+        max_input_tokens: Longer segments are split (clauses, then token windows).
+        threads: CPU threads (None: the backend's default).
+        src_lang: Source language code for multilingual models (NLLB, M2M100).
+        tgt_lang: Target language code for multilingual models.
+        glossaries: Term base files; empty means the default glossary.
+        use_glossary: False disables term protection and the term check.
+        retries: Extra attempts for segments with missing terms or degenerate output.
+        use_cache: Use the persistent segment cache.
+        cache_path: Cache file (None: the user cache dir).
+        min_length_ratio: Force outputs of at least this ratio (benchmarks only).
+        quantization: CTranslate2 compute type.
+    """
+
+    model: str = DEFAULT_MODEL
+    backend: str = "auto"
+    device: str = "cpu"
+    beams: int = 4
+    batch_size: int = 16
+    token_budget: int = 4096
+    max_input_tokens: int = 200
+    threads: int | None = None
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    glossaries: list[str] = field(default_factory=list)
+    use_glossary: bool = True
+    retries: int = 2
+    use_cache: bool = True
+    cache_path: str | None = None
+    min_length_ratio: float | None = None
+    quantization: str = "int8"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PipelineSettings:
+        """Build settings from a dict, rejecting unknown keys with the valid ones listed."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise UnknownNameError(f"unknown setting(s) {', '.join(unknown)}; valid settings: {', '.join(sorted(names))}")
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        """Return the settings as a plain dict."""
+        return asdict(self)
+
+
+@dataclass
+class _Job:
+    """One distinct source text through the translation rounds."""
+
+    text: str
+    attempts: list[tuple[str, EngineOutput, ProtectedText, list[Flag], list[TermUse]]] = field(default_factory=list)
+    pieces: int = 1
+    window_split: bool = False
+
+    def problems(self, i: int = -1) -> list[Flag]:
+        return [f for f in self.attempts[i][3] if f.check in RETRY_CHECKS]
+
+
+class Pipeline:
+    """Glossary-aware Chinese->English translation pipeline.
+
+    Args:
+        settings: A :class:`PipelineSettings` (or None for defaults).
+        engine: An already-built engine (tests, or sharing one model).
+        **overrides: Settings fields to override.
+
+    Example:
+        >>> p = Pipeline(model="models/tiny", beams=2)      # doctest: +SKIP
+        >>> p.translate_text("全社会研发投入突破10亿元。").segments[0].target  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: PipelineSettings | None = None, engine: Engine | None = None, **overrides) -> None:
+        settings = settings or PipelineSettings()
+        if overrides:
+            PipelineSettings.from_dict(overrides)  # rejects unknown names, listing the valid ones
+            settings = replace(settings, **overrides)
+        if settings.backend not in BACKEND_CHOICES:
+            raise UnknownNameError(f"unknown backend {settings.backend!r}; valid backends: {', '.join(BACKEND_CHOICES)}")
+        if settings.beams < 1 or settings.batch_size < 1 or settings.max_input_tokens < 8:
+            raise TranslatorError("beams and batch size must be >= 1 and max_input_tokens >= 8")
+        self.settings = settings
+        self._engine = engine
+        self._glossary: Glossary | None | bool = False
+        self._protector: TermProtector | None = None
+        self._cache: SegmentCache | None = None
+
+    @classmethod
+    def from_settings(cls, data: dict) -> Pipeline:
+        """Build a pipeline from a plain dict (what a remote worker receives)."""
+        return cls(PipelineSettings.from_dict(data))
+
+    # ------------------------------------------------------------------ parts
+    @property
+    def glossary(self) -> Glossary | None:
+        """Return the loaded term base (loaded and validated on first use)."""
+        if self._glossary is False:
+            paths = list(self.settings.glossaries)
+            if not paths and self.settings.use_glossary:
+                default = default_glossary_path()
+                paths = [str(default)] if default else []
+            self._glossary = load_glossary(paths) if paths and self.settings.use_glossary else None
+        return self._glossary  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> str:
+        """Return the backend actually used (``auto`` resolved)."""
+        if self._engine is not None:
+            return self._engine.name
+        if self.settings.backend != "auto":
+            return self.settings.backend
+        ref = resolve_model(self.settings.model)
+        if ref.ct2_dir is not None:
+            try:
+                import ctranslate2  # noqa: F401
+            except ImportError:
+                return "transformers"
+            return "ctranslate2"
+        return "transformers"
+
+    @property
+    def engine(self) -> Engine:
+        """Return the engine, loading the model on first use."""
+        if self._engine is None:
+            cls = get_engine_class(self.backend)
+            s = self.settings
+            kwargs = dict(device=s.device, threads=s.threads, src_lang=s.src_lang, tgt_lang=s.tgt_lang)
+            if self.backend == "ctranslate2":
+                kwargs["compute_type"] = s.quantization
+            self._engine = cls(s.model, **kwargs)
+        return self._engine
+
+    @property
+    def protector(self) -> TermProtector:
+        """Return the term protector bound to the engine's tokenizer."""
+        if self._protector is None:
+            self._protector = TermProtector(self.glossary, self.engine.accepts_verbatim if self.glossary else None)
+        return self._protector
+
+    @property
+    def decode_settings(self) -> DecodeSettings:
+        """Return the decoding settings of the first attempt."""
+        s = self.settings
+        return DecodeSettings(beams=s.beams, batch_size=s.batch_size, token_budget=s.token_budget,
+                              min_length_ratio=s.min_length_ratio)
+
+    def signature(self, encoding: str | None = None) -> Signature:
+        """Return the signature stamped on this pipeline's outputs (no model load needed)."""
+        if self._engine is not None:
+            info = self._engine.info
+            model, backend, device = info.model, info.backend, info.device
+        else:
+            model, backend, device = self.settings.model, self.backend, self.settings.device
+        glossary = self.glossary.version if self.glossary else "none"
+        return Signature(version=__version__, model=model, backend=backend, beams=self.settings.beams,
+                         glossary=glossary, device=device, encoding=encoding)
+
+    def _cache_context(self) -> str:
+        s = self.settings
+        return "|".join([__version__, str(self.signature()), self.decode_settings.cache_key(),
+                         f"retries={s.retries}", f"max_in={s.max_input_tokens}", f"langs={s.src_lang},{s.tgt_lang}"])
+
+    @property
+    def cache(self) -> SegmentCache | None:
+        """Return the segment cache, or None when disabled."""
+        if not self.settings.use_cache:
+            return None
+        if self._cache is None:
+            self._cache = SegmentCache(self.settings.cache_path)
+        return self._cache
+
+    # ------------------------------------------------------------ translation
+    def _plans(self) -> list[tuple[str, DecodeSettings]]:
+        base = self.decode_settings
+        plans = [("placeholder", base), ("inject", base),
+                 ("inject", replace(base, no_repeat_ngram_size=3, repetition_penalty=1.3, beams=max(base.beams, 5)))]
+        return plans[: 1 + max(0, self.settings.retries)]
+
+    def _run_attempt(self, jobs: list[_Job], strategy: str, decode: DecodeSettings) -> None:
+        engine = self.engine
+        protector = self.protector
+        protected = [protector.protect(job.text, strategy) for job in jobs]
+        piece_texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for job, prot in zip(jobs, protected):
+            pieces = split_to_budget(prot.text, engine.count_tokens, min(self.settings.max_input_tokens, engine.max_input_tokens))
+            job.pieces = len(pieces)
+            job.window_split = any(p.window for p in pieces)
+            spans.append((len(piece_texts), len(piece_texts) + len(pieces)))
+            piece_texts.extend(p.text for p in pieces)
+        outputs = engine.translate(piece_texts, decode)
+        for job, prot, (a, b) in zip(jobs, protected, spans):
+            outs = outputs[a:b]
+            joined = EngineOutput(
+                text=" ".join(o.text.strip() for o in outs if o.text.strip()),
+                hit_cap=any(o.hit_cap for o in outs),
+                source_tokens=sum(o.source_tokens for o in outs),
+                target_tokens=sum(o.target_tokens for o in outs),
+                max_new_tokens=max(o.max_new_tokens for o in outs),
+            )
+            target = protector.restore(joined.text, prot)
+            joined.text = target
+            flags = run_checks(CheckInput(job.text, target, self.glossary, joined.hit_cap, joined.max_new_tokens,
+                                          joined.source_tokens, joined.target_tokens))
+            if job.window_split:
+                flags.append(Flag("split_window", f"segment longer than {self.settings.max_input_tokens} tokens with no clause "
+                                  f"boundary was cut into {job.pieces} token windows", {"pieces": job.pieces}))
+            job.attempts.append((strategy, joined, prot, flags, protector.assess(target, prot)))
+
+    def _translate_texts(self, texts: list[str], progress: Callable[[int], None] | None = None) -> dict[str, dict]:
+        """Translate distinct texts; return text -> stored result (from cache or fresh)."""
+        distinct = list(dict.fromkeys(t for t in texts if t))
+        results: dict[str, dict] = {}
+        cache = self.cache
+        keys = {}
+        if cache is not None and distinct:
+            context = self._cache_context()
+            keys = {t: cache_key(t, context) for t in distinct}
+            hits = cache.get_many(list(keys.values()))
+            for t in distinct:
+                if keys[t] in hits:
+                    results[t] = hits[keys[t]] | {"cached": True}
+            if progress and results:
+                progress(len(results))
+        todo = [t for t in distinct if t not in results]
+        # Chunk so a killed run keeps (in the cache) what it finished.
+        chunk = max(self.settings.batch_size * 4, 32)
+        for i in range(0, len(todo), chunk):
+            jobs = [_Job(t) for t in todo[i:i + chunk]]
+            pending = jobs
+            for n, (strategy, decode) in enumerate(self._plans()):
+                if n and not pending:
+                    break
+                self._run_attempt(pending, strategy, decode)
+                pending = [j for j in pending if j.problems()]
+            fresh = {}
+            for job in jobs:
+                best = min(range(len(job.attempts)), key=lambda k: (len(job.problems(k)), len(job.attempts[k][3])))
+                strategy, out, prot, flags, uses = job.attempts[best]
+                if len(job.attempts) > 1:
+                    for f in flags:
+                        f.details.setdefault("attempts", len(job.attempts))
+                fresh[job.text] = {
+                    "target": out.text,
+                    "flags": [asdict(f) for f in flags],
+                    "terms": [asdict(u) for u in uses],
+                    "pieces": job.pieces,
+                    "cached": False,
+                }
+            if cache is not None:
+                cache.put_many({keys[t]: v for t, v in fresh.items()})
+            results.update(fresh)
+            if progress:
+                progress(len(fresh))
+        return results
+
+    def _assemble(self, doc: Document, results: dict[str, dict], encoding: str | None) -> DocumentResult:
+        segments = []
+        for seg in doc.segments:
+            r = results.get(seg.text)
+            if r is None:  # a segment with no text after cleaning: explicit flag, never dropped
+                r = {"target": "", "flags": [asdict(Flag("empty", "the source segment has no text to translate"))],
+                     "terms": [], "pieces": 0, "cached": False}
+            segments.append(SegmentResult(
+                id=seg.id, index=seg.index, block_index=seg.block_index, kind=seg.kind, source=seg.raw,
+                target=r["target"], start=seg.start, end=seg.end, line=seg.line,
+                flags=[Flag(**f) for f in r["flags"]], terms=[TermUse(**t) for t in r["terms"]],
+                pieces=r["pieces"], cached=r["cached"],
+            ))
+        return DocumentResult(name=doc.name, document=doc, segments=segments, signature=self.signature(encoding))
+
+    def translate_documents(self, docs: list[tuple[Document, str | None]],
+                            progress: Callable[[int], None] | None = None) -> list[DocumentResult]:
+        """Translate segmented documents together (one model, shared batches).
+
+        Args:
+            docs: (document, encoding used to read it) pairs.
+            progress: Called with the number of segments finished since the last call.
+        """
+        texts = [s.text for doc, _ in docs for s in doc.segments]
+        results = self._translate_texts(texts, progress)
+        return [self._assemble(doc, results, enc) for doc, enc in docs]
+
+    def translate_text(self, text: str, name: str = "<text>") -> DocumentResult:
+        """Segment and translate a document given as a string."""
+        return self.translate_documents([(segment_text(text, name), None)])[0]
+
+    def translate_file(self, path: str | Path, encoding: str | None = None) -> DocumentResult:
+        """Read (detecting the encoding), segment and translate one file."""
+        decoded = read_text(str(path), encoding)
+        return self.translate_documents([(segment_text(decoded.text, decoded.name), decoded.encoding)])[0]
+
+    def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
+                        progress: Callable[[int], None] | None = None) -> list[DocumentResult]:
+        """Translate many files with one model load, batching across documents."""
+        docs = []
+        for src in sources:
+            decoded = read_text(str(src), encoding)
+            docs.append((segment_text(decoded.text, decoded.name), decoded.encoding))
+        return self.translate_documents(docs, progress)
+
+    def translate_segments(self, texts: list[str]) -> list[SegmentResult]:
+        """Translate already-segmented lines (one segment each), keeping their order."""
+        doc = Document(text="\n".join(texts), name="<segments>")
+        from .document import Block, Segment
+        from .textnorm import clean_segment_text
+
+        pos = 0
+        for i, t in enumerate(texts):
+            doc.blocks.append(Block(i, "paragraph", None, [i], i + 1))
+            doc.segments.append(Segment(i, i, "paragraph", t, clean_segment_text(t), pos, pos + len(t), i + 1))
+            doc.separators.append("" if i == 0 else "\n")
+            pos += len(t) + 1
+        doc.separators.append("")
+        return self.translate_documents([(doc, None)])[0].segments

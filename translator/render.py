@@ -1,0 +1,86 @@
+"""Stage 6: write a translated document as txt, md or json.
+
+txt and md keep the document's structure: title, meta lines, photo captions
+(marked ``[Photo]``), bylines, numbered headings and paragraphs. Every source
+segment yields one target segment; an empty translation is shown as a
+visible ``[untranslated: s12]`` marker, never as nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .errors import UnknownNameError
+from .results import DocumentResult
+
+FORMATS = ("txt", "md", "json")
+
+
+def _segment_text(doc: DocumentResult, i: int) -> str:
+    seg = doc.segments[i]
+    return seg.target.strip() or f"[untranslated: {seg.id}]"
+
+
+def _blocks(doc: DocumentResult) -> list[tuple[str, str | None, str]]:
+    out = []
+    for block in doc.document.blocks:
+        text = " ".join(_segment_text(doc, i) for i in block.segment_indices)
+        out.append((block.kind, block.marker, text))
+    return out
+
+
+def render_txt(doc: DocumentResult) -> str:
+    """Return plain text, one block per paragraph."""
+    lines = []
+    for kind, marker, text in _blocks(doc):
+        if kind == "caption":
+            text = f"[Photo] {text}"
+        elif kind == "heading" and marker:
+            text = f"{marker} {text}"
+        elif kind == "byline" and marker:
+            text = f"{marker} {text}"
+        lines.append(text)
+    return "\n\n".join(lines) + "\n"
+
+
+def render_md(doc: DocumentResult) -> str:
+    """Return Markdown with the title as H1 and section headings as H2."""
+    lines = []
+    for kind, marker, text in _blocks(doc):
+        if kind == "title":
+            lines.append(f"# {text}")
+        elif kind == "heading":
+            lines.append(f"## {marker + ' ' if marker else ''}{text}")
+        elif kind == "meta":
+            lines.append(f"*{text}*")
+        elif kind == "caption":
+            lines.append(f"> **Photo:** {text}")
+        elif kind == "byline":
+            lines.append(f"**{text}**")
+        else:
+            lines.append(text)
+    if doc.summary is not None and doc.summary.sentences:
+        lines.append("## Summary")
+        lines.extend(f"- {s.text} ({s.segment_id})" for s in doc.summary.sentences)
+    lines.append(f"<!-- {doc.signature} -->")
+    return "\n\n".join(lines) + "\n"
+
+
+def render_json(doc: DocumentResult) -> str:
+    """Return the bilingual segments, flags, structure and signature as JSON."""
+    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"txt": render_txt, "md": render_md, "json": render_json}
+
+
+def render(doc: DocumentResult, fmt: str) -> str:
+    """Render ``doc`` in format ``fmt``.
+
+    Raises:
+        UnknownNameError: Unknown format; the message lists the valid ones.
+    """
+    try:
+        return RENDERERS[fmt](doc)
+    except KeyError:
+        raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(RENDERERS)}") from None

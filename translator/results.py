@@ -1,0 +1,188 @@
+"""Typed results: flags, term uses, translated segments and documents."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .document import Document
+
+
+@dataclass
+class Flag:
+    """Something a reader of the translation must know about one segment.
+
+    Attributes:
+        check: Name of the check or stage that raised it (``number``, ``term_missing`` ...).
+        message: Human-readable explanation.
+        details: The values involved (expected, found ...).
+    """
+
+    check: str
+    message: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class TermUse:
+    """One glossary entry found in a source segment.
+
+    Attributes:
+        source: The source term as listed in the glossary.
+        target: The approved English rendering.
+        type: ``term`` or ``dnt``.
+        satisfied: Whether the target (or a variant) is in the translation.
+        strategy: How it was enforced (``placeholder``, ``inject``, ``none``).
+        status: ``approved`` (enforced) or ``proposed`` (reported only).
+    """
+
+    source: str
+    target: str
+    type: str = "term"
+    satisfied: bool = False
+    strategy: str = "none"
+    status: str = "approved"
+
+
+@dataclass
+class Signature:
+    """Everything needed to reproduce a translation, sacrebleu style."""
+
+    version: str
+    model: str
+    backend: str
+    beams: int
+    glossary: str = "none"
+    device: str = "cpu"
+    encoding: str | None = None
+
+    def __str__(self) -> str:
+        parts = [f"translator:{self.version}", f"model:{self.model}", f"backend:{self.backend}",
+                 f"beams:{self.beams}", f"glossary:{self.glossary}", f"device:{self.device}"]
+        if self.encoding:
+            parts.append(f"encoding:{self.encoding}")
+        return "|".join(parts)
+
+
+@dataclass
+class SegmentResult:
+    """A source segment and its translation.
+
+    Attributes:
+        id: ``s1`` for the first segment of the document.
+        index: 0-based position.
+        block_index: Index of its block.
+        kind: Block kind.
+        source: The exact source characters.
+        target: The English translation ('' only together with a flag).
+        start: Source offset of the first character.
+        end: Source offset one past the last character.
+        line: 1-based source line.
+        flags: Problems found.
+        terms: Glossary entries found in the source.
+        pieces: How many pieces the segment was translated in (long segments).
+        cached: Whether the translation came from the segment cache.
+    """
+
+    id: str
+    index: int
+    block_index: int
+    kind: str
+    source: str
+    target: str
+    start: int
+    end: int
+    line: int
+    flags: list[Flag] = field(default_factory=list)
+    terms: list[TermUse] = field(default_factory=list)
+    pieces: int = 1
+    cached: bool = False
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class SummarySentence:
+    """One sentence of a summary, traced to its source segment."""
+
+    segment_id: str
+    source: str
+    text: str
+    section: str | None = None
+    score: float = 0.0
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """An English summary of a document."""
+
+    method: str
+    sentences: list[SummarySentence] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Return the summary as one paragraph."""
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass
+class DocumentResult:
+    """A translated document.
+
+    Attributes:
+        name: Where the source came from.
+        document: The segmented source.
+        segments: One result per source segment, in order.
+        signature: How it was produced.
+        summary: An English summary, when one was asked for.
+    """
+
+    name: str
+    document: Document
+    segments: list[SegmentResult]
+    signature: Signature
+    summary: Summary | None = None
+
+    def flag_counts(self) -> dict[str, int]:
+        """Return how many segments carry each kind of flag."""
+        counts: dict[str, int] = {}
+        for seg in self.segments:
+            for check in sorted({f.check for f in seg.flags}):
+                counts[check] = counts.get(check, 0) + 1
+        return counts
+
+    @property
+    def flagged(self) -> int:
+        """Return the number of segments with at least one flag."""
+        return sum(1 for s in self.segments if s.flags)
+
+    def term_adherence(self) -> float | None:
+        """Return the share of approved term occurrences satisfied (None if no terms)."""
+        uses = [t for s in self.segments for t in s.terms if t.status == "approved"]
+        if not uses:
+            return None
+        return sum(t.satisfied for t in uses) / len(uses)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict: signature, summary counts, blocks and segments."""
+        out = {
+            "name": self.name,
+            "signature": str(self.signature),
+            "signature_fields": asdict(self.signature),
+            "segment_count": len(self.segments),
+            "flagged_segments": self.flagged,
+            "flag_counts": self.flag_counts(),
+            "term_adherence": self.term_adherence(),
+            "blocks": [
+                {"index": b.index, "kind": b.kind, "marker": b.marker, "line": b.line,
+                 "segments": [self.segments[i].id for i in b.segment_indices]}
+                for b in self.document.blocks
+            ],
+            "segments": [s.to_dict() for s in self.segments],
+        }
+        if self.summary is not None:
+            out["summary"] = {"method": self.summary.method, "text": self.summary.text,
+                              "sentences": [asdict(s) for s in self.summary.sentences]}
+        return out

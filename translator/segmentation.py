@@ -1,0 +1,178 @@
+"""Stage 1: split a Chinese report into blocks and sentence segments.
+
+Blocks are lines. Their kind comes from the line's shape: the first line is
+the title, ``来源:``/``发布时间:`` lines are meta (split at each label),
+``■`` lines are photo captions, ``□``/``记者:`` lines are bylines, short
+lines starting with a section number are headings, the rest paragraphs.
+
+Sentences end at 。！？；… and at ASCII ``!?;`` (and ``.`` after a Chinese
+character followed by a space or the end of the line). Closing quotes and
+brackets stay with their sentence. Nothing splits inside numbers, decimals,
+dates, times or ranges because none of those contain a sentence ender.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Block, Document, Segment
+from .textnorm import ODD_SPACES, ZERO_WIDTH, clean_segment_text, is_blank
+
+ENDERS = set("。！？；!?;…")
+CLOSERS = set("”’」』）)》】〕〉\"'")
+_STRIP = " " + ODD_SPACES + ZERO_WIDTH
+
+META_LABELS = ("来源", "发布时间", "发布日期", "时间", "日期", "作者", "责任编辑", "编辑", "稿件来源", "信息来源")
+_META_RE = re.compile(r"(?:%s)\s*[:：]" % "|".join(sorted(META_LABELS, key=len, reverse=True)))
+_BYLINE_RE = re.compile(r"^(?:记者|通讯员|本报记者|撰稿|文|图)\s*[:：]")
+_HEADING_RE = re.compile(r"^(\d{1,2})[ \u00a0\u3000\t]+(\S.{0,39})$")
+_CN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[章节部分])\S.{0,39}$")
+_CAPTION_MARKERS = "■▲▼◆"
+_BYLINE_MARKERS = "□"
+_CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff”’」』）)]")
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _STRIP:
+        start += 1
+    while end > start and text[end - 1] in _STRIP:
+        end -= 1
+    return start, end
+
+
+def _is_sentence_end(text: str, i: int, end: int) -> bool:
+    ch = text[i]
+    if ch in ENDERS:
+        return True
+    if ch == ".":
+        after_ok = i + 1 >= end or text[i + 1] in _STRIP
+        before_ok = i > 0 and bool(_CJK_OR_CLOSER.match(text[i - 1]))
+        return after_ok and before_ok
+    return False
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentence spans (offsets into ``text``).
+
+    Args:
+        text: The whole document text.
+        start: First offset of the region to split.
+        end: One past the last offset.
+
+    Returns:
+        Non-empty, whitespace-trimmed spans in order.
+    """
+    spans: list[tuple[int, int]] = []
+    sent_start = start
+    i = start
+    while i < end:
+        if _is_sentence_end(text, i, end):
+            j = i + 1
+            while j < end and (text[j] in ENDERS or text[j] == "."):
+                j += 1
+            while j < end and text[j] in CLOSERS:
+                j += 1
+            spans.append((sent_start, j))
+            sent_start = i = j
+            continue
+        i += 1
+    if sent_start < end:
+        spans.append((sent_start, end))
+    out = []
+    for s, e in spans:
+        s, e = _strip_span(text, s, e)
+        if s >= e:
+            continue
+        if out and all(c in CLOSERS for c in text[s:e]):
+            out[-1] = (out[-1][0], e)  # stray closer: keep it with its sentence
+            continue
+        out.append((s, e))
+    return out
+
+
+def _classify(content: str, first_block: bool) -> tuple[str, int]:
+    """Return (kind, marker length) for a stripped line."""
+    if content[0] in _CAPTION_MARKERS:
+        return "caption", 1
+    if content[0] in _BYLINE_MARKERS:
+        return "byline", 1
+    if _META_RE.match(content):
+        return "meta", 0
+    if _BYLINE_RE.match(content):
+        return "byline", 0
+    m = _HEADING_RE.match(content)
+    if m and not any(c in ENDERS for c in m.group(2)):
+        return "heading", len(m.group(1))
+    if _CN_HEADING_RE.match(content) and not any(c in ENDERS for c in content):
+        return "heading", 0
+    if first_block and len(content) <= 80 and content[-1] not in ENDERS:
+        return "title", 0
+    return "paragraph", 0
+
+
+def segment_text(text: str, name: str = "<text>") -> Document:
+    """Segment a decoded document.
+
+    Args:
+        text: The whole document as a string.
+        name: Where it came from, used in messages.
+
+    Returns:
+        The :class:`Document` with blocks, segments and separators.
+    """
+    doc = Document(text=text, name=name)
+    spans: list[tuple[int, int, int]] = []  # (start, end, block index)
+    pos = 0
+    line_no = 0
+    for line in text.splitlines(keepends=True):
+        line_no += 1
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end
+        if is_blank(line):
+            continue
+        s, e = _strip_span(text, line_start, line_end)
+        content = text[s:e]
+        kind, marker_len = _classify(content, first_block=not doc.blocks)
+        marker = content[:marker_len] or None
+        body_start, body_end = _strip_span(text, s + marker_len, e)
+        block = Block(index=len(doc.blocks), kind=kind, marker=marker, segment_indices=[], line=line_no)
+        if kind == "meta":
+            cuts = [m.start() for m in _META_RE.finditer(text, body_start, body_end)] or [body_start]
+            cuts = sorted(set([body_start] + cuts)) + [body_end]
+            sentence_spans = [_strip_span(text, a, b) for a, b in zip(cuts, cuts[1:])]
+            sentence_spans = [(a, b) for a, b in sentence_spans if a < b]
+        elif kind in ("title", "heading"):
+            sentence_spans = [(body_start, body_end)] if body_start < body_end else []
+        else:
+            sentence_spans = split_sentences(text, body_start, body_end)
+        if not sentence_spans:
+            continue
+        doc.blocks.append(block)
+        for a, b in sentence_spans:
+            block.segment_indices.append(len(spans))
+            spans.append((a, b, block.index))
+
+    line_starts = [0]
+    for m in re.finditer("\n", text):
+        line_starts.append(m.end())
+    import bisect
+
+    prev = 0
+    for idx, (a, b, bi) in enumerate(spans):
+        doc.separators.append(text[prev:a])
+        raw = text[a:b]
+        doc.segments.append(
+            Segment(
+                index=idx,
+                block_index=bi,
+                kind=doc.blocks[bi].kind,
+                raw=raw,
+                text=clean_segment_text(raw),
+                start=a,
+                end=b,
+                line=bisect.bisect_right(line_starts, a),
+            )
+        )
+        prev = b
+    doc.separators.append(text[prev:])
+    return doc

@@ -1,0 +1,67 @@
+"""Character-level normalisation shared by every stage.
+
+Two different jobs are kept apart:
+
+* :func:`clean_segment_text` makes the text fed to a model: NBSP and other odd
+  spaces become a plain space, zero-width characters go, runs of spaces
+  collapse, full-width ASCII letters and digits become half-width.
+* :func:`fold_for_matching` is a stronger fold used only to *compare* text
+  (glossary lookup, number checks), never to produce output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f"
+
+_ZW_RE = re.compile(f"[{ZERO_WIDTH}]")
+_SPACE_RE = re.compile(f"[ {ODD_SPACES}]+")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def is_blank(text: str) -> bool:
+    """Return True when ``text`` holds only whitespace and zero-width characters."""
+    return not _SPACE_RE.sub("", _ZW_RE.sub("", text)).strip()
+
+
+def fold_width(text: str) -> str:
+    """Map full-width ASCII letters, digits and ``％．＋－`` to half-width.
+
+    Chinese punctuation (，。：；) is left alone: it carries sentence structure.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            out.append(chr(code - 0xFEE0))
+        elif ch in "％．＋－":
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_segment_text(text: str) -> str:
+    """Return the model-facing form of a source segment."""
+    text = _ZW_RE.sub("", text)
+    text = _SPACE_RE.sub(" ", text).strip()
+    return fold_width(text)
+
+
+def fold_for_matching(text: str) -> str:
+    """Return a comparison key: NFKC, width-folded, spaces collapsed, casefolded."""
+    text = unicodedata.normalize("NFKC", _ZW_RE.sub("", text))
+    return _SPACE_RE.sub(" ", text).strip().casefold()
+
+
+def contains_cjk(text: str) -> bool:
+    """Return True when ``text`` holds at least one CJK ideograph (BMP or not)."""
+    return bool(_CJK_RE.search(text))
+
+
+def cjk_chars(text: str) -> list[str]:
+    """Return the CJK ideographs in ``text``, in order."""
+    return _CJK_RE.findall(text)
