@@ -207,7 +207,7 @@ def target_present(entry: Entry, translation: str) -> bool:
         if _LATIN.match(needle[0]):
             pattern = r"(?<![A-Za-z0-9])" + pattern
         if _LATIN.match(needle[-1]):
-            pattern += r"(?![A-Za-z0-9])"
+            pattern += r"(?:s|es)?(?![A-Za-z0-9])"  # plurals of the rendering count
         if re.search(pattern, hay, flags):
             return True
     return False

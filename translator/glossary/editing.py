@@ -1,0 +1,105 @@
+"""Edit a term base file in place: comments, blank lines and row order are kept; writes are atomic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import InputError, TranslatorError
+from ..textio import write_atomic
+from .termbase import COLUMNS, Entry, fold_key, load_glossary, parse_rows
+
+
+class GlossaryConflictError(TranslatorError):
+    """An added entry conflicts with an existing one (use --replace)."""
+
+
+class TermBaseFile:
+    """A TSV term base as lines, so edits touch only the rows they change.
+
+    Args:
+        path: The TSV file (created with a header when missing).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.exists():
+            try:
+                self.lines = self.path.read_text("utf-8-sig").splitlines()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason})") from None
+        else:
+            self.lines = ["\t".join(COLUMNS)]
+        self.header = self._header()
+
+    def _header(self) -> list[str]:
+        for line in self.lines:
+            if line.strip() and not line.lstrip().startswith("#"):
+                return [c.strip().lower() for c in line.split("\t")]
+        self.lines.append("\t".join(COLUMNS))
+        return list(COLUMNS)
+
+    def entries(self) -> list[Entry]:
+        """Return the parsed entries (problems are ignored here; use ``check``)."""
+        return parse_rows(str(self.path), "\n".join(self.lines))[0]
+
+    def _row_text(self, entry: Entry) -> str:
+        values = dict(zip(COLUMNS, entry.row()))
+        return "\t".join(values.get(col, "") for col in self.header).rstrip("\t")
+
+    def find(self, source: str) -> Entry | None:
+        """Return the entry whose source folds to the same key, if any."""
+        key = fold_key(source)
+        return next((e for e in self.entries() if e.key == key), None)
+
+    def add(self, entry: Entry, replace_existing: bool = False) -> str:
+        """Add ``entry``; refuse a conflicting one unless ``replace_existing``.
+
+        Returns:
+            ``added``, ``replaced`` or ``unchanged``.
+
+        Raises:
+            GlossaryConflictError: A different entry for the same source exists.
+        """
+        existing = self.find(entry.source)
+        if existing is None:
+            self.lines.append(self._row_text(entry))
+            return "added"
+        same = fold_key(existing.target) == fold_key(entry.target) and existing.type == entry.type \
+            and set(existing.variants) == set(entry.variants)
+        if same:
+            return "unchanged"
+        if not replace_existing:
+            raise GlossaryConflictError(
+                f"{self.path}:{existing.line}: {existing.source!r} is already listed as {existing.target!r}; "
+                f"pass --replace to change it to {entry.target!r}")
+        self.lines[existing.line - 1] = self._row_text(replace(entry, note=entry.note or existing.note))
+        return "replaced"
+
+    def remove(self, source: str) -> Entry:
+        """Remove the entry for ``source``.
+
+        Raises:
+            TranslatorError: No such entry.
+        """
+        existing = self.find(source)
+        if existing is None:
+            raise TranslatorError(f"{self.path}: no entry for {source!r}")
+        del self.lines[existing.line - 1]
+        return existing
+
+    def save(self) -> None:
+        """Validate the edited file, then write it atomically."""
+        text = "\n".join(self.lines) + "\n"
+        tmp_entries, problems = parse_rows(str(self.path), text)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            from ..errors import ValidationError
+
+            raise ValidationError(problems=errors, what=f"glossary {self.path} after the edit (nothing written)")
+        write_atomic(self.path, text)
+
+
+def check_files(paths: list[str]):
+    """Validate files and return the glossary (raises ValidationError on errors)."""
+    return load_glossary(paths)
