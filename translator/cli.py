@@ -178,6 +178,68 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         sys.exit(EXIT_FLAGGED)
 
 
+# ------------------------------------------------------------ qa, evaluate
+def _load_glossary_option(glossaries: tuple[str, ...], no_glossary: bool):
+    from .glossary import default_glossary_path, load_glossary
+
+    if no_glossary:
+        return None
+    paths = list(glossaries) or ([str(default_glossary_path())] if default_glossary_path() else [])
+    return load_glossary(paths) if paths else None
+
+
+def glossary_options(fn):
+    """``--glossary`` (repeatable) and ``--no-glossary`` for checking commands."""
+    fn = click.option("--no-glossary", is_flag=True, help="Skip the term checks.")(fn)
+    return click.option("--glossary", "-g", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+                        help="Term base TSV (repeatable) [default: glossary/zh-en.tsv].")(fn)
+
+
+@cli.command()
+@click.option("--src", required=True, type=click.Path(allow_dash=True), help="Source lines (one segment per line).")
+@click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Translations, line-aligned with --src.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@glossary_options
+@library_errors
+def qa(src: str, hyp: str, as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
+    """Check translations (numbers, terms, untranslated, degenerate); exit 0 even with issues."""
+    from .qa import qa_files
+
+    report = qa_files(src, hyp, _load_glossary_option(glossaries, no_glossary))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for rep in report.lines:
+        for f in rep.issues:
+            click.echo(f"line {rep.line}\t{f.check}\t{f.message}")
+    summary = report.summary
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_check"].items())) or "no issues"
+    click.echo(f"{summary['flagged_lines']} of {summary['lines']} lines flagged: {counts}", err=True)
+
+
+@cli.command()
+@click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Translations, one segment per line.")
+@click.option("--ref", required=True, type=click.Path(), help="Reference translations, line-aligned.")
+@click.option("--src", default=None, type=click.Path(), help="Source lines: adds term accuracy and number fidelity.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@glossary_options
+@library_errors
+def evaluate(hyp: str, ref: str, src: str | None, as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
+    """Score translations against references: BLEU, chrF, TER (sacrebleu) and, with --src, terms and numbers."""
+    from .evaluation import evaluate as run_evaluate
+    from .qa import read_aligned
+
+    paths = {"hyp": hyp, "ref": ref} | ({"src": src} if src else {})
+    data = read_aligned(paths)
+    scores = run_evaluate(data["hyp"], data["ref"], data.get("src"), _load_glossary_option(glossaries, no_glossary))
+    if as_json:
+        click.echo(json.dumps({"lines": len(data["hyp"]), "scores": [s.to_dict() for s in scores]}, ensure_ascii=False, indent=2))
+        return
+    width = max(len(s.name) for s in scores)
+    for s in scores:
+        click.echo(f"{s.name:<{width}}  {s.score:6.2f}  {s.signature}")
+
+
 # ------------------------------------------------------------------ models
 @cli.group()
 def models() -> None:

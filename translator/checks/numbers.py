@@ -10,7 +10,8 @@ numerals used as quantities (两家, 三支, 七方面, 第三批). Qualifiers s
 English side: digits with thousands separators and decimals, scale words
 (thousand, million, billion, trillion), number words and ordinals
 (two, fifty-five, third), ``%``/percent and percentage points, month names
-next to a day or year, and fractions (1/6, one-sixth).
+next to a day or year, fractions (1/6, one-sixth) and Roman numerals after
+"phase"/"stage"/"part" (phase II for 二期).
 """
 
 from __future__ import annotations
@@ -164,6 +165,8 @@ _EN_AFTER = re.compile(r"\s*(?:-\s*)?(?P<scale>hundred|thousand|million|billion|
 _EN_UNIT = re.compile(r"\s*(?P<unit>%|percent\b|per cent\b|percentage points?\b|pp\b)", re.IGNORECASE)
 _EN_MONTH_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)(?=\s+\d)|(?<=\d\s)(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _EN_FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
 
 
 def _word_value(words: str) -> tuple[float, bool]:
@@ -228,6 +231,8 @@ def extract_english(text: str) -> list[Quantity]:
             unit = "pp" if u.startswith("percentage") or u == "pp" else "%"
             end = unit_m.end()
         found.append((m.start(), Quantity(value, unit, text[m.start():end].strip())))
+    for m in _EN_PHASE_ROMAN.finditer(text):  # "phase II" for 二期
+        found.append((m.start(1), Quantity(float(_ROMAN[m.group(1)]), "", m.group(0))))
     for m in _EN_MONTH_DAY.finditer(text):
         name = m.group(1) or m.group(2)
         found.append((m.start(), Quantity(float(_MONTHS[name.lower()]), "", name)))

@@ -1,0 +1,86 @@
+"""Standalone quality checks of line-aligned source/translation files."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .checks import CheckInput, run_checks
+from .errors import InputError
+from .glossary import Glossary
+from .results import Flag
+from .textio import read_text
+
+
+def read_lines(path: str, encoding: str | None = None) -> list[str]:
+    """Read a line-aligned file: one segment per line (a final newline is not a line)."""
+    text = read_text(path, encoding).text
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def read_aligned(paths: dict[str, str]) -> dict[str, list[str]]:
+    """Read several line-aligned files and insist they have the same number of lines.
+
+    Raises:
+        InputError: Counts differ; the message names every file and its count.
+    """
+    data = {role: read_lines(path) for role, path in paths.items()}
+    counts = {role: len(lines) for role, lines in data.items()}
+    if len(set(counts.values())) > 1:
+        detail = ", ".join(f"{paths[r]} ({r}) has {n}" for r, n in counts.items())
+        raise InputError(f"line counts differ: {detail}; files must be line-aligned (one segment per line)")
+    return data
+
+
+@dataclass
+class LineReport:
+    """The issues found on one line."""
+
+    line: int
+    issues: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class QaReport:
+    """Issues per line and counts per check."""
+
+    lines: list[LineReport]
+
+    @property
+    def summary(self) -> dict:
+        """Return counts: lines, flagged lines, issues per check."""
+        by_check: dict[str, int] = {}
+        for rep in self.lines:
+            for f in rep.issues:
+                by_check[f.check] = by_check.get(f.check, 0) + 1
+        return {"lines": len(self.lines), "flagged_lines": sum(1 for r in self.lines if r.issues), "by_check": by_check}
+
+    def to_dict(self) -> dict:
+        """Return ``{"segments": [{"line", "issues": [...]}], "summary": {...}}``."""
+        return {
+            "segments": [{"line": r.line, "issues": [{"check": f.check, "message": f.message, **f.details} for f in r.issues]}
+                         for r in self.lines],
+            "summary": self.summary,
+        }
+
+
+def run_qa(sources: list[str], translations: list[str], glossary: Glossary | None = None) -> QaReport:
+    """Check each translation against its source line with every check."""
+    if len(sources) != len(translations):
+        raise InputError(f"{len(sources)} source lines but {len(translations)} translations")
+    reports = []
+    for i, (src, hyp) in enumerate(zip(sources, translations), 1):
+        issues = run_checks(CheckInput(src, hyp, glossary)) if src.strip() else []
+        reports.append(LineReport(i, issues))
+    return QaReport(reports)
+
+
+def qa_files(src: str, hyp: str, glossary: Glossary | None = None) -> QaReport:
+    """Run :func:`run_qa` on two line-aligned files."""
+    data = read_aligned({"src": src, "hyp": hyp})
+    return run_qa(data["src"], data["hyp"], glossary)
+
+
+__all__ = ["LineReport", "QaReport", "asdict", "qa_files", "read_aligned", "read_lines", "run_qa"]
