@@ -415,6 +415,23 @@ def glossary_export(fmt: str, output: str, path: str | None) -> None:
         write_atomic(output, text)
 
 
+@models.command()
+@click.argument("model")
+@click.option("--to", "target", type=click.Choice(["ct2"]), default="ct2", show_default=True, help="Target format.")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int16", "float32"]), default="int8",
+              show_default=True, help="Weight type of the converted model.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="Output folder [default: MODEL_DIR/ctranslate2, where --backend auto finds it].")
+@click.option("--force", is_flag=True, help="Overwrite an existing conversion.")
+@library_errors
+def convert(model: str, target: str, quantization: str, output: str | None, force: bool) -> None:
+    """Convert MODEL (hub id or directory) for the CTranslate2 backend."""
+    from .engines.ctranslate2_engine import convert_model
+
+    out = convert_model(model, output, quantization, force)
+    click.echo(f"converted {model} to CTranslate2 ({quantization}) in {out}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -51,6 +51,8 @@ class PipelineSettings:
         use_cache: Use the persistent segment cache.
         cache_path: Cache file (None: the user cache dir).
         min_length_ratio: Force outputs of at least this ratio (benchmarks only).
+        max_length_ratio: Generation cap = ratio x source tokens + ``max_length_extra``.
+        max_length_extra: Constant part of the generation cap.
         quantization: CTranslate2 compute type.
     """
 
@@ -70,6 +72,8 @@ class PipelineSettings:
     use_cache: bool = True
     cache_path: str | None = None
     min_length_ratio: float | None = None
+    max_length_ratio: float = 2.0
+    max_length_extra: int = 10
     quantization: str = "int8"
 
     @classmethod
@@ -184,7 +188,8 @@ class Pipeline:
         """Return the decoding settings of the first attempt."""
         s = self.settings
         return DecodeSettings(beams=s.beams, batch_size=s.batch_size, token_budget=s.token_budget,
-                              min_length_ratio=s.min_length_ratio)
+                              min_length_ratio=s.min_length_ratio, max_length_ratio=s.max_length_ratio,
+                              max_length_extra=s.max_length_extra)
 
     def signature(self, encoding: str | None = None) -> Signature:
         """Return the signature stamped on this pipeline's outputs (no model load needed)."""

@@ -1,0 +1,94 @@
+"""The CTranslate2 backend on the converted tiny model, the convert command, and the segment cache."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from translator import Pipeline
+from translator.cache import SegmentCache
+from translator.cli import cli
+from translator.engines.base import DecodeSettings
+
+from .conftest import ROOT
+from .test_pipeline import SHORT_DOC
+
+pytest.importorskip("ctranslate2")
+
+
+@pytest.fixture(scope="module")
+def converted(tiny_model, tmp_path_factory):
+    """A private copy of the tiny model with its CTranslate2 conversion inside."""
+    copy = tmp_path_factory.mktemp("ct2") / "tiny"
+    shutil.copytree(tiny_model, copy)
+    r = CliRunner().invoke(cli, ["models", "convert", str(copy), "--to", "ct2", "--quantization", "int8"])
+    assert r.exit_code == 0, r.output
+    return copy
+
+
+def test_convert_refuses_to_overwrite_without_force(converted):
+    r = CliRunner().invoke(cli, ["models", "convert", str(converted)])
+    assert r.exit_code == 2 and "--force" in r.output
+    assert (converted / "ctranslate2" / "model.bin").is_file()
+    assert (converted / "ctranslate2" / "source.spm").is_file()
+
+
+def test_auto_backend_picks_ctranslate2_when_converted(converted, tiny_model):
+    assert Pipeline(model=str(converted), use_glossary=False).backend == "ctranslate2"
+    assert Pipeline(model=str(tiny_model), use_glossary=False).backend == "transformers"
+
+
+def test_ctranslate2_backend_gives_the_same_structure_flags_and_terms(converted):
+    kw = dict(model=str(converted), beams=2, retries=0, use_cache=False, glossaries=[str(ROOT / "glossary" / "zh-en.tsv")])
+    ct2 = Pipeline(backend="ctranslate2", **kw).translate_text(SHORT_DOC)
+    hf = Pipeline(backend="transformers", **kw).translate_text(SHORT_DOC)
+    assert ct2.signature.backend == "ctranslate2" and hf.signature.backend == "transformers"
+    assert [s.source for s in ct2.segments] == [s.source for s in hf.segments]
+    assert [[t.source for t in s.terms] for s in ct2.segments] == [[t.source for t in s.terms] for s in hf.segments]
+    for seg in ct2.segments:
+        assert seg.target or seg.flags
+        assert any(f.check == "degenerate" for f in seg.flags)  # random weights hit the explicit cap: flagged, not cut silently
+
+
+def test_ctranslate2_engine_reports_cap(converted):
+    engine = Pipeline(model=str(converted), backend="ctranslate2", use_glossary=False).engine
+    outs = engine.translate(["全社会研发投入突破10亿元。", "市北区"], DecodeSettings(beams=1, max_length_ratio=1.0, max_length_extra=0))
+    assert [o.source_tokens for o in outs] == engine.count_tokens(["全社会研发投入突破10亿元。", "市北区"])
+    assert all(o.hit_cap and o.target_tokens == o.max_new_tokens for o in outs)
+
+
+def test_missing_conversion_is_a_clear_error(tiny_model):
+    r = CliRunner().invoke(cli, ["translate", "-", "--model", str(tiny_model), "--backend", "ctranslate2", "--no-glossary"],
+                           input="市北区。".encode())
+    assert r.exit_code == 2 and "translator models convert" in r.output
+
+
+# ------------------------------------------------------------------ cache
+def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
+    cache_path = tmp_path / "c.sqlite3"
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
+    kw = dict(model=str(tiny_model), beams=1, retries=0, cache_path=str(cache_path), glossaries=[str(glossary)])
+    first = Pipeline(**kw).translate_text(SHORT_DOC)
+    assert not any(s.cached for s in first.segments)
+    second = Pipeline(**kw).translate_text(SHORT_DOC)
+    assert all(s.cached for s in second.segments)
+    assert [s.target for s in second.segments] == [s.target for s in first.segments]
+    assert [s.flags for s in second.segments] == [s.flags for s in first.segments]
+    # other decoding settings: miss
+    assert not any(s.cached for s in Pipeline(**(kw | {"beams": 2})).translate_text(SHORT_DOC).segments)
+    # glossary edited: its version changes, so: miss
+    glossary.write_text("source\ttarget\n市北区\tShibei\n", "utf-8")
+    assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # --no-cache never reads
+    assert not any(s.cached for s in Pipeline(**(kw | {"use_cache": False})).translate_text(SHORT_DOC).segments)
+
+
+def test_cache_is_shared_between_connections(tmp_path):
+    a, b = SegmentCache(tmp_path / "c.sqlite3"), SegmentCache(tmp_path / "c.sqlite3")
+    a.put_many({"k1": {"target": "x"}})
+    b.put_many({"k2": {"target": "y"}})
+    assert a.get_many(["k1", "k2", "k3"]) == {"k1": {"target": "x"}, "k2": {"target": "y"}}
+    assert len(b) == 2

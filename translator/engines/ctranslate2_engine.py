@@ -1,0 +1,152 @@
+"""The CTranslate2 backend: the same model converted to CTranslate2 (int8 by default).
+
+The tokenizer is the transformers one (copied beside the converted model by
+``translator models convert``), so token counts, placeholders and long-segment
+splitting behave exactly as with the transformers backend.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
+from ..model_store import CT2_SUBDIR, model_missing_error, resolve_model, store_dir, store_name
+from .base import DecodeSettings, Engine, EngineInfo, EngineOutput
+from .transformers_engine import forced_bos_token_id, language_codes, tokenizer_accepts
+
+QUANTIZATIONS = ("int8", "int8_float32", "int16", "float32")
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
+                   "tokenizer.json", "sentencepiece.bpe.model", "generation_config.json")
+
+
+def _import_ct2():
+    try:
+        import ctranslate2
+    except ImportError as exc:
+        raise BackendUnavailableError("the ctranslate2 backend needs `pip install ctranslate2` (or the [ct2] extra)") from exc
+    return ctranslate2
+
+
+def convert_model(model: str, output: str | Path | None = None, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert a transformers model to CTranslate2.
+
+    Args:
+        model: Hub id or local directory of a transformers model.
+        output: Target folder [default: ``<model dir>/ctranslate2`` or the store's].
+        quantization: One of :data:`QUANTIZATIONS` (weights stored so).
+        force: Overwrite an existing conversion.
+
+    Returns:
+        The folder holding model.bin and the tokenizer files.
+    """
+    if quantization not in QUANTIZATIONS:
+        raise TranslatorError(f"unknown quantization {quantization!r}; valid: {', '.join(QUANTIZATIONS)}")
+    ct2 = _import_ct2()
+    ref = resolve_model(model)
+    if output is None:
+        base = ref.local_dir if ref.local_dir is not None else store_dir() / store_name(model)
+        output = base / CT2_SUBDIR
+    out = Path(output)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise TranslatorError(f"{out} already exists; pass --force to overwrite it")
+    src_dir = ref.load_from
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    copy = [f for f in TOKENIZER_FILES if ref.local_dir is not None and (ref.local_dir / f).is_file()]
+    try:
+        converter = ct2.converters.TransformersConverter(src_dir, copy_files=copy or None)
+        converter.convert(str(out), quantization=quantization, force=True)
+    except OSError as exc:
+        raise model_missing_error(model, exc) from exc
+    return out
+
+
+class CTranslate2Engine(Engine):
+    """Translate with a converted CTranslate2 model.
+
+    Args:
+        model: Hub id or directory; its converted copy is found beside it (or it is one).
+        device: ``cpu`` or ``cuda``.
+        threads: Intra-op threads (None: all cores).
+        src_lang: Source language code for multilingual models.
+        tgt_lang: Target language code for multilingual models.
+        compute_type: CTranslate2 compute type (``int8`` default).
+    """
+
+    name = "ctranslate2"
+
+    def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
+                 tgt_lang: str | None = None, compute_type: str = "int8") -> None:
+        ct2 = _import_ct2()
+        ref = resolve_model(model)
+        ct2_dir = ref.ct2_dir
+        if ct2_dir is None:
+            raise ModelNotAvailableError(
+                f"no CTranslate2 conversion of {model!r} found; run `translator models convert {model} --to ct2` "
+                "or use --backend transformers")
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else ref.load_from
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
+        except (OSError, ValueError) as exc:
+            raise model_missing_error(model, exc) from exc
+        threads = threads or os.cpu_count() or 1
+        self.translator = ct2.Translator(str(ct2_dir), device=device.split(":")[0], compute_type=compute_type,
+                                         intra_threads=threads, inter_threads=1)
+        self._model_id = model
+        self._device = device
+        self._compute_type = compute_type
+        self.src_lang, self.tgt_lang = language_codes(self.tokenizer, src_lang, tgt_lang)
+        if self.src_lang and hasattr(self.tokenizer, "src_lang"):
+            self.tokenizer.src_lang = self.src_lang
+        self._prefix = [self.tgt_lang] if forced_bos_token_id(self.tokenizer, self.tgt_lang) is not None else None
+        self._max_len = int(min(getattr(self.tokenizer, "model_max_length", 512) or 512, 512))
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(backend=self.name, model=self._model_id, device=self._device,
+                          extra={"compute_type": self._compute_type})
+
+    @property
+    def max_input_tokens(self) -> int:
+        return self._max_len
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.tokenizer.tokenize(text)
+
+    def accepts_verbatim(self, text: str) -> bool:
+        return tokenizer_accepts(self.tokenizer, text)
+
+    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
+        tok = self.tokenizer
+        sources = [tok.convert_ids_to_tokens(ids) for ids in tok(texts, add_special_tokens=True)["input_ids"]]
+        cap = self.max_new_tokens(max(lengths), settings)
+        kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, return_scores=False,
+                      max_batch_size=0, no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                      repetition_penalty=settings.repetition_penalty)
+        if settings.min_length_ratio:
+            kwargs["min_decoding_length"] = min(cap, int(settings.min_length_ratio * max(lengths)))
+        if self._prefix:
+            kwargs["target_prefix"] = [self._prefix] * len(texts)
+        results = self.translator.translate_batch(sources, **kwargs)
+        outputs = []
+        for res, n_src in zip(results, lengths):
+            hyp = res.hypotheses[0]
+            if self._prefix and hyp[:1] == self._prefix:
+                hyp = hyp[1:]
+            text = tok.decode(tok.convert_tokens_to_ids(hyp), skip_special_tokens=True)
+            outputs.append(EngineOutput(text=text.strip(), hit_cap=len(hyp) >= cap, source_tokens=n_src,
+                                        target_tokens=len(hyp), max_new_tokens=cap))
+        return outputs
+
+
+__all__ = ["CTranslate2Engine", "QUANTIZATIONS", "convert_model"]
