@@ -88,9 +88,14 @@ def resolve_model(model: str) -> ModelRef:
     return ModelRef(model, model, None)
 
 
+def hub_offline() -> bool:
+    """Return True when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) is set, read at call time."""
+    return any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
 def model_missing_error(model: str, reason: object) -> ModelNotAvailableError:
     """Build the clear error shown when a model cannot be loaded."""
-    offline = " (HF_HUB_OFFLINE is set, so nothing is downloaded)" if os.environ.get("HF_HUB_OFFLINE") not in (None, "", "0") else ""
+    offline = " (HF_HUB_OFFLINE is set, so nothing is downloaded)" if hub_offline() else ""
     first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
     return ModelNotAvailableError(
         f"model {model!r} is not available{offline}: {first}\n"

@@ -8,7 +8,7 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..model_store import model_missing_error, resolve_model
+from ..model_store import hub_offline, model_missing_error, resolve_model
 from .base import DecodeSettings, Engine, EngineInfo, EngineOutput
 
 #: Default (source, target) language codes by tokenizer class name prefix.
@@ -81,8 +81,9 @@ class TransformersEngine(Engine):
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise TranslatorError(f"device {device!r} requested but CUDA is not available; use --device cpu")
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from)
+            offline = hub_offline()  # read now: huggingface_hub reads it only once, at import
+            self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from, local_files_only=offline)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=offline)
         except (OSError, ValueError, EnvironmentError) as exc:
             raise model_missing_error(model, exc) from exc
         self.model.to(device).eval()
