@@ -141,11 +141,13 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
+@click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
+              help="Add an English summary of N sentences to each document.")
 @encoding_option
 @model_options
 @library_errors
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
-              quiet: bool, encoding: str | None, **opts) -> None:
+              quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English."""
     from .pipeline import Pipeline, PipelineSettings
     from .progress import progress_reporter
@@ -161,6 +163,9 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     with progress_reporter(total, enabled=not quiet) as advance:
         results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
+    if summary_sentences:
+        for doc in results:
+            doc.summary = pipeline.summarize(doc, sentences=summary_sentences)
     for doc, target in zip(results, targets):
         text = render(doc, fmt)
         if str(target) == "-":
@@ -176,6 +181,36 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
                        f"[{counts}]{terms} -> {target if str(target) != '-' else 'stdout'}", err=True)
     if strict and any(doc.flagged for doc in results):
         sys.exit(EXIT_FLAGGED)
+
+
+# --------------------------------------------------------------- summarize
+@cli.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("--sentences", type=click.IntRange(1), default=None, help="Number of summary sentences [default: 8].")
+@click.option("--ratio", type=click.FloatRange(0, 1, min_open=True), default=None, help="Or a share of the sentences.")
+@click.option("--per-section", is_flag=True, help="The key sentence of each numbered section, plus the lead.")
+@click.option("--abstractive-model", default=None, help="HF summarisation model (e.g. a DistilBART checkpoint) run on the English.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="md", show_default=True, help="Output format.")
+@click.option("-o", "--output", default="-", type=click.Path(allow_dash=True), help="Output file [default: stdout].")
+@encoding_option
+@model_options
+@library_errors
+def summarize(input_file: str, sentences: int | None, ratio: float | None, per_section: bool, abstractive_model: str | None,
+              fmt: str, output: str, encoding: str | None, **opts) -> None:
+    """Summarise INPUT in English; each sentence names its source segment."""
+    from .pipeline import Pipeline, PipelineSettings
+    from .render import render_summary
+    from .textio import write_atomic
+
+    if sentences and ratio:
+        raise click.UsageError("use either --sentences or --ratio")
+    pipeline = Pipeline(PipelineSettings(**settings_from_options(opts)))
+    summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
+    text = render_summary(summary, fmt, str(pipeline.signature()))
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
 
 
 # ------------------------------------------------------------ qa, evaluate
@@ -218,27 +253,43 @@ def qa(src: str, hyp: str, as_json: bool, glossaries: tuple[str, ...], no_glossa
 
 
 @cli.command()
-@click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Translations, one segment per line.")
-@click.option("--ref", required=True, type=click.Path(), help="Reference translations, line-aligned.")
+@click.option("--hyp", default=None, type=click.Path(allow_dash=True), help="Translations, one segment per line.")
+@click.option("--ref", default=None, type=click.Path(), help="Reference translations, line-aligned.")
 @click.option("--src", default=None, type=click.Path(), help="Source lines: adds term accuracy and number fidelity.")
+@click.option("--summary", "summary_file", default=None, type=click.Path(), help="A summary (txt, or json from `summarize`).")
+@click.option("--ref-summary", default=None, type=click.Path(), help="The reference summary (text).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @glossary_options
 @library_errors
-def evaluate(hyp: str, ref: str, src: str | None, as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
-    """Score translations against references: BLEU, chrF, TER (sacrebleu) and, with --src, terms and numbers."""
+def evaluate(hyp: str | None, ref: str | None, src: str | None, summary_file: str | None, ref_summary: str | None,
+             as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
+    """Score translations (BLEU, chrF, TER; terms and numbers with --src) or a summary (ROUGE, aligned BLEU/chrF)."""
     from .evaluation import evaluate as run_evaluate
+    from .evaluation.summary import evaluate_summary
     from .qa import read_aligned
 
-    paths = {"hyp": hyp, "ref": ref} | ({"src": src} if src else {})
-    data = read_aligned(paths)
-    scores = run_evaluate(data["hyp"], data["ref"], data.get("src"), _load_glossary_option(glossaries, no_glossary))
+    glossary = _load_glossary_option(glossaries, no_glossary)
+    if summary_file or ref_summary:
+        if not (summary_file and ref_summary):
+            raise click.UsageError("--summary and --ref-summary go together")
+        report = evaluate_summary(summary_file, ref_summary, ref, glossary)
+        scores, extra = report["scores"], {"sentences": report["sentences"]}
+    else:
+        if not (hyp and ref):
+            raise click.UsageError("give --hyp and --ref (or --summary and --ref-summary)")
+        paths = {"hyp": hyp, "ref": ref} | ({"src": src} if src else {})
+        data = read_aligned(paths)
+        scores = run_evaluate(data["hyp"], data["ref"], data.get("src"), glossary)
+        extra = {"lines": len(data["hyp"])}
     if as_json:
-        click.echo(json.dumps({"lines": len(data["hyp"]), "scores": [s.to_dict() for s in scores]}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(extra | {"scores": [s.to_dict() for s in scores]}, ensure_ascii=False, indent=2))
         return
     width = max(len(s.name) for s in scores)
     for s in scores:
         click.echo(f"{s.name:<{width}}  {s.score:6.2f}  {s.signature}")
-
+    for sent in extra.get("sentences", []):
+        for f in sent["flags"]:
+            click.echo(f"{sent['segment_id']}\t{f['check']}\t{f['message']}")
 
 # ------------------------------------------------------------------ models
 @cli.group()

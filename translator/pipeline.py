@@ -21,7 +21,7 @@ from .errors import TranslatorError, UnknownNameError
 from .glossary import Glossary, default_glossary_path, load_glossary
 from .long_segments import split_to_budget
 from .model_store import DEFAULT_MODEL, resolve_model
-from .results import DocumentResult, Flag, SegmentResult, Signature, TermUse
+from .results import DocumentResult, Flag, SegmentResult, Signature, Summary, SummarySentence, TermUse
 from .segmentation import segment_text
 from .terms import ProtectedText, TermProtector
 from .textio import read_text
@@ -360,3 +360,65 @@ class Pipeline:
             pos += len(t) + 1
         doc.separators.append("")
         return self.translate_documents([(doc, None)])[0].segments
+
+    # ------------------------------------------------------------ summaries
+    def summarize(self, source: str | Path | DocumentResult, sentences: int | None = None, ratio: float | None = None,
+                  per_section: bool = False, abstractive_model: str | None = None,
+                  encoding: str | None = None) -> Summary:
+        """Summarise a document in English; every sentence points to its source.
+
+        Args:
+            source: A file path, or a :class:`DocumentResult` whose translations are reused.
+            sentences: Sentences wanted (default 8; with ``per_section``, a minimum).
+            ratio: Or a share of the paragraph sentences.
+            per_section: The key sentence of every numbered section plus the lead.
+            abstractive_model: HF summarisation model run on the English translation instead.
+            encoding: Input encoding when ``source`` is a path.
+        """
+        from . import summarize as sm
+
+        if isinstance(source, DocumentResult):
+            doc = source.document
+            translations = {s.index: s.target for s in source.segments}
+        else:
+            decoded = read_text(str(source), encoding)
+            doc = segment_text(decoded.text, decoded.name)
+            translations = {}
+        if abstractive_model:
+            return self._abstractive(doc, translations, abstractive_model, per_section)
+        picks = sm.select_sentences(doc, self.glossary, sentences, ratio, per_section)
+        missing = [c for c in picks if c.index not in translations]
+        if missing:
+            done = self._translate_texts([c.text for c in missing])
+            for c in missing:
+                translations[c.index] = done[c.text]["target"]
+        summary = sm.build_summary(picks, translations)
+        for sent in summary.sentences:  # the full term check against the summarised segment
+            sent.flags += run_checks(CheckInput(sent.source, sent.text, self.glossary), ["term"])
+        return summary
+
+    def _abstractive(self, doc: Document, translations: dict[int, str], model: str, per_section: bool) -> Summary:
+        from . import summarize as sm
+
+        todo = [s for s in doc.segments if s.index not in translations]
+        if todo:
+            done = self._translate_texts([s.text for s in todo])
+            for s in todo:
+                translations[s.index] = done[s.text]["target"]
+        groups: list[list[int]] = [[]]
+        for block in doc.blocks:
+            if block.kind == "heading" and per_section and groups[-1]:
+                groups.append([])
+            if block.kind in ("paragraph", "heading"):
+                groups[-1].extend(block.segment_indices)
+        summary = Summary(method=f"abstractive:{model}")
+        for group in groups:
+            if not group:
+                continue
+            english = " ".join(translations[i] for i in group if translations[i])
+            source = "".join(doc.segments[i].text for i in group)
+            span = f"s{group[0] + 1}-s{group[-1] + 1}"
+            for sentence in sm.split_english_sentences(sm.abstractive_summary(model, english, device=self.settings.device)):
+                summary.sentences.append(SummarySentence(segment_id=span, source=source, text=sentence,
+                                                         flags=sm.check_summary_sentence(sentence, source)))
+        return summary

@@ -40,6 +40,8 @@ def render_txt(doc: DocumentResult) -> str:
         elif kind == "byline" and marker:
             text = f"{marker} {text}"
         lines.append(text)
+    if doc.summary is not None and doc.summary.sentences:
+        lines.append("Summary: " + doc.summary.text)
     return "\n\n".join(lines) + "\n"
 
 
@@ -84,3 +86,24 @@ def render(doc: DocumentResult, fmt: str) -> str:
         return RENDERERS[fmt](doc)
     except KeyError:
         raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(RENDERERS)}") from None
+
+
+def render_summary(summary, fmt: str, signature: str = "") -> str:
+    """Render a :class:`~translator.results.Summary` as txt, md or json."""
+    from dataclasses import asdict
+
+    if fmt == "json":
+        data = {"method": summary.method, "signature": signature, "text": summary.text,
+                "sentences": [asdict(s) for s in summary.sentences]}
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        out, section = [], object()
+        for s in summary.sentences:
+            if s.section != section and s.section:
+                out.append(f"\n**{s.section}**\n")
+            section = s.section
+            out.append(f"- {s.text} ({s.segment_id})")
+        return "\n".join(out).strip() + "\n"
+    if fmt == "txt":
+        return "\n".join(s.text for s in summary.sentences) + "\n"
+    raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(RENDERERS)}")
