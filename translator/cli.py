@@ -138,7 +138,8 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx"]), default="txt",
+              show_default=True, help="Output format (jsonl, xliff and tmx are bilingual review formats).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
@@ -159,8 +160,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     if len(inputs) > 1 and not out_dir:
         raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
     pipeline = Pipeline(PipelineSettings(**settings_from_options(opts)))
-    total = None
-    with progress_reporter(total, enabled=not quiet) as advance:
+    with progress_reporter(enabled=not quiet) as advance:
         results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     if summary_sentences:
@@ -483,13 +483,23 @@ def convert(model: str, target: str, quantization: str, output: str | None, forc
     click.echo(f"converted {model} to CTranslate2 ({quantization}) in {out}")
 
 
-def main() -> None:
-    """Console-script entry point."""
+EXIT_INTERRUPTED = 130
+
+
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point: click errors exit 2, Ctrl-C exits 130 (click alone would say 1)."""
     try:
-        cli.main(prog_name="translator")
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = cli.main(args=args, prog_name="translator", standalone_mode=False)
+        if isinstance(code, int):  # --help / --version end through click's Exit, returned here
+            sys.exit(code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted: finished segments are in the cache; run the same command again to resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -38,13 +38,21 @@ def clause_spans(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
-def _window_cut(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """Cut ``text`` into the longest prefixes that fit, never inside digits."""
+def _window_cut(text: str, fits: Callable[[str], bool], budget: int) -> list[str]:
+    """Cut ``text`` into the longest prefixes that fit, never inside digits.
+
+    The search looks at a bounded prefix (grown only while it still fits), so a
+    50,000-character run costs a few tokenizer calls per window, not a scan of
+    the whole run each time.
+    """
     out = []
     rest = text
     while rest and not fits(rest):
-        lo, hi = 1, len(rest)
-        while lo < hi:  # longest prefix that fits
+        hi = min(len(rest), budget * 4)
+        while hi < len(rest) and fits(rest[:hi]):
+            hi = min(len(rest), hi * 2)
+        lo = 1
+        while lo < hi:  # longest prefix that fits, within rest[:hi]
             mid = (lo + hi + 1) // 2
             if fits(rest[:mid]):
                 lo = mid
@@ -86,7 +94,7 @@ def split_to_budget(text: str, count_tokens: Callable[[list[str]], list[int]], b
             if current:
                 pieces.append(Piece(current))
                 current = ""
-            pieces.extend(Piece(w, window=True) for w in _window_cut(clause, fits))
+            pieces.extend(Piece(w, window=True) for w in _window_cut(clause, fits, budget))
             continue
         if current and not fits(current + clause):
             pieces.append(Piece(current))

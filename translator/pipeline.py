@@ -254,9 +254,14 @@ class Pipeline:
                                   f"boundary was cut into {job.pieces} token windows", {"pieces": job.pieces}))
             job.attempts.append((strategy, joined, prot, flags, protector.assess(target, prot)))
 
-    def _translate_texts(self, texts: list[str], progress: Callable[[int], None] | None = None) -> dict[str, dict]:
-        """Translate distinct texts; return text -> stored result (from cache or fresh)."""
+    def _translate_texts(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
+        """Translate distinct texts; return text -> stored result (from cache or fresh).
+
+        ``progress(advance, total)`` is called as work finishes (total = distinct texts).
+        """
         distinct = list(dict.fromkeys(t for t in texts if t))
+        if progress:
+            progress(0, len(distinct))
         results: dict[str, dict] = {}
         cache = self.cache
         keys = {}
@@ -268,7 +273,7 @@ class Pipeline:
                 if keys[t] in hits:
                     results[t] = hits[keys[t]] | {"cached": True}
             if progress and results:
-                progress(len(results))
+                progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
         # Chunk so a killed run keeps (in the cache) what it finished.
         chunk = max(self.settings.batch_size * 4, 32)
@@ -298,7 +303,7 @@ class Pipeline:
                 cache.put_many({keys[t]: v for t, v in fresh.items()})
             results.update(fresh)
             if progress:
-                progress(len(fresh))
+                progress(len(fresh), len(distinct))
         return results
 
     def _assemble(self, doc: Document, results: dict[str, dict], encoding: str | None) -> DocumentResult:
@@ -317,12 +322,12 @@ class Pipeline:
         return DocumentResult(name=doc.name, document=doc, segments=segments, signature=self.signature(encoding))
 
     def translate_documents(self, docs: list[tuple[Document, str | None]],
-                            progress: Callable[[int], None] | None = None) -> list[DocumentResult]:
+                            progress: Callable[[int, int], None] | None = None) -> list[DocumentResult]:
         """Translate segmented documents together (one model, shared batches).
 
         Args:
             docs: (document, encoding used to read it) pairs.
-            progress: Called with the number of segments finished since the last call.
+            progress: Called with (segments finished since the last call, total distinct segments).
         """
         texts = [s.text for doc, _ in docs for s in doc.segments]
         results = self._translate_texts(texts, progress)
@@ -338,7 +343,7 @@ class Pipeline:
         return self.translate_documents([(segment_text(decoded.text, decoded.name), decoded.encoding)])[0]
 
     def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
-                        progress: Callable[[int], None] | None = None) -> list[DocumentResult]:
+                        progress: Callable[[int, int], None] | None = None) -> list[DocumentResult]:
         """Translate many files with one model load, batching across documents."""
         docs = []
         for src in sources:

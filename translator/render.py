@@ -13,7 +13,6 @@ import json
 from .errors import UnknownNameError
 from .results import DocumentResult
 
-FORMATS = ("txt", "md", "json")
 
 
 def _segment_text(doc: DocumentResult, i: int) -> str:
@@ -73,7 +72,17 @@ def render_json(doc: DocumentResult) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS = {"txt": render_txt, "md": render_md, "json": render_json}
+def _review(name: str):
+    def render_review(doc: DocumentResult) -> str:
+        from . import review
+
+        return getattr(review, f"to_{name}")(doc)
+
+    return render_review
+
+
+RENDERERS = {"txt": render_txt, "md": render_md, "json": render_json,
+             "jsonl": _review("jsonl"), "xliff": _review("xliff"), "tmx": _review("tmx")}
 
 
 def render(doc: DocumentResult, fmt: str) -> str:

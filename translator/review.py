@@ -1,0 +1,75 @@
+"""Review formats for editors and CAT tools: bilingual JSONL, XLIFF 1.2 and TMX 1.4.
+
+XLIFF and TMX are written and read with translate-toolkit, the reference
+implementation CAT-tool users rely on, so what we write is what standard
+readers read. Flags travel as notes (``origin="translator"``); a flagged unit
+is marked as needing review (``state="needs-review-translation"``), a clean
+one ``translated``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .errors import BackendUnavailableError
+from .results import DocumentResult
+
+REVIEW_FORMATS = ("jsonl", "xliff", "tmx")
+
+
+def _toolkit():
+    try:
+        from translate.storage import tmx, xliff
+    except ImportError as exc:
+        raise BackendUnavailableError("XLIFF/TMX export needs translate-toolkit: pip install 'translator[review]'") from exc
+    return xliff, tmx
+
+
+def _notes(seg) -> list[str]:
+    return [f"[{f.check}] {f.message}" for f in seg.flags] + [
+        f"[term] {t.source} -> {t.target}: {'ok' if t.satisfied else 'MISSING'}" for t in seg.terms]
+
+
+def to_jsonl(doc: DocumentResult) -> str:
+    """One JSON object per segment, each stamped with the document's signature."""
+    sig = str(doc.signature)
+    lines = []
+    for seg in doc.segments:
+        d = seg.to_dict()
+        lines.append(json.dumps({"document": doc.name, "signature": sig, **d}, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def to_xliff(doc: DocumentResult) -> str:
+    """XLIFF 1.2, one trans-unit per segment (id = segment id)."""
+    xliff, _ = _toolkit()
+    store = xliff.xlifffile(sourcelanguage="zh", targetlanguage="en")
+    store.setfilename(store.getfilenode("NoName"), doc.name)
+    for seg in doc.segments:
+        unit = store.UnitClass(seg.source)
+        store.addunit(unit)
+        unit.setid(seg.id)
+        unit.target = seg.target
+        for note in _notes(seg):
+            unit.addnote(note, origin="translator")
+        unit.xmlelement.set("resname", f"{seg.kind}:{seg.line}")
+        unit.markapproved(not seg.flags)
+        target = unit.xmlelement.find(unit.namespaced("target"))
+        if target is not None:
+            target.set("state", "needs-review-translation" if seg.flags else "translated")
+    unit_sig = store.units[0] if store.units else None
+    if unit_sig is not None:
+        unit_sig.addnote(f"signature: {doc.signature}", origin="translator-signature")
+    # translate-toolkit writes the 1.1 namespace; every element and state value used here is XLIFF 1.2.
+    text = bytes(store).decode("utf-8")
+    return text.replace('xmlns="urn:oasis:names:tc:xliff:document:1.1" version="1.1"',
+                        'xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"', 1)
+
+
+def to_tmx(doc: DocumentResult) -> str:
+    """TMX 1.4, one translation unit per segment with flags as notes."""
+    _, tmx = _toolkit()
+    store = tmx.tmxfile(sourcelanguage="zh", targetlanguage="en")
+    for seg in doc.segments:
+        store.addtranslation(seg.source, "zh", seg.target, "en", comment="\n".join(_notes(seg)) or None)
+    return bytes(store).decode("utf-8")
