@@ -7,7 +7,10 @@ Variants, all on the sample report's segments, beam 4, in one run:
 1. baseline: transformers generate(), one sentence at a time (a newcomer's loop);
 2. our pipeline, transformers backend (token-budget batches);
 3. our pipeline, CTranslate2 int8 backend;
-4. a cached re-run of (3).
+4. our pipeline, CTranslate2 int8 with a vocabulary shortlist (vmap);
+5. a cached re-run of (4);
+
+and, to see what each idea gives: (3) with greedy decoding, and (3) on one thread.
 
 Random weights never emit EOS on purpose, so every variant is forced to the same
 output length: min = max new tokens = ceil(1.3 x source tokens). The pipeline
@@ -16,6 +19,13 @@ off (with random weights every segment fails its term checks and would be retrie
 which a real model does not do). Each variant runs in its own process, so its peak
 RSS is its own. The baseline may be measured on the first N sentences
 (``--baseline-sentences``) to save time: its rate is in sentences/s either way.
+
+The vmap is built by ``translator models build-vmap`` from the sample and its
+reference translation (in-domain; a deployment builds it from a large parallel
+corpus). Random weights say nothing about its effect on quality: measure that
+with ``translator evaluate`` on a real model before using ``--vmap``.
+Peak RSS is each process's VmHWM. ``--write`` records the table in
+benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -48,6 +58,11 @@ def ensure_model() -> Path:
         from translator.engines.ctranslate2_engine import convert_model
 
         convert_model(str(MODEL_DIR), quantization="int8", force=True)
+    if not (MODEL_DIR / "ctranslate2" / "vmap.txt").is_file():
+        src = Path(tempfile.mkdtemp()) / "src.txt"
+        src.write_text("\n".join(segments()) + "\n", "utf-8")
+        subprocess.run([sys.executable, "-m", "translator", "models", "build-vmap", str(MODEL_DIR), "--src", str(src),
+                        "--ref", str(ROOT / "samples" / "shibei-2023-report.en.ref.txt"), "--always", "500"], check=True)
     return MODEL_DIR
 
 
@@ -74,24 +89,34 @@ def run_baseline(n: int, threads: int) -> dict:
     return {"sentences": len(texts), "seconds": time.perf_counter() - start}
 
 
-def run_pipeline(backend: str, cache_path: str | None, threads: int) -> dict:
+def run_pipeline(backend: str, cache_path: str | None, threads: int, beams: int = 4, vmap: bool = False) -> dict:
     from translator import Pipeline
 
-    pipe = Pipeline(model=str(MODEL_DIR), backend=backend, beams=4, retries=0, threads=threads,
-                    min_length_ratio=RATIO, max_length_ratio=RATIO, max_length_extra=1,
-                    use_cache=cache_path is not None, cache_path=cache_path, batch_size=32, token_budget=4096)
+    pipe = Pipeline(model=str(MODEL_DIR), backend=backend, beams=beams, retries=0, threads=threads,
+                    min_length_ratio=RATIO, max_length_ratio=RATIO, max_length_extra=1, use_vmap=vmap,
+                    use_cache=cache_path is not None, cache_path=cache_path, batch_size=16, token_budget=4096)
     start = time.perf_counter()
     doc = pipe.translate_file(SAMPLE)  # segmentation, terms, translation and checks, model load included
     return {"sentences": len(doc.segments), "seconds": time.perf_counter() - start,
             "cached": sum(s.cached for s in doc.segments)}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM; ru_maxrss would include the parent's before exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(args) -> None:
-    if args.variant == "baseline":
+    name, *opts = args.variant.split(":")
+    if name == "baseline":
         out = run_baseline(args.baseline_sentences, args.threads)
     else:
-        out = run_pipeline(args.variant.split(":")[0], args.cache or None, args.threads)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out = run_pipeline(name, args.cache or None, 1 if "1thread" in opts else args.threads,
+                           beams=1 if "greedy" in opts else 4, vmap="vmap" in opts)
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
@@ -120,6 +145,7 @@ def main() -> None:
     parser.add_argument("--cache", default="", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="CPU threads for every variant.")
     parser.add_argument("--baseline-sentences", type=int, default=60, help="Sentences for the slow baseline (0 = all).")
+    parser.add_argument("--write", action="store_true", help="Record the results in benchmarks/RESULTS.md.")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -128,18 +154,35 @@ def main() -> None:
     cache = str(Path(tempfile.mkdtemp()) / "bench-cache.sqlite3")
     rows = [("1 baseline: transformers generate, 1 sentence at a time", spawn("baseline", args)),
             ("2 pipeline, transformers backend", spawn("transformers", args)),
-            ("3 pipeline, ctranslate2 int8 backend", spawn("ctranslate2", args, cache)),
-            ("4 pipeline, ctranslate2, cached re-run", spawn("ctranslate2:again", args, cache))]
+            ("3 pipeline, ctranslate2 int8", spawn("ctranslate2", args)),
+            ("4 pipeline, ctranslate2 int8 + vmap", spawn("ctranslate2:vmap", args, cache)),
+            ("5 cached re-run of 4", spawn("ctranslate2:vmap:again", args, cache)),
+            ("6 = 3 with greedy decoding (beam 1)", spawn("ctranslate2:greedy", args)),
+            ("7 = 3 on 1 thread", spawn("ctranslate2:1thread", args))]
     base_rate = rows[0][1]["sentences"] / rows[0][1]["seconds"]
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"threads {args.threads}; beam 4; forced output length = ceil({RATIO} x source tokens)")
-    print(f"{'variant':<48} {'sent':>5} {'sec':>8} {'sent/s':>8} {'x base':>8} {'RSS MB':>8}")
+    lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+             f"Python {platform.python_version()}; threads {args.threads}; beam 4 unless noted; "
+             f"forced output length = ceil({RATIO} x source tokens); model load included for 2-7, not for 1",
+             "",
+             f"| {'variant':<55} | sent | seconds | sent/s | x baseline | peak RSS MB |",
+             f"|{'-' * 57}|-----:|--------:|-------:|-----------:|------------:|"]
     for name, r in rows:
         rate = r["sentences"] / r["seconds"]
-        print(f"{name:<48} {r['sentences']:>5} {r['seconds']:>8.2f} {rate:>8.2f} {rate / base_rate:>8.1f} {r['peak_rss_mb']:>8.0f}")
-    first, again = rows[2][1]["seconds"], rows[3][1]["seconds"]
-    print(f"cached re-run vs first ctranslate2 run: {first / again:.0f}x faster ({rows[3][1]['cached']} segments from cache)")
-    print(f"`translator --help` start-up (median of 5): {help_time():.3f} s")
+        lines.append(f"| {name:<55} | {r['sentences']:>4} | {r['seconds']:>7.2f} | {rate:>6.2f} | {rate / base_rate:>10.1f} | "
+                     f"{r['peak_rss_mb']:>11.0f} |")
+    first, again = rows[3][1]["seconds"], rows[4][1]["seconds"]
+    lines.append("")
+    lines.append(f"cached re-run vs its first run: {first / again:.0f}x faster ({rows[4][1]['cached']} of "
+                 f"{rows[4][1]['sentences']} segments from the cache)")
+    lines.append(f"`translator --help` start-up (median of 5): {help_time():.3f} s")
+    print("\n".join(lines))
+    if args.write:
+        from translator.textio import write_atomic
+
+        results = ROOT / "benchmarks" / "RESULTS.md"
+        head = results.read_text("utf-8").split("<!-- results -->")[0] if results.is_file() else "# Benchmark results\n\n"
+        write_atomic(results, head + "<!-- results -->\n\n" + time.strftime("%Y-%m-%d") + ", `python benchmarks/bench_translate.py --write`\n\n"
+                     + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from translator.engines import get_engine_class
 from translator.engines.base import DecodeSettings, plan_batches
-from translator.engines.transformers_engine import language_codes
+from translator.engines.tokenizer_engine import language_codes
 from translator.errors import UnknownNameError
 
 

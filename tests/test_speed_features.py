@@ -92,3 +92,71 @@ def test_cache_is_shared_between_connections(tmp_path):
     b.put_many({"k2": {"target": "y"}})
     assert a.get_many(["k1", "k2", "k3"]) == {"k1": {"target": "x"}, "k2": {"target": "y"}}
     assert len(b) == 2
+
+
+# ------------------------------------------------------ tokenizer and vmap
+def test_torch_free_marian_tokenizer_matches_transformers(tiny_model, sample_text):
+    from transformers import AutoTokenizer
+
+    from translator.engines.marian_tokenizer import MarianSpmTokenizer
+    from translator.segmentation import segment_text
+
+    hf, ours = AutoTokenizer.from_pretrained(str(tiny_model)), MarianSpmTokenizer(tiny_model)
+    sources = [s.text for s in segment_text(sample_text).segments] + ["ＲＣＥＰ XDX 𠀀 ", ""]
+    targets = (ROOT / "samples" / "shibei-2023-report.en.ref.txt").read_text("utf-8").splitlines()
+    assert ours(sources)["input_ids"] == hf(sources)["input_ids"]
+    assert ours(text_target=targets, add_special_tokens=False)["input_ids"] == \
+        hf(text_target=targets, add_special_tokens=False)["input_ids"]
+    for line in targets[:60]:
+        ids = hf(text_target=line)["input_ids"]
+        assert ours.decode(ids) == hf.decode(ids, skip_special_tokens=True)
+    assert ours.tokenize(sources[10]) == hf.tokenize(sources[10])
+
+
+def test_ctranslate2_engine_does_not_import_torch(converted):
+    import subprocess
+    import sys
+
+    code = ("import sys; from translator.engines.ctranslate2_engine import CTranslate2Engine; "
+            f"e = CTranslate2Engine({str(converted)!r}); e.translate(['市北区。'], __import__('translator').DecodeSettings(beams=1)); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_vmap_builder_keeps_cooccurring_tokens():
+    from translator.vmap import build_vmap
+
+    text = build_vmap(["甲 乙", "甲 丙", "丁"], ["alpha beta", "alpha gamma", "delta"], str.split, str.split,
+                      per_token=2, always=1)
+    lines = text.splitlines()
+    assert lines[0] == "\talpha"
+    rules = dict(line.split("\t") for line in lines[1:])
+    assert rules["甲"].split()[0] == "alpha"
+    assert rules["丁"] == "delta"
+    with pytest.raises(ValueError):
+        build_vmap(["a"], [], str.split, str.split)
+
+
+def test_build_vmap_command_and_translating_with_it(converted, tmp_path):
+    src, ref = tmp_path / "src.txt", tmp_path / "ref.txt"
+    src.write_text("全社会研发投入突破10亿元。\n市北区打造多层次创新平台。\n", "utf-8")
+    ref.write_text("R&D investment exceeded 1 billion yuan.\nShibei District builds innovation platforms.\n", "utf-8")
+    r = CliRunner().invoke(cli, ["models", "build-vmap", str(converted), "--src", str(src), "--ref", str(ref), "--always", "20"])
+    assert r.exit_code == 0, r.output
+    assert (converted / "ctranslate2" / "vmap.txt").is_file()
+    kw = dict(model=str(converted), backend="ctranslate2", beams=2, retries=0, use_cache=False, use_glossary=False)
+    with_vmap = Pipeline(use_vmap=True, **kw)
+    result = with_vmap.translate_text(SHORT_DOC)
+    assert with_vmap.engine.info.extra["vmap"] is True
+    assert all(seg.target or seg.flags for seg in result.segments)
+    allowed = set((converted / "ctranslate2" / "vmap.txt").read_text("utf-8").replace("\t", " ").split())
+    engine = with_vmap.engine
+    tokens = [engine.tokenizer.convert_ids_to_tokens(ids) for ids in engine.tokenizer(["市北区打造多层次创新平台。"])["input_ids"]]
+    hyp = engine.translator.translate_batch(tokens, beam_size=2, max_decoding_length=20, use_vmap=True)[0].hypotheses[0]
+    assert hyp and set(hyp) <= allowed | {"<unk>", "</s>"}  # our vmap file is read: output stays in the shortlist
+    (converted / "ctranslate2" / "vmap.txt").unlink()
+    from translator.errors import ModelNotAvailableError
+
+    with pytest.raises(ModelNotAvailableError, match="build-vmap"):
+        Pipeline(use_vmap=True, **kw).engine

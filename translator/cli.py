@@ -63,6 +63,9 @@ def model_options(fn):
         click.option("--retries", type=click.IntRange(0, 2), default=2, show_default=True,
                      help="Extra attempts for segments with missing terms or degenerate output."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the segment cache."),
+        click.option("--compute-type", type=click.Choice(["int8", "int8_float32", "int16", "float32"]), default="int8",
+                     show_default=True, help="CTranslate2 compute type."),
+        click.option("--vmap", is_flag=True, help="CTranslate2: restrict the output vocabulary with the model's vmap.txt."),
         click.option("--cache-path", type=click.Path(dir_okay=False), default=None, help="Segment cache file."),
     ]
     for d in reversed(decorators):
@@ -80,7 +83,7 @@ def settings_from_options(opts: dict) -> dict:
         max_input_tokens=opts.pop("max_input_tokens"), device=opts.pop("device"), threads=opts.pop("threads"),
         src_lang=opts.pop("src_lang"), tgt_lang=opts.pop("tgt_lang"), glossaries=list(opts.pop("glossaries")),
         use_glossary=not opts.pop("no_glossary"), retries=opts.pop("retries"), use_cache=not opts.pop("no_cache"),
-        cache_path=opts.pop("cache_path"),
+        cache_path=opts.pop("cache_path"), quantization=opts.pop("compute_type"), use_vmap=opts.pop("vmap"),
     )
 
 
@@ -484,6 +487,33 @@ def convert(model: str, target: str, quantization: str, output: str | None, forc
 
 
 EXIT_INTERRUPTED = 130
+
+
+@models.command("build-vmap")
+@click.argument("model")
+@click.option("--src", required=True, type=click.Path(exists=True, dir_okay=False), help="Source lines of a parallel corpus.")
+@click.option("--ref", required=True, type=click.Path(exists=True, dir_okay=False), help="Their translations, line-aligned.")
+@click.option("--per-token", type=click.IntRange(1), default=50, show_default=True, help="Candidates kept per source token.")
+@click.option("--always", type=click.IntRange(0), default=1000, show_default=True, help="Most frequent target tokens always allowed.")
+@library_errors
+def build_vmap_command(model: str, src: str, ref: str, per_token: int, always: int) -> None:
+    """Build the CTranslate2 vocabulary shortlist (vmap.txt) of a converted MODEL from a parallel corpus."""
+    from .engines.ctranslate2_engine import CTranslate2Engine
+    from .qa import read_aligned
+    from .textio import write_atomic
+    from .vmap import build_vmap
+
+    engine = CTranslate2Engine(model)
+    data = read_aligned({"src": src, "ref": ref})
+    tok = engine.tokenizer
+
+    def target_pieces(text: str) -> list[str]:
+        return tok.convert_ids_to_tokens(tok(text_target=text, add_special_tokens=False)["input_ids"])
+
+    text = build_vmap(data["src"], data["ref"], engine.tokenize, target_pieces, per_token, always)
+    path = engine.model_dir / "vmap.txt"
+    write_atomic(path, text)
+    click.echo(f"wrote {path} ({len(text.splitlines()) - 1} source tokens); use it with --backend ctranslate2 --vmap")
 
 
 def main(args: list[str] | None = None) -> None:

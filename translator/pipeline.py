@@ -54,6 +54,7 @@ class PipelineSettings:
         max_length_ratio: Generation cap = ratio x source tokens + ``max_length_extra``.
         max_length_extra: Constant part of the generation cap.
         quantization: CTranslate2 compute type.
+        use_vmap: CTranslate2 only: restrict the output vocabulary with the model's vmap.txt shortlist.
     """
 
     model: str = DEFAULT_MODEL
@@ -75,6 +76,7 @@ class PipelineSettings:
     max_length_ratio: float = 2.0
     max_length_extra: int = 10
     quantization: str = "int8"
+    use_vmap: bool = False
 
     @classmethod
     def from_dict(cls, data: dict) -> PipelineSettings:
@@ -173,6 +175,9 @@ class Pipeline:
             kwargs = dict(device=s.device, threads=s.threads, src_lang=s.src_lang, tgt_lang=s.tgt_lang)
             if self.backend == "ctranslate2":
                 kwargs["compute_type"] = s.quantization
+                kwargs["use_vmap"] = s.use_vmap
+            elif s.use_vmap:
+                raise TranslatorError("--vmap needs the ctranslate2 backend")
             self._engine = cls(s.model, **kwargs)
         return self._engine
 
@@ -205,7 +210,8 @@ class Pipeline:
     def _cache_context(self) -> str:
         s = self.settings
         return "|".join([__version__, str(self.signature()), self.decode_settings.cache_key(),
-                         f"retries={s.retries}", f"max_in={s.max_input_tokens}", f"langs={s.src_lang},{s.tgt_lang}"])
+                         f"retries={s.retries}", f"max_in={s.max_input_tokens}", f"langs={s.src_lang},{s.tgt_lang}",
+                         f"quant={s.quantization if self.backend == 'ctranslate2' else '-'}", f"vmap={s.use_vmap}"])
 
     @property
     def cache(self) -> SegmentCache | None:
@@ -275,8 +281,11 @@ class Pipeline:
             if progress and results:
                 progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
+        if todo:  # sort by length first, so every chunk (and so every batch) holds similar lengths
+            lengths = dict(zip(todo, self.engine.count_tokens(todo)))
+            todo.sort(key=lengths.__getitem__)
         # Chunk so a killed run keeps (in the cache) what it finished.
-        chunk = max(self.settings.batch_size * 4, 32)
+        chunk = max(self.settings.batch_size * 8, 64)
         for i in range(0, len(todo), chunk):
             jobs = [_Job(t) for t in todo[i:i + chunk]]
             pending = jobs

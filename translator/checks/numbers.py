@@ -62,9 +62,20 @@ _ZH_NUM = re.compile(
     r"(?:\s*(万亿|亿|万|千)(?!米|克|瓦|伏|赫))?"  # scale (千米 etc. are units, not scales)
     r"(?![A-Za-z])"  # 5G, 4K: names
 )
-_ZH_FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
+_FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
+
+
+def _fractions(text: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
+    """Return the ``a/b`` fractions of ``text`` (both languages write them alike) and their spans."""
+    found, taken = [], []
+    for m in _FRACTION.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if b:
+            found.append((m.start(), Quantity(a / b, "", m.group(0))))
+            taken.append(m.span())
+    return found, taken
 
 
 def parse_chinese_numeral(text: str) -> int:
@@ -90,13 +101,7 @@ def parse_chinese_numeral(text: str) -> int:
 def extract_chinese(text: str) -> list[Quantity]:
     """Return the quantities in a Chinese segment."""
     text = fold_width(text)
-    found: list[tuple[int, Quantity]] = []
-    taken: list[tuple[int, int]] = []
-    for m in _ZH_FRACTION.finditer(text):
-        a, b = int(m.group(1)), int(m.group(2))
-        if b:
-            found.append((m.start(), Quantity(a / b, "", m.group(0))))
-            taken.append(m.span())
+    found, taken = _fractions(text)
     for m in _ZH_NUM.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -164,7 +169,6 @@ _EN_TOKEN = re.compile(
 _EN_AFTER = re.compile(r"\s*(?:-\s*)?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn)?(?![A-Za-z])", re.IGNORECASE)
 _EN_UNIT = re.compile(r"\s*(?P<unit>%|percent\b|per cent\b|percentage points?\b|pp\b)", re.IGNORECASE)
 _EN_MONTH_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)(?=\s+\d)|(?<=\d\s)(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-_EN_FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
 
@@ -192,13 +196,7 @@ def _word_value(words: str) -> tuple[float, bool]:
 
 def extract_english(text: str) -> list[Quantity]:
     """Return the quantities in an English segment."""
-    found: list[tuple[int, Quantity]] = []
-    taken: list[tuple[int, int]] = []
-    for m in _EN_FRACTION.finditer(text):
-        a, b = int(m.group(1)), int(m.group(2))
-        if b:
-            found.append((m.start(), Quantity(a / b, "", m.group(0))))
-            taken.append(m.span())
+    found, taken = _fractions(text)
     tokens = list(_EN_TOKEN.finditer(text))
     skip_next = False
     for idx, m in enumerate(tokens):

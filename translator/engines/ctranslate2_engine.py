@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..model_store import CT2_SUBDIR, model_missing_error, resolve_model, store_dir, store_name
-from .base import DecodeSettings, Engine, EngineInfo, EngineOutput
-from .transformers_engine import forced_bos_token_id, language_codes, tokenizer_accepts
+from ..model_store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
+from .base import DecodeSettings, EngineInfo, EngineOutput
+from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
+from .tokenizer_engine import TokenizerEngine
 
 QUANTIZATIONS = ("int8", "int8_float32", "int16", "float32")
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -64,7 +65,7 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     return out
 
 
-class CTranslate2Engine(Engine):
+class CTranslate2Engine(TokenizerEngine):
     """Translate with a converted CTranslate2 model.
 
     Args:
@@ -74,12 +75,14 @@ class CTranslate2Engine(Engine):
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
         compute_type: CTranslate2 compute type (``int8`` default).
+        use_vmap: Restrict the output vocabulary with the shortlist ``vmap.txt``
+            beside the converted model (see :mod:`translator.vmap`).
     """
 
     name = "ctranslate2"
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
-                 tgt_lang: str | None = None, compute_type: str = "int8") -> None:
+                 tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False) -> None:
         ct2 = _import_ct2()
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
@@ -87,52 +90,49 @@ class CTranslate2Engine(Engine):
             raise ModelNotAvailableError(
                 f"no CTranslate2 conversion of {model!r} found; run `translator models convert {model} --to ct2` "
                 "or use --backend transformers")
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else Path(ref.load_from)
+        if is_marian_dir(tok_dir):  # opus-mt: no transformers, no torch import
+            self.tokenizer = MarianSpmTokenizer(tok_dir)
+        else:
+            from transformers import AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else ref.load_from
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
-        except (OSError, ValueError) as exc:
-            raise model_missing_error(model, exc) from exc
+            hf_logging.set_verbosity_error()
+            try:
+                self.tokenizer = AutoTokenizer.from_pretrained(str(tok_dir), local_files_only=hub_offline())
+            except (OSError, ValueError) as exc:
+                raise model_missing_error(model, exc) from exc
+        if use_vmap and not (ct2_dir / "vmap.txt").is_file():
+            raise ModelNotAvailableError(f"--vmap needs {ct2_dir / 'vmap.txt'}; build it with `translator models build-vmap`")
+        self.use_vmap = use_vmap
+        self.model_dir = ct2_dir
         threads = threads or os.cpu_count() or 1
         self.translator = ct2.Translator(str(ct2_dir), device=device.split(":")[0], compute_type=compute_type,
                                          intra_threads=threads, inter_threads=1)
         self._model_id = model
         self._device = device
         self._compute_type = compute_type
-        self.src_lang, self.tgt_lang = language_codes(self.tokenizer, src_lang, tgt_lang)
-        if self.src_lang and hasattr(self.tokenizer, "src_lang"):
-            self.tokenizer.src_lang = self.src_lang
-        self._prefix = [self.tgt_lang] if forced_bos_token_id(self.tokenizer, self.tgt_lang) is not None else None
+        self._prefix = [self.tgt_lang] if self._setup_languages(src_lang, tgt_lang) is not None else None
         self._max_len = int(min(getattr(self.tokenizer, "model_max_length", 512) or 512, 512))
 
     @property
     def info(self) -> EngineInfo:
         return EngineInfo(backend=self.name, model=self._model_id, device=self._device,
-                          extra={"compute_type": self._compute_type})
+                          extra={"compute_type": self._compute_type, "vmap": self.use_vmap})
 
     @property
     def max_input_tokens(self) -> int:
         return self._max_len
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
-
-    def tokenize(self, text: str) -> list[str]:
-        return self.tokenizer.tokenize(text)
-
-    def accepts_verbatim(self, text: str) -> bool:
-        return tokenizer_accepts(self.tokenizer, text)
-
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
         tok = self.tokenizer
         sources = [tok.convert_ids_to_tokens(ids) for ids in tok(texts, add_special_tokens=True)["input_ids"]]
         cap = self.max_new_tokens(max(lengths), settings)
-        kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, return_scores=False,
-                      max_batch_size=0, no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                      repetition_penalty=settings.repetition_penalty)
+        kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, use_vmap=self.use_vmap)
+        if settings.no_repeat_ngram_size:
+            kwargs["no_repeat_ngram_size"] = settings.no_repeat_ngram_size
+        if settings.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = settings.repetition_penalty
         if settings.min_length_ratio:
             kwargs["min_decoding_length"] = min(cap, int(settings.min_length_ratio * max(lengths)))
         if self._prefix:

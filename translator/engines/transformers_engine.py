@@ -9,51 +9,10 @@ from __future__ import annotations
 
 from ..errors import TranslatorError
 from ..model_store import hub_offline, model_missing_error, resolve_model
-from .base import DecodeSettings, Engine, EngineInfo, EngineOutput
+from .base import DecodeSettings, EngineInfo, EngineOutput
+from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
-#: Default (source, target) language codes by tokenizer class name prefix.
-LANGUAGE_CODES = {
-    "Nllb": ("zho_Hans", "eng_Latn"),
-    "M2M100": ("zh", "en"),
-    "MBart": ("zh_CN", "en_XX"),
-}
-
-
-def language_codes(tokenizer: object, src_lang: str | None, tgt_lang: str | None) -> tuple[str | None, str | None]:
-    """Return the language codes a multilingual tokenizer needs (None for Marian)."""
-    cls = type(tokenizer).__name__
-    for prefix, (src, tgt) in LANGUAGE_CODES.items():
-        if cls.startswith(prefix):
-            return src_lang or src, tgt_lang or tgt
-    return src_lang, tgt_lang
-
-
-def forced_bos_token_id(tokenizer: object, tgt_lang: str | None) -> int | None:
-    """Return the token id that starts the target language, or None."""
-    if not tgt_lang:
-        return None
-    if hasattr(tokenizer, "get_lang_id"):
-        return tokenizer.get_lang_id(tgt_lang)
-    token_id = tokenizer.convert_tokens_to_ids(tgt_lang)
-    if token_id is None or token_id == getattr(tokenizer, "unk_token_id", None):
-        raise TranslatorError(f"target language code {tgt_lang!r} is not in the tokenizer's vocabulary")
-    return token_id
-
-
-def tokenizer_accepts(tokenizer: object, text: str) -> bool:
-    """Return True when ``tokenizer`` keeps ``text`` intact on both the source and the target side."""
-    unk = getattr(tokenizer, "unk_token_id", None)
-    src = tokenizer(text, add_special_tokens=False)["input_ids"]
-    try:
-        tgt = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
-    except (TypeError, ValueError):
-        tgt = src
-    if not src or unk in src or unk in tgt:
-        return False
-    return tokenizer.decode(tgt, skip_special_tokens=True).strip() == text
-
-
-class TransformersEngine(Engine):
+class TransformersEngine(TokenizerEngine):
     """Translate with ``transformers`` generate().
 
     Args:
@@ -90,10 +49,7 @@ class TransformersEngine(Engine):
         self._torch = torch
         self._model_id = model
         self._device = device
-        self.src_lang, self.tgt_lang = language_codes(self.tokenizer, src_lang, tgt_lang)
-        if self.src_lang and hasattr(self.tokenizer, "src_lang"):
-            self.tokenizer.src_lang = self.src_lang
-        self._forced_bos = forced_bos_token_id(self.tokenizer, self.tgt_lang)
+        self._forced_bos = self._setup_languages(src_lang, tgt_lang)
         self._eos = self.model.config.eos_token_id
         gen_cfg = getattr(self.model, "generation_config", None)
         self._forced_eos = getattr(gen_cfg, "forced_eos_token_id", None) is not None
@@ -108,15 +64,6 @@ class TransformersEngine(Engine):
         limit = getattr(self.tokenizer, "model_max_length", None) or 10**9
         pos = getattr(self.model.config, "max_position_embeddings", None) or limit
         return int(min(limit, pos))
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
-
-    def tokenize(self, text: str) -> list[str]:
-        return self.tokenizer.tokenize(text)
-
-    def accepts_verbatim(self, text: str) -> bool:
-        return tokenizer_accepts(self.tokenizer, text)
 
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
         torch = self._torch
@@ -148,3 +95,6 @@ class TransformersEngine(Engine):
             outputs.append(EngineOutput(text=text.strip(), hit_cap=hit, source_tokens=n_src,
                                         target_tokens=n_gen, max_new_tokens=cap))
         return outputs
+
+
+__all__ = ["LANGUAGE_CODES", "TransformersEngine", "forced_bos_token_id", "language_codes", "tokenizer_accepts"]

@@ -1,0 +1,54 @@
+"""Vocabulary shortlists (CTranslate2 ``vmap``) built from a parallel corpus.
+
+CTranslate2 can restrict each batch's output vocabulary to the candidates of
+its source tokens (``use_vmap``), which cuts the cost of the output layer and
+softmax over the whole vocabulary. The map is learnt from line-aligned
+source/target text: for each source token, the target tokens that co-occur
+with it most strongly (Dice coefficient), plus the most frequent target
+tokens, always allowed. A shortlist can only remove words the model might
+have wanted: build it from a large in-domain parallel corpus, and check
+quality with ``translator evaluate`` before relying on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+
+def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[str], list[str]],
+               tgt_tokenize: Callable[[str], list[str]], per_token: int = 50, always: int = 1000) -> str:
+    """Return vmap text: ``src_token<TAB>tgt tokens``, first line the always-allowed tokens.
+
+    Args:
+        sources: Source lines.
+        targets: Their translations, line-aligned.
+        src_tokenize: The model's source tokenizer (pieces).
+        tgt_tokenize: The model's target tokenizer (pieces).
+        per_token: Candidates kept per source token.
+        always: Most frequent target tokens always allowed.
+    """
+    if len(sources) != len(targets):
+        raise ValueError(f"{len(sources)} source lines but {len(targets)} target lines")
+    src_df: Counter = Counter()
+    tgt_df: Counter = Counter()
+    tgt_tf: Counter = Counter()
+    pair: Counter = Counter()
+    for s, t in zip(sources, targets):
+        s_set = set(src_tokenize(s))
+        t_tokens = tgt_tokenize(t)
+        t_set = set(t_tokens)
+        tgt_tf.update(t_tokens)
+        src_df.update(s_set)
+        tgt_df.update(t_set)
+        for a in s_set:
+            for b in t_set:
+                pair[a, b] += 1
+    candidates: dict[str, list[tuple[float, str]]] = {}
+    for (a, b), n in pair.items():
+        candidates.setdefault(a, []).append((2 * n / (src_df[a] + tgt_df[b]), b))
+    lines = ["\t" + " ".join(tok for tok, _ in tgt_tf.most_common(always))]
+    for a in sorted(candidates):
+        best = sorted(candidates[a], key=lambda x: (-x[0], x[1]))[:per_token]
+        lines.append(f"{a}\t{' '.join(b for _, b in best)}")
+    return "\n".join(lines) + "\n"
