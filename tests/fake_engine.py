@@ -53,7 +53,7 @@ class FakeEngine(Engine):
     def accepts_verbatim(self, text):
         return text.isascii() and text.isalpha() and text.isupper()
 
-    def _translate_batch(self, texts, lengths, settings):
+    def _translate_batch(self, texts, lengths, settings, hints=None):
         self.calls.append((list(texts), settings))
         outs = []
         for text, n in zip(texts, lengths):

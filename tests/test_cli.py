@@ -120,3 +120,23 @@ def test_segment_command_json(doc):
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "translator", "--version"], capture_output=True, text=True, check=True)
     assert "0.1.0" in out.stdout
+
+
+def test_models_download_offline_is_a_clear_error():
+    r = run("models", "download", "Helsinki-NLP/opus-mt-zh-en")
+    assert r.exit_code == 2 and "HF_HUB_OFFLINE" in r.output
+
+
+def test_models_list_shows_catalogue_and_store(tmp_path, monkeypatch, tiny_model):
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(tiny_model, store / "Helsinki-NLP--opus-mt-zh-en")
+    monkeypatch.setenv("TRANSLATOR_MODELS_DIR", str(store))
+    r = run("models", "list")
+    assert "Helsinki-NLP/opus-mt-zh-en" in r.output and "facebook/nllb-200-distilled-600M" in r.output
+    assert "[local]" in r.output
+    # a hub id found in the store loads from there, offline
+    from translator.model_store import resolve_model
+
+    assert resolve_model("Helsinki-NLP/opus-mt-zh-en").local_dir == store / "Helsinki-NLP--opus-mt-zh-en"

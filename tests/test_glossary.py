@@ -301,3 +301,47 @@ def test_csv_and_tmx_export(tmp_path):
     units = tk_tmx.tmxfile.parsestring(tmx.read_bytes()).units
     assert ("RCEP", "RCEP") in {(u.source, u.target) for u in units}
     assert len(units) == len(load_glossary([SHIPPED]).entries)
+
+
+# ------------------------------------------------- decoding-time completion
+def test_completion_targets():
+    from translator.engines.term_completion import completion_targets
+
+    seqs = [[7, 8, 9], [7, 5]]
+    assert completion_targets([1, 2, 7], seqs) == {8, 5}
+    assert completion_targets([1, 7, 8], seqs) == {9}
+    assert completion_targets([1, 7, 8, 9], seqs) == set()  # finished: no push
+    assert completion_targets([3], seqs) == set()
+
+
+def test_completion_processor_boosts_the_next_piece_of_a_started_term(tiny_engine):
+    import torch
+
+    from translator.engines.term_completion import COMPLETION_BONUS, make_processor
+
+    tok = tiny_engine.tokenizer
+    term = tok(text_target="gazelle enterprise", add_special_tokens=False)["input_ids"]
+    assert len(term) >= 2
+    start = tiny_engine.model.config.decoder_start_token_id
+    processor = make_processor([[term], []], beams=2)
+    input_ids = torch.tensor([[start, term[0]], [start, 5], [start, term[0]], [start, term[0]]])
+    scores = torch.zeros(4, len(tok.encoder) if hasattr(tok, "encoder") else 2000)
+    out = processor(input_ids, scores.clone())
+    assert out[0, term[1]] == COMPLETION_BONUS  # item 0, beam 0 has begun the term
+    assert out[1].abs().sum() == 0  # item 0, beam 1 has not
+    assert out[2].abs().sum() == 0 and out[3].abs().sum() == 0  # item 1 has no terms
+
+
+def test_pipeline_passes_term_hints_to_the_engine():
+    engine = FakeEngine()
+    seen = []
+    original = engine._translate_batch
+
+    def spy(texts, lengths, settings, hints=None):
+        seen.append(hints)
+        return original(texts, lengths, settings, hints)
+
+    engine._translate_batch = spy
+    _pipeline(engine).translate_segments([SENTENCE])
+    codes = seen[0][0]
+    assert len(codes) == 4 and all(len(c) == 3 and c.isupper() for c in codes)

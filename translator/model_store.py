@@ -111,6 +111,10 @@ def download_model(model_id: str, dest: Path | None = None) -> Path:
     Raises:
         ModelNotAvailableError: The hub could not be reached or has no such model.
     """
+    if hub_offline():
+        raise ModelNotAvailableError(
+            f"cannot download {model_id!r}: HF_HUB_OFFLINE is set. Run `translator models download {model_id}` "
+            "on a machine with internet access and copy the folder it prints, or pass --model DIR.")
     from huggingface_hub import snapshot_download
 
     target = dest or store_dir() / store_name(model_id)

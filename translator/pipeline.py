@@ -234,6 +234,7 @@ class Pipeline:
         protector = self.protector
         protected = [protector.protect(job.text, strategy) for job in jobs]
         piece_texts: list[str] = []
+        piece_hints: list[list[str]] = []
         spans: list[tuple[int, int]] = []
         for job, prot in zip(jobs, protected):
             pieces = split_to_budget(prot.text, engine.count_tokens, min(self.settings.max_input_tokens, engine.max_input_tokens))
@@ -241,7 +242,9 @@ class Pipeline:
             job.window_split = any(p.window for p in pieces)
             spans.append((len(piece_texts), len(piece_texts) + len(pieces)))
             piece_texts.extend(p.text for p in pieces)
-        outputs = engine.translate(piece_texts, decode)
+            expected = list(prot.slots) if prot.strategy == "placeholder" else [e.output for e in prot.enforced]
+            piece_hints.extend([h for h in expected if h in p.text] for p in pieces)
+        outputs = engine.translate(piece_texts, decode, piece_hints if any(piece_hints) else None)
         for job, prot, (a, b) in zip(jobs, protected, spans):
             outs = outputs[a:b]
             joined = EngineOutput(

@@ -101,8 +101,13 @@ class Engine(abc.ABC):
         """Return True when both tokenizers encode ``text`` with no unknown piece and decode it back."""
 
     @abc.abstractmethod
-    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
-        """Translate one batch; ``lengths`` are the source token counts."""
+    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
+                         hints: list[list[str]] | None = None) -> list[EngineOutput]:
+        """Translate one batch; ``lengths`` are the source token counts.
+
+        ``hints`` holds, per text, strings the output should contain (glossary
+        targets or placeholder codes); a backend may use them during decoding.
+        """
 
     def max_new_tokens(self, source_tokens: int, settings: DecodeSettings) -> int:
         """Return the generation cap for a source of ``source_tokens`` tokens."""
@@ -114,12 +119,14 @@ class Engine(abc.ABC):
         """Return the most tokens the decoder can produce."""
         return self.max_input_tokens
 
-    def translate(self, texts: list[str], settings: DecodeSettings) -> list[EngineOutput]:
+    def translate(self, texts: list[str], settings: DecodeSettings,
+                  hints: list[list[str]] | None = None) -> list[EngineOutput]:
         """Translate many texts in token-budget batches, keeping their order.
 
         Args:
             texts: Source strings.
             settings: Decoding options.
+            hints: Per text, strings expected in the output (used where the backend can).
 
         Returns:
             One :class:`EngineOutput` per input, in input order.
@@ -130,7 +137,8 @@ class Engine(abc.ABC):
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
         results: list[EngineOutput | None] = [None] * len(texts)
         for batch in plan_batches(order, lengths, settings.batch_size, settings.token_budget):
-            outs = self._translate_batch([texts[i] for i in batch], [lengths[i] for i in batch], settings)
+            batch_hints = [hints[i] for i in batch] if hints else None
+            outs = self._translate_batch([texts[i] for i in batch], [lengths[i] for i in batch], settings, batch_hints)
             for i, out in zip(batch, outs):
                 results[i] = out
         return results  # type: ignore[return-value]

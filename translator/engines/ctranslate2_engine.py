@@ -124,7 +124,9 @@ class CTranslate2Engine(TokenizerEngine):
     def max_input_tokens(self) -> int:
         return self._max_len
 
-    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
+    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
+                         hints: list[list[str]] | None = None) -> list[EngineOutput]:
+        # CTranslate2 has no per-step logits hook: term hints are not used here (verification still is).
         tok = self.tokenizer
         sources = [tok.convert_ids_to_tokens(ids) for ids in tok(texts, add_special_tokens=True)["input_ids"]]
         cap = self.max_new_tokens(max(lengths), settings)

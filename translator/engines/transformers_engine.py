@@ -65,7 +65,15 @@ class TransformersEngine(TokenizerEngine):
         pos = getattr(self.model.config, "max_position_embeddings", None) or limit
         return int(min(limit, pos))
 
-    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings) -> list[EngineOutput]:
+    def _hint_ids(self, hints: list[list[str]]) -> list[list[list[int]]]:
+        out = []
+        for item in hints:
+            seqs = [self.tokenizer(text_target=h, add_special_tokens=False)["input_ids"] for h in item]
+            out.append([s for s in seqs if len(s) >= 2])
+        return out
+
+    def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
+                         hints: list[list[str]] | None = None) -> list[EngineOutput]:
         torch = self._torch
         batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False).to(self._device)
         cap = self.max_new_tokens(max(lengths), settings)
@@ -78,6 +86,13 @@ class TransformersEngine(TokenizerEngine):
             kwargs["repetition_penalty"] = settings.repetition_penalty
         if self._forced_bos is not None:
             kwargs["forced_bos_token_id"] = self._forced_bos
+        if hints and any(hints):
+            from transformers import LogitsProcessorList
+
+            from .term_completion import make_processor
+
+            prompt = 2 if self._forced_bos is not None else 1
+            kwargs["logits_processor"] = LogitsProcessorList([make_processor(self._hint_ids(hints), settings.beams, prompt)])
         with torch.inference_mode():
             out = self.model.generate(**batch, **kwargs)
         start = 1  # decoder start token
