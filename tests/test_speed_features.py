@@ -45,6 +45,7 @@ def test_ctranslate2_backend_gives_the_same_structure_flags_and_terms(converted)
     ct2 = Pipeline(backend="ctranslate2", **kw).translate_text(SHORT_DOC)
     hf = Pipeline(backend="transformers", **kw).translate_text(SHORT_DOC)
     assert ct2.signature.backend == "ctranslate2" and hf.signature.backend == "transformers"
+    assert "compute:int8" in str(ct2.signature) and "compute:" not in str(hf.signature)
     assert [s.source for s in ct2.segments] == [s.source for s in hf.segments]
     assert [[t.source for t in s.terms] for s in ct2.segments] == [[t.source for t in s.terms] for s in hf.segments]
     for seg in ct2.segments:

@@ -204,8 +204,11 @@ class Pipeline:
         else:
             model, backend, device = self.settings.model, self.backend, self.settings.device
         glossary = self.glossary.version if self.glossary else "none"
+        options = ""
+        if backend == "ctranslate2":
+            options = f"compute:{self.settings.quantization}" + ("|vmap:yes" if self.settings.use_vmap else "")
         return Signature(version=__version__, model=model, backend=backend, beams=self.settings.beams,
-                         glossary=glossary, device=device, encoding=encoding)
+                         glossary=glossary, device=device, encoding=encoding, options=options)
 
     def _cache_context(self) -> str:
         s = self.settings

@@ -54,10 +54,13 @@ class Signature:
     glossary: str = "none"
     device: str = "cpu"
     encoding: str | None = None
+    options: str = ""
 
     def __str__(self) -> str:
         parts = [f"translator:{self.version}", f"model:{self.model}", f"backend:{self.backend}",
                  f"beams:{self.beams}", f"glossary:{self.glossary}", f"device:{self.device}"]
+        if self.options:
+            parts.append(self.options)
         if self.encoding:
             parts.append(f"encoding:{self.encoding}")
         return "|".join(parts)

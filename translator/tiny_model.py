@@ -94,6 +94,9 @@ def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: 
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     src_model = train_spm(corpus_lines("zh"), spec.spm_vocab, 1.0)
     tgt_model = train_spm(corpus_lines("en"), spec.spm_vocab, 1.0)
