@@ -93,16 +93,32 @@ class PipelineSettings:
 
 
 @dataclass
+class _Attempt:
+    """One translation attempt of a segment."""
+
+    strategy: str
+    output: EngineOutput
+    protected: ProtectedText
+    flags: list[Flag]
+    terms: list[TermUse]
+    pieces: int
+
+    @property
+    def problems(self) -> list[Flag]:
+        """Flags that justify another attempt."""
+        return [f for f in self.flags if f.check in RETRY_CHECKS]
+
+
+@dataclass
 class _Job:
     """One distinct source text through the translation rounds."""
 
     text: str
-    attempts: list[tuple[str, EngineOutput, ProtectedText, list[Flag], list[TermUse]]] = field(default_factory=list)
-    pieces: int = 1
-    window_split: bool = False
+    attempts: list[_Attempt] = field(default_factory=list)
 
-    def problems(self, i: int = -1) -> list[Flag]:
-        return [f for f in self.attempts[i][3] if f.check in RETRY_CHECKS]
+    def best(self) -> _Attempt:
+        """Return the attempt with the fewest retry-worthy problems, then fewest flags (earliest on ties)."""
+        return min(self.attempts, key=lambda a: (len(a.problems), len(a.flags)))
 
 
 class Pipeline:
@@ -239,16 +255,16 @@ class Pipeline:
         piece_texts: list[str] = []
         piece_hints: list[list[str]] = []
         spans: list[tuple[int, int]] = []
-        for job, prot in zip(jobs, protected):
+        windowed: list[bool] = []
+        for prot in protected:
             pieces = split_to_budget(prot.text, engine.count_tokens, min(self.settings.max_input_tokens, engine.max_input_tokens))
-            job.pieces = len(pieces)
-            job.window_split = any(p.window for p in pieces)
+            windowed.append(any(p.window for p in pieces))
             spans.append((len(piece_texts), len(piece_texts) + len(pieces)))
             piece_texts.extend(p.text for p in pieces)
             expected = list(prot.slots) if prot.strategy == "placeholder" else [e.output for e in prot.enforced]
             piece_hints.extend([h for h in expected if h in p.text] for p in pieces)
         outputs = engine.translate(piece_texts, decode, piece_hints if any(piece_hints) else None)
-        for job, prot, (a, b) in zip(jobs, protected, spans):
+        for job, prot, (a, b), window_split in zip(jobs, protected, spans, windowed):
             outs = outputs[a:b]
             joined = EngineOutput(
                 text=" ".join(o.text.strip() for o in outs if o.text.strip()),
@@ -261,10 +277,10 @@ class Pipeline:
             joined.text = target
             flags = run_checks(CheckInput(job.text, target, self.glossary, joined.hit_cap, joined.max_new_tokens,
                                           joined.source_tokens, joined.target_tokens))
-            if job.window_split:
+            if window_split:
                 flags.append(Flag("split_window", f"segment longer than {self.settings.max_input_tokens} tokens with no clause "
-                                  f"boundary was cut into {job.pieces} token windows", {"pieces": job.pieces}))
-            job.attempts.append((strategy, joined, prot, flags, protector.assess(target, prot)))
+                                  f"boundary was cut into {b - a} token windows", {"pieces": b - a}))
+            job.attempts.append(_Attempt(strategy, joined, prot, flags, protector.assess(target, prot), b - a))
 
     def _translate_texts(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
         """Translate distinct texts; return text -> stored result (from cache or fresh).
@@ -299,19 +315,18 @@ class Pipeline:
                 if n and not pending:
                     break
                 self._run_attempt(pending, strategy, decode)
-                pending = [j for j in pending if j.problems()]
+                pending = [j for j in pending if j.attempts[-1].problems]
             fresh = {}
             for job in jobs:
-                best = min(range(len(job.attempts)), key=lambda k: (len(job.problems(k)), len(job.attempts[k][3])))
-                strategy, out, prot, flags, uses = job.attempts[best]
+                best = job.best()
                 if len(job.attempts) > 1:
-                    for f in flags:
+                    for f in best.flags:
                         f.details.setdefault("attempts", len(job.attempts))
                 fresh[job.text] = {
-                    "target": out.text,
-                    "flags": [asdict(f) for f in flags],
-                    "terms": [asdict(u) for u in uses],
-                    "pieces": job.pieces,
+                    "target": best.output.text,
+                    "flags": [asdict(f) for f in best.flags],
+                    "terms": [asdict(u) for u in best.terms],
+                    "pieces": best.pieces,
                     "cached": False,
                 }
             if cache is not None:
