@@ -80,14 +80,39 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-def test_ten_megabyte_file_segments_in_full(tmp_path):
-    big = (TEXT + "\n") * (10_000_000 // len(TEXT.encode("utf-8")) + 1)
+TEN_MB_SCRIPT = """
+import json, sys
+from pathlib import Path
+from tests.fake_engine import FakeEngine
+from translator import Pipeline
+result = Pipeline(engine=FakeEngine(), use_cache=False, retries=0).translate_file(sys.argv[1])
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+missing = [s.id for s in result.segments if not (s.target or s.flags)]
+print(json.dumps({"segments": len(result.segments), "missing": missing, "peak_kb": hwm,
+                  "rebuilt": result.document.rebuild() == Path(sys.argv[1]).read_text("utf-8")}))
+"""
+
+
+def test_ten_megabyte_file_is_translated_in_full_in_bounded_memory(tmp_path):
+    """10 MB of distinct sentences through the whole pipeline (deterministic engine), in its own process."""
+    lines, out, size, n = TEXT.splitlines(), [], 0, 0
+    while size < 10_000_000:
+        for line in lines:
+            line = line.replace("。", f"第{n}号。") if line.strip() else line  # every repetition distinct
+            out.append(line)
+            size += len(line.encode("utf-8")) + 1
+        n += 1
     path = tmp_path / "big.txt"
-    path.write_text(big, "utf-8")
-    assert path.stat().st_size > 10_000_000
-    doc = segment_text(read_text(str(path)).text)
-    assert doc.rebuild() == big
-    assert len(doc.segments) % len(segment_text(TEXT).segments) == 0
+    path.write_text("\n".join(out), "utf-8")
+    assert path.stat().st_size >= 10_000_000
+    from .conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", TEN_MB_SCRIPT, str(path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["segments"] > 100_000 and report["missing"] == [] and report["rebuilt"]
+    assert report["peak_kb"] < 1_000_000  # about 35 bytes per input byte: linear, far from unbounded
 
 
 def test_fifty_thousand_character_paragraph_is_translated_in_full(tiny_model):
