@@ -77,6 +77,14 @@ NUMBER_CASES = [
     ("新建2.5公里滨海步行道", "a 2.5-kilometer promenade", True),
     ("新建2.5公里滨海步行道", "a 25-kilometer promenade", False),
     ("优化营商环境4.0版本", "version 4.0 of the measures", True),
+    ("覆盖率达到百分之五十", "coverage reached 50%", True),
+    ("覆盖率达到百分之五十", "coverage reached 15%", False),
+    ("增长百分之三点五", "growth of 3.5 percent", True),
+    ("增长百分之28.3", "growth of 28.3%", True),
+    ("产值是去年的两倍", "output was twice last year's", True),
+    ("产值是去年的两倍", "output was double last year's", True),
+    ("产值是去年的两倍", "output was three times last year's", False),
+    ("产值是去年的3倍", "output was threefold last year's", True),
 ]
 
 

@@ -5,11 +5,11 @@ Chinese side: Arabic numbers (full-width folded) with 千/万/亿/万亿 scales,
 times split into their parts, ranges split into both ends, and Chinese
 numerals used as quantities (两家, 三支, 七方面, 第三批). Qualifiers such as
 余/多/近/约/左右/以上 do not change the value. Numerals inside names
-(五大战场, 四减四增, 5G, 一站式) are not quantities.
+(五大战场, 四减四增, 5G, 一站式) are not quantities. 百分之五十 is 50%.
 
 English side: digits with thousands separators and decimals, scale words
 (thousand, million, billion, trillion), number words and ordinals
-(two, fifty-five, third), ``%``/percent and percentage points, month names
+(two, fifty-five, third), multiples (twice, tripled), ``%``/percent and percentage points, month names
 next to a day or year, fractions (1/6, one-sixth) and Roman numerals after
 "phase"/"stage"/"part" (phase II for 二期).
 """
@@ -65,6 +65,7 @@ _ZH_NUM = re.compile(
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
+_ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
 
 
 def _fractions(text: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
@@ -102,6 +103,18 @@ def extract_chinese(text: str) -> list[Quantity]:
     """Return the quantities in a Chinese segment."""
     text = fold_width(text)
     found, taken = _fractions(text)
+    for m in _ZH_PERCENT_WORDS.finditer(text):  # 百分之五十, 百分之三点五, 百分之28.3
+        if m.group(3):
+            value = float(m.group(3))
+        else:
+            try:
+                value = float(parse_chinese_numeral(m.group(1)))
+            except InputError:
+                continue
+            if m.group(2):
+                value += float("0." + "".join(str(_CN_DIGITS[c]) for c in m.group(2)))
+        found.append((m.start(), Quantity(value, "%", m.group(0))))
+        taken.append(m.span())
     for m in _ZH_NUM.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -125,6 +138,8 @@ def extract_chinese(text: str) -> list[Quantity]:
             continue
         found.append((m.start(), Quantity(_ZH_SCALE[m.group(2)], "", m.group(0))))
     for m in _ZH_CN_NUM.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         ordinal, numeral = m.group(1), m.group(2)
         after = text[m.end():m.end() + 2]
         before = text[m.start() - 1] if m.start() else ""
@@ -169,6 +184,10 @@ _EN_TOKEN = re.compile(
 _EN_AFTER = re.compile(r"\s*(?:-\s*)?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn)?(?![A-Za-z])", re.IGNORECASE)
 _EN_UNIT = re.compile(r"\s*(?P<unit>%|percent\b|per cent\b|percentage points?\b|pp\b)", re.IGNORECASE)
 _EN_MONTH_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)(?=\s+\d)|(?<=\d\s)(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_EN_MULTIPLES = re.compile(r"\b(twice|double|doubled|twofold|triple|tripled|threefold|quadruple|quadrupled|fourfold)\b",
+                           re.IGNORECASE)
+_MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
+                    "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
 
@@ -229,6 +248,8 @@ def extract_english(text: str) -> list[Quantity]:
             unit = "pp" if u.startswith("percentage") or u == "pp" else "%"
             end = unit_m.end()
         found.append((m.start(), Quantity(value, unit, text[m.start():end].strip())))
+    for m in _EN_MULTIPLES.finditer(text):  # 两倍 -> "twice", 增长3倍 -> "tripled"
+        found.append((m.start(), Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1))))
     for m in _EN_PHASE_ROMAN.finditer(text):  # "phase II" for 二期
         found.append((m.start(1), Quantity(float(_ROMAN[m.group(1)]), "", m.group(0))))
     for m in _EN_MONTH_DAY.finditer(text):
