@@ -83,6 +83,16 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     # glossary edited: its version changes, so: miss
     glossary.write_text("source\ttarget\n市北区\tShibei\n", "utf-8")
     assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # the local model rebuilt (new files): miss
+    import os
+
+    config = tiny_model / "config.json"
+    stat = config.stat()
+    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    try:
+        assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    finally:
+        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     # --no-cache never reads
     assert not any(s.cached for s in Pipeline(**(kw | {"use_cache": False})).translate_text(SHORT_DOC).segments)
 

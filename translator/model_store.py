@@ -58,6 +58,26 @@ class ModelRef:
         return candidate if (candidate / "model.bin").is_file() else None
 
 
+def model_fingerprint(model: str) -> str:
+    """Return a cheap fingerprint of a local model's files (names, sizes, mtimes), or ``hub`` for a hub id.
+
+    Used in segment-cache keys, so rebuilding or replacing a local model invalidates its cached segments.
+    """
+    import hashlib
+
+    ref = resolve_model(model)
+    if ref.local_dir is None:
+        return "hub"
+    h = hashlib.sha256()
+    for folder in (ref.local_dir, ref.local_dir / CT2_SUBDIR):
+        if not folder.is_dir():
+            continue
+        for f in sorted(p for p in folder.iterdir() if p.is_file()):
+            st = f.stat()
+            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
 def resolve_model(model: str) -> ModelRef:
     """Resolve a model id or directory without touching the network.
 

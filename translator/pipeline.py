@@ -20,7 +20,7 @@ from .engines.base import DecodeSettings, Engine, EngineOutput
 from .errors import TranslatorError, UnknownNameError
 from .glossary import Glossary, default_glossary_path, load_glossary
 from .long_segments import split_to_budget
-from .model_store import DEFAULT_MODEL, resolve_model
+from .model_store import DEFAULT_MODEL, model_fingerprint, resolve_model
 from .results import DocumentResult, Flag, SegmentResult, Signature, Summary, SummarySentence, TermUse
 from .segmentation import segment_text
 from .terms import ProtectedText, TermProtector
@@ -228,7 +228,7 @@ class Pipeline:
 
     def _cache_context(self) -> str:
         s = self.settings
-        return "|".join([__version__, str(self.signature()), self.decode_settings.cache_key(),
+        return "|".join([__version__, str(self.signature()), model_fingerprint(s.model), self.decode_settings.cache_key(),
                          f"retries={s.retries}", f"max_in={s.max_input_tokens}", f"langs={s.src_lang},{s.tgt_lang}",
                          f"quant={s.quantization if self.backend == 'ctranslate2' else '-'}", f"vmap={s.use_vmap}"])
 
