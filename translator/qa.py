@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .checks import CheckInput, run_checks
 from .errors import InputError
@@ -83,4 +83,4 @@ def qa_files(src: str, hyp: str, glossary: Glossary | None = None) -> QaReport:
     return run_qa(data["src"], data["hyp"], glossary)
 
 
-__all__ = ["LineReport", "QaReport", "asdict", "qa_files", "read_aligned", "read_lines", "run_qa"]
+__all__ = ["LineReport", "QaReport", "qa_files", "read_aligned", "read_lines", "run_qa"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError, TranslatorError
 from ..textio import write_atomic
-from .termbase import COLUMNS, Entry, fold_key, load_glossary, parse_rows
+from .termbase import COLUMNS, Entry, fold_key, parse_rows
 
 
 class GlossaryConflictError(TranslatorError):
@@ -99,7 +99,3 @@ class TermBaseFile:
             raise ValidationError(problems=errors, what=f"glossary {self.path} after the edit (nothing written)")
         write_atomic(self.path, text)
 
-
-def check_files(paths: list[str]):
-    """Validate files and return the glossary (raises ValidationError on errors)."""
-    return load_glossary(paths)
