@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cache import SegmentCache, cache_key
 from .checks import RETRY_CHECKS, CheckInput, run_checks
-from .document import Document
+from .document import Block, Document, Segment
 from .engines import BACKEND_CHOICES, get_engine_class
 from .engines.base import DecodeSettings, Engine, EngineOutput
 from .errors import TranslatorError, UnknownNameError
@@ -25,6 +25,7 @@ from .results import DocumentResult, Flag, SegmentResult, Signature, Summary, Su
 from .segmentation import segment_text
 from .terms import ProtectedText, TermProtector
 from .textio import read_text
+from .textnorm import clean_segment_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -384,9 +385,6 @@ class Pipeline:
     def translate_segments(self, texts: list[str]) -> list[SegmentResult]:
         """Translate already-segmented lines (one segment each), keeping their order."""
         doc = Document(text="\n".join(texts), name="<segments>")
-        from .document import Block, Segment
-        from .textnorm import clean_segment_text
-
         pos = 0
         for i, t in enumerate(texts):
             doc.blocks.append(Block(i, "paragraph", None, [i], i + 1))

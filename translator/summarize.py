@@ -27,12 +27,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .checks.numbers import extract_chinese, extract_english
+from .checks import CheckInput
+from .checks.numbers import extract_chinese, extract_english, same_value
+from .checks.output import check_untranslated
 from .document import Document
 from .errors import ModelNotAvailableError, TranslatorError
 from .glossary import Glossary
 from .results import Flag, Summary, SummarySentence
-from .textnorm import cjk_chars
 
 WEIGHTS = {"centrality": 1.0, "position": 0.6, "figures": 0.8, "terms": 0.4}
 MMR_LAMBDA = 0.7
@@ -178,12 +179,9 @@ def check_summary_sentence(text: str, source: str) -> list[Flag]:
     flags = []
     supported = extract_chinese(source)
     for q in extract_english(text):
-        if not any(abs(q.value - s.value) <= 1e-9 * max(1.0, abs(q.value)) for s in supported):
+        if not any(same_value(q, s) for s in supported):
             flags.append(Flag("number", f"{q.describe()} is not supported by the source", {"value": q.value, "text": q.text}))
-    left = cjk_chars(text)
-    if left:
-        flags.append(Flag("untranslated", f"Chinese left in the summary: {''.join(left[:20])}", {"characters": "".join(left)}))
-    return flags
+    return flags + check_untranslated(CheckInput(source, text))
 
 
 def split_english_sentences(text: str) -> list[str]:

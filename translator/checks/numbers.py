@@ -259,8 +259,13 @@ def extract_english(text: str) -> list[Quantity]:
     return [q for _, q in found]
 
 
+def same_value(a: Quantity, b: Quantity) -> bool:
+    """Return True when two quantities have the same value (relative tolerance 1e-9), whatever the unit."""
+    return abs(a.value - b.value) <= 1e-9 * max(1.0, abs(a.value))
+
+
 def _same(a: Quantity, b: Quantity) -> bool:
-    return a.unit == b.unit and abs(a.value - b.value) <= 1e-9 * max(1.0, abs(a.value))
+    return a.unit == b.unit and same_value(a, b)
 
 
 @dataclass
