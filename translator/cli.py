@@ -66,6 +66,8 @@ def model_options(fn):
         click.option("--compute-type", type=click.Choice(["int8", "int8_float32", "int16", "float32"]), default="int8",
                      show_default=True, help="CTranslate2 compute type."),
         click.option("--vmap", is_flag=True, help="CTranslate2: restrict the output vocabulary with the model's vmap.txt."),
+        click.option("--full-output-vocab", is_flag=True,
+                     help="Let Marian models output any id of the joint vocabulary, not only target-side pieces."),
         click.option("--cache-path", type=click.Path(dir_okay=False), default=None, help="Segment cache file."),
     ]
     for d in reversed(decorators):
@@ -84,6 +86,7 @@ def settings_from_options(opts: dict) -> dict:
         src_lang=opts.pop("src_lang"), tgt_lang=opts.pop("tgt_lang"), glossaries=list(opts.pop("glossaries")),
         use_glossary=not opts.pop("no_glossary"), retries=opts.pop("retries"), use_cache=not opts.pop("no_cache"),
         cache_path=opts.pop("cache_path"), quantization=opts.pop("compute_type"), use_vmap=opts.pop("vmap"),
+        target_vocab_only=not opts.pop("full_output_vocab"),
     )
 
 

@@ -56,6 +56,8 @@ class PipelineSettings:
         max_length_extra: Constant part of the generation cap.
         quantization: CTranslate2 compute type.
         use_vmap: CTranslate2 only: restrict the output vocabulary with the model's vmap.txt shortlist.
+        target_vocab_only: Let Marian models output only their target-side vocabulary
+            (the ids they were trained to produce; both backends). False uses the whole joint vocabulary.
     """
 
     model: str = DEFAULT_MODEL
@@ -78,6 +80,7 @@ class PipelineSettings:
     max_length_extra: int = 10
     quantization: str = "int8"
     use_vmap: bool = False
+    target_vocab_only: bool = True
 
     @classmethod
     def from_dict(cls, data: dict) -> PipelineSettings:
@@ -189,7 +192,8 @@ class Pipeline:
         if self._engine is None:
             cls = get_engine_class(self.backend)
             s = self.settings
-            kwargs = dict(device=s.device, threads=s.threads, src_lang=s.src_lang, tgt_lang=s.tgt_lang)
+            kwargs = dict(device=s.device, threads=s.threads, src_lang=s.src_lang, tgt_lang=s.tgt_lang,
+                          target_vocab_only=s.target_vocab_only)
             if self.backend == "ctranslate2":
                 kwargs["compute_type"] = s.quantization
                 kwargs["use_vmap"] = s.use_vmap
@@ -221,9 +225,11 @@ class Pipeline:
         else:
             model, backend, device = self.settings.model, self.backend, self.settings.device
         glossary = self.glossary.version if self.glossary else "none"
-        options = ""
+        parts = [] if self.settings.target_vocab_only else ["vocab:full"]
         if backend == "ctranslate2":
-            options = f"compute:{self.settings.quantization}" + ("|vmap:yes" if self.settings.use_vmap else "")
+            parts.insert(0, f"compute:{self.settings.quantization}")
+            parts += ["vmap:yes"] if self.settings.use_vmap else []
+        options = "|".join(parts)
         return Signature(version=__version__, model=model, backend=backend, beams=self.settings.beams,
                          glossary=glossary, device=device, encoding=encoding, options=options)
 
@@ -231,7 +237,7 @@ class Pipeline:
         s = self.settings
         return "|".join([__version__, str(self.signature()), model_fingerprint(s.model), self.decode_settings.cache_key(),
                          f"retries={s.retries}", f"max_in={s.max_input_tokens}", f"langs={s.src_lang},{s.tgt_lang}",
-                         f"quant={s.quantization if self.backend == 'ctranslate2' else '-'}", f"vmap={s.use_vmap}"])
+                         f"quant={s.quantization if self.backend == 'ctranslate2' else '-'}", f"vmap={s.use_vmap}", f"target_vocab={s.target_vocab_only}"])
 
     @property
     def cache(self) -> SegmentCache | None:

@@ -14,6 +14,7 @@ from ..errors import BackendUnavailableError, ModelNotAvailableError, Translator
 from ..model_store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
 from .base import DecodeSettings, EngineInfo, EngineOutput, plan_batches
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
+from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
 
 QUANTIZATIONS = ("int8", "int8_float32", "int16", "float32")
@@ -65,6 +66,22 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     return out
 
 
+def _load_with_vmap(ct2, ct2_dir: Path, vmap: str, options: dict):
+    """Load a converted model with ``vmap`` in place of any vmap.txt on disk.
+
+    CTranslate2 reads the vmap only at load time and only under that name, so
+    the model files are handed over in memory with the generated map.
+    """
+    from contextlib import ExitStack
+
+    names = [p.name for p in ct2_dir.iterdir() if p.is_file() and
+             (p.name in ("model.bin", "config.json") or "vocabulary" in p.name)]
+    with ExitStack() as stack:
+        files = {name: stack.enter_context(open(ct2_dir / name, "rb")) for name in names}
+        files["vmap.txt"] = vmap.encode("utf-8")
+        return ct2.Translator(str(ct2_dir), files=files, **options)
+
+
 class CTranslate2Engine(TokenizerEngine):
     """Translate with a converted CTranslate2 model.
 
@@ -77,12 +94,15 @@ class CTranslate2Engine(TokenizerEngine):
         compute_type: CTranslate2 compute type (``int8`` default).
         use_vmap: Restrict the output vocabulary with the shortlist ``vmap.txt``
             beside the converted model (see :mod:`translator.vmap`).
+        target_vocab_only: Restrict the output layer to the target-side vocabulary
+            of Marian models (see :mod:`translator.engines.target_vocabulary`).
     """
 
     name = "ctranslate2"
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
-                 tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False) -> None:
+                 tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False,
+                 target_vocab_only: bool = True) -> None:
         ct2 = _import_ct2()
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
@@ -104,13 +124,20 @@ class CTranslate2Engine(TokenizerEngine):
                 raise model_missing_error(model, exc) from exc
         if use_vmap and not (ct2_dir / "vmap.txt").is_file():
             raise ModelNotAvailableError(f"--vmap needs {ct2_dir / 'vmap.txt'}; build it with `translator models build-vmap`")
-        self.use_vmap = use_vmap
         self.model_dir = ct2_dir
         threads = threads or os.cpu_count() or 1
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).
         workers = 2 if threads >= 2 else 1
-        self.translator = ct2.Translator(str(ct2_dir), device=device.split(":")[0], compute_type=compute_type,
-                                         intra_threads=max(1, threads // workers), inter_threads=workers)
+        options = dict(device=device.split(":")[0], compute_type=compute_type,
+                       intra_threads=max(1, threads // workers), inter_threads=workers)
+        target_tokens = None if use_vmap or not target_vocab_only else target_side_tokens(self.tokenizer)
+        self.output_vocab = len(target_tokens) if target_tokens else None
+        self.use_vmap = use_vmap
+        self._restrict_output = use_vmap or target_tokens is not None
+        if target_tokens:
+            self.translator = _load_with_vmap(ct2, ct2_dir, always_allowed_vmap(target_tokens), options)
+        else:
+            self.translator = ct2.Translator(str(ct2_dir), **options)
         self._model_id = model
         self._device = device
         self._compute_type = compute_type
@@ -120,7 +147,8 @@ class CTranslate2Engine(TokenizerEngine):
     @property
     def info(self) -> EngineInfo:
         return EngineInfo(backend=self.name, model=self._model_id, device=self._device,
-                          extra={"compute_type": self._compute_type, "vmap": self.use_vmap})
+                          extra={"compute_type": self._compute_type, "vmap": self.use_vmap,
+                                 "output_vocab": self.output_vocab})
 
     @property
     def max_input_tokens(self) -> int:
@@ -131,7 +159,7 @@ class CTranslate2Engine(TokenizerEngine):
         tok = self.tokenizer
         sources = [tok.convert_ids_to_tokens(ids) for ids in tok(texts, add_special_tokens=True)["input_ids"]]
         cap = self.max_new_tokens(max(lengths), settings)
-        kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, use_vmap=self.use_vmap, asynchronous=True)
+        kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, use_vmap=self._restrict_output, asynchronous=True)
         if settings.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = settings.no_repeat_ngram_size
         if settings.repetition_penalty != 1.0:

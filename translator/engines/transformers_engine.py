@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import TranslatorError
 from ..model_store import hub_offline, model_missing_error, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput
+from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
 class TransformersEngine(TokenizerEngine):
@@ -21,12 +22,14 @@ class TransformersEngine(TokenizerEngine):
         threads: torch intra-op threads (None = torch's default).
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
+        target_vocab_only: Mask output ids outside the target-side vocabulary of
+            Marian models (see :mod:`translator.engines.target_vocabulary`).
     """
 
     name = "transformers"
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
-                 src_lang: str | None = None, tgt_lang: str | None = None) -> None:
+                 src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
         ref = resolve_model(model)
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -53,10 +56,15 @@ class TransformersEngine(TokenizerEngine):
         self._eos = self.model.config.eos_token_id
         gen_cfg = getattr(self.model, "generation_config", None)
         self._forced_eos = getattr(gen_cfg, "forced_eos_token_id", None) is not None
+        allowed = target_side_ids(self.tokenizer) if target_vocab_only else None
+        self.output_vocab = len(allowed) if allowed else None
+        self._vocab_mask = make_mask_processor(allowed) if allowed else None
 
     @property
     def info(self) -> EngineInfo:
         extra = {"src_lang": self.src_lang, "tgt_lang": self.tgt_lang} if self.tgt_lang else {}
+        if self.output_vocab:
+            extra["output_vocab"] = self.output_vocab
         return EngineInfo(backend=self.name, model=self._model_id, device=self._device, extra=extra)
 
     @property
@@ -86,13 +94,16 @@ class TransformersEngine(TokenizerEngine):
             kwargs["repetition_penalty"] = settings.repetition_penalty
         if self._forced_bos is not None:
             kwargs["forced_bos_token_id"] = self._forced_bos
+        processors = [self._vocab_mask] if self._vocab_mask is not None else []
         if hints and any(hints):
-            from transformers import LogitsProcessorList
-
             from .term_completion import make_processor
 
             prompt = 2 if self._forced_bos is not None else 1
-            kwargs["logits_processor"] = LogitsProcessorList([make_processor(self._hint_ids(hints), settings.beams, prompt)])
+            processors.append(make_processor(self._hint_ids(hints), settings.beams, prompt))
+        if processors:
+            from transformers import LogitsProcessorList
+
+            kwargs["logits_processor"] = LogitsProcessorList(processors)
         with torch.inference_mode():
             out = self.model.generate(**batch, **kwargs)
         start = 1  # decoder start token
