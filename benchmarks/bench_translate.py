@@ -36,6 +36,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,9 +51,10 @@ RATIO = 1.3
 
 
 def ensure_model() -> Path:
-    from translator.tiny_model import build_model
+    from translator.tiny_model import SHAPES, build_model
 
-    if not (MODEL_DIR / "config.json").is_file():
+    if not (MODEL_DIR / "config.json").is_file() or target_pieces() != SHAPES["opus-mt-zh-en"].spm_pieces:
+        shutil.rmtree(MODEL_DIR, ignore_errors=True)  # missing, or built before the tokenizers had 32k pieces
         build_model(MODEL_DIR, shape="opus-mt-zh-en", force=True)
     if not (MODEL_DIR / "ctranslate2" / "model.bin").is_file():
         from translator.engines.ctranslate2_engine import convert_model
@@ -64,6 +66,13 @@ def ensure_model() -> Path:
         subprocess.run([sys.executable, "-m", "translator", "models", "build-vmap", str(MODEL_DIR), "--src", str(src),
                         "--ref", str(ROOT / "samples" / "shibei-2023-report.en.ref.txt"), "--always", "500"], check=True)
     return MODEL_DIR
+
+
+def target_pieces() -> int:
+    import sentencepiece as spm
+
+    path = MODEL_DIR / "target.spm"
+    return spm.SentencePieceProcessor(model_file=str(path)).get_piece_size() if path.is_file() else 0
 
 
 def segments() -> list[str]:

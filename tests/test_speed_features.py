@@ -171,3 +171,33 @@ def test_build_vmap_command_and_translating_with_it(converted, tmp_path):
 
     with pytest.raises(ModelNotAvailableError, match="build-vmap"):
         Pipeline(use_vmap=True, **kw).engine
+
+
+def test_next_chunk_is_queued_before_the_previous_is_collected_and_results_do_not_depend_on_chunking():
+    from .fake_engine import FakeEngine
+
+    class RecordingEngine(FakeEngine):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.events: list[tuple[str, int]] = []
+
+        def submit(self, texts, settings, hints=None):
+            n = len([e for e in self.events if e[0] == "submit"])
+            self.events.append(("submit", n))
+            wait = super().submit(texts, settings, hints)
+
+            def collect():
+                self.events.append(("collect", n))
+                return wait()
+
+            return collect
+
+    texts = [f"全年新增{i}家国家级专精特新企业。" if i % 3 else f"深化RCEP区域经贸合作{i}次。" for i in range(150)]
+    chunked = RecordingEngine(drop_codes=True)  # every placeholder is garbled: every segment is retried
+    small = Pipeline(engine=chunked, use_cache=False, batch_size=1).translate_segments(texts)  # chunks of 64
+    whole = Pipeline(engine=FakeEngine(drop_codes=True), use_cache=False, batch_size=64).translate_segments(texts)
+    assert [(s.source, s.target, s.flags, s.terms) for s in small] == [(s.source, s.target, s.flags, s.terms) for s in whole]
+    events = chunked.events
+    assert events.index(("submit", 1)) < events.index(("collect", 0))  # chunk 2 queued while chunk 1 runs
+    assert len([e for e in events if e[0] == "submit"]) == 3 + 3  # 3 chunks, each retried once
+    assert all(s.target and any(t.strategy == "inject" for t in s.terms) for s in small)

@@ -255,7 +255,12 @@ class Pipeline:
                  ("inject", replace(base, no_repeat_ngram_size=3, repetition_penalty=1.3, beams=max(base.beams, 5)))]
         return plans[: 1 + max(0, self.settings.retries)]
 
-    def _run_attempt(self, jobs: list[_Job], strategy: str, decode: DecodeSettings) -> None:
+    def _start_attempt(self, jobs: list[_Job], strategy: str, decode: DecodeSettings) -> Callable[[], None]:
+        """Protect and split ``jobs`` and hand them to the engine; return a function that finishes the attempt.
+
+        The engine may start work at once (CTranslate2 queues its batches), so a
+        caller can start the next chunk before it finishes this one.
+        """
         engine = self.engine
         protector = self.protector
         protected = [protector.protect(job.text, strategy) for job in jobs]
@@ -270,24 +275,34 @@ class Pipeline:
             piece_texts.extend(p.text for p in pieces)
             expected = list(prot.slots) if prot.strategy == "placeholder" else [e.output for e in prot.enforced]
             piece_hints.extend([h for h in expected if h in p.text] for p in pieces)
-        outputs = engine.translate(piece_texts, decode, piece_hints if any(piece_hints) else None)
-        for job, prot, (a, b), window_split in zip(jobs, protected, spans, windowed):
-            outs = outputs[a:b]
-            joined = EngineOutput(
-                text=" ".join(o.text.strip() for o in outs if o.text.strip()),
-                hit_cap=any(o.hit_cap for o in outs),
-                source_tokens=sum(o.source_tokens for o in outs),
-                target_tokens=sum(o.target_tokens for o in outs),
-                max_new_tokens=max(o.max_new_tokens for o in outs),
-            )
-            target = protector.restore(joined.text, prot)
-            joined.text = target
-            flags = run_checks(CheckInput(job.text, target, self.glossary, joined.hit_cap, joined.max_new_tokens,
-                                          joined.source_tokens, joined.target_tokens))
-            if window_split:
-                flags.append(Flag("split_window", f"segment longer than {self.settings.max_input_tokens} tokens with no clause "
-                                  f"boundary was cut into {b - a} token windows", {"pieces": b - a}))
-            job.attempts.append(_Attempt(strategy, joined, prot, flags, protector.assess(target, prot), b - a))
+        wait = engine.submit(piece_texts, decode, piece_hints if any(piece_hints) else None)
+
+        def finish() -> None:
+            outputs = wait()
+            for job, prot, (a, b), window_split in zip(jobs, protected, spans, windowed):
+                self._record_attempt(job, strategy, prot, outputs[a:b], window_split)
+
+        return finish
+
+    def _record_attempt(self, job: _Job, strategy: str, prot: ProtectedText, outs: list[EngineOutput],
+                        window_split: bool) -> None:
+        """Join a segment's piece outputs, restore its terms, check it and record the attempt."""
+        protector = self.protector
+        joined = EngineOutput(
+            text=" ".join(o.text.strip() for o in outs if o.text.strip()),
+            hit_cap=any(o.hit_cap for o in outs),
+            source_tokens=sum(o.source_tokens for o in outs),
+            target_tokens=sum(o.target_tokens for o in outs),
+            max_new_tokens=max(o.max_new_tokens for o in outs),
+        )
+        target = protector.restore(joined.text, prot)
+        joined.text = target
+        flags = run_checks(CheckInput(job.text, target, self.glossary, joined.hit_cap, joined.max_new_tokens,
+                                      joined.source_tokens, joined.target_tokens))
+        if window_split:
+            flags.append(Flag("split_window", f"segment longer than {self.settings.max_input_tokens} tokens with no clause "
+                              f"boundary was cut into {len(outs)} token windows", {"pieces": len(outs)}))
+        job.attempts.append(_Attempt(strategy, joined, prot, flags, protector.assess(target, prot), len(outs)))
 
     def _translate_texts(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
         """Translate distinct texts; return text -> stored result (from cache or fresh).
@@ -310,38 +325,49 @@ class Pipeline:
             if progress and results:
                 progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
-        if todo:  # sort by length first, so every chunk (and so every batch) holds similar lengths
+        if todo:  # longest first, so every chunk (and so every batch) holds similar lengths and
+            # the slowest work starts first, leaving short work to fill the engine's tail
             lengths = dict(zip(todo, self.engine.count_tokens(todo)))
-            todo.sort(key=lengths.__getitem__)
-        # Chunk so a killed run keeps (in the cache) what it finished.
-        chunk = max(self.settings.batch_size * 8, 64)
-        for i in range(0, len(todo), chunk):
-            jobs = [_Job(t) for t in todo[i:i + chunk]]
-            pending = jobs
-            for n, (strategy, decode) in enumerate(self._plans()):
-                if n and not pending:
+            todo.sort(key=lengths.__getitem__, reverse=True)
+        # Chunk so a killed run keeps (in the cache) what it finished. The next chunk's first
+        # attempt is queued before this one is collected, so the engine's workers never idle
+        # between chunks; retries of a chunk run after its first attempt is checked.
+        size = max(self.settings.batch_size * 8, 64)
+        chunks = [[_Job(t) for t in todo[i:i + size]] for i in range(0, len(todo), size)]
+        plans = self._plans()
+        started = [self._start_attempt(chunks[0], *plans[0])] if chunks else []
+        for k, jobs in enumerate(chunks):
+            if k + 1 < len(chunks):
+                started.append(self._start_attempt(chunks[k + 1], *plans[0]))
+            started.pop(0)()
+            pending = [j for j in jobs if j.attempts[-1].problems]
+            for strategy, decode in plans[1:]:
+                if not pending:
                     break
-                self._run_attempt(pending, strategy, decode)
+                self._start_attempt(pending, strategy, decode)()
                 pending = [j for j in pending if j.attempts[-1].problems]
-            fresh = {}
-            for job in jobs:
-                best = job.best()
-                if len(job.attempts) > 1:
-                    for f in best.flags:
-                        f.details.setdefault("attempts", len(job.attempts))
-                fresh[job.text] = {
-                    "target": best.output.text,
-                    "flags": [asdict(f) for f in best.flags],
-                    "terms": [asdict(u) for u in best.terms],
-                    "pieces": best.pieces,
-                    "cached": False,
-                }
+            fresh = {job.text: self._stored(job) for job in jobs}
             if cache is not None:
                 cache.put_many({keys[t]: v for t, v in fresh.items()})
             results.update(fresh)
             if progress:
                 progress(len(fresh), len(distinct))
         return results
+
+    @staticmethod
+    def _stored(job: _Job) -> dict:
+        """Return the cacheable result of a job's best attempt."""
+        best = job.best()
+        if len(job.attempts) > 1:
+            for f in best.flags:
+                f.details.setdefault("attempts", len(job.attempts))
+        return {
+            "target": best.output.text,
+            "flags": [asdict(f) for f in best.flags],
+            "terms": [asdict(u) for u in best.terms],
+            "pieces": best.pieces,
+            "cached": False,
+        }
 
     def _assemble(self, doc: Document, results: dict[str, dict], encoding: str | None) -> DocumentResult:
         segments = []

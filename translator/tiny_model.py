@@ -10,13 +10,19 @@ Two shapes are offered:
 
 The sentencepiece models are trained on the bundled sample report (source)
 and its English reference translation (target), so tokenisation behaves
-like a real Chinese/English model on this kind of text.
+like a real Chinese/English model on this kind of text. For the
+``opus-mt-zh-en`` shape each is then padded to 32,000 pieces, the size of
+opus-mt-zh-en's own (its model card: SentencePiece spm32k,spm32k), with
+pieces no text can produce; so, as in the real model, about half of the
+65,001 ids are target-side pieces, which matters for
+:mod:`translator.engines.target_vocabulary`.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import struct
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,11 +40,13 @@ class ModelShape:
     ffn: int
     vocab_size: int | None  # None: just the trained pieces
     spm_vocab: int
+    spm_pieces: int | None = None  # pad each sentencepiece model to this many pieces
 
 
 SHAPES = {
     "tiny": ModelShape(d_model=32, layers=1, heads=2, ffn=64, vocab_size=None, spm_vocab=1000),
-    "opus-mt-zh-en": ModelShape(d_model=512, layers=6, heads=8, ffn=2048, vocab_size=65001, spm_vocab=4000),
+    "opus-mt-zh-en": ModelShape(d_model=512, layers=6, heads=8, ffn=2048, vocab_size=65001, spm_vocab=4000,
+                                   spm_pieces=32000),
 }
 
 
@@ -68,6 +76,33 @@ def train_spm(lines: list[str], vocab_size: int, character_coverage: float) -> b
         num_threads=1,
     )
     return buf.getvalue()
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pad_spm(model: bytes, pieces: int, marker: str) -> bytes:
+    """Append never-produced pieces to a serialized sentencepiece model until it has ``pieces``.
+
+    Each added piece is ``marker`` (a private-use character no text holds)
+    plus a number, with a score far below every trained piece; repeated
+    protobuf fields concatenate, so appending the encoded pieces is enough.
+    """
+    import sentencepiece as spm
+
+    have = spm.SentencePieceProcessor(model_proto=model).get_piece_size()
+    extra = bytearray()
+    for k in range(max(0, pieces - have)):
+        text = f"{marker}{k}".encode()
+        piece = b"\x0a" + _varint(len(text)) + text + b"\x15" + struct.pack("<f", -1000.0)
+        extra += b"\x0a" + _varint(len(piece)) + piece
+    return model + bytes(extra)
 
 
 def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: bool = False) -> Path:
@@ -100,6 +135,9 @@ def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: 
 
     src_model = train_spm(corpus_lines("zh"), spec.spm_vocab, 1.0)
     tgt_model = train_spm(corpus_lines("en"), spec.spm_vocab, 1.0)
+    if spec.spm_pieces:
+        src_model = pad_spm(src_model, spec.spm_pieces, "\ue000")
+        tgt_model = pad_spm(tgt_model, spec.spm_pieces, "\ue001")
     (out / "source.spm").write_bytes(src_model)
     (out / "target.spm").write_bytes(tgt_model)
 

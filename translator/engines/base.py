@@ -8,6 +8,7 @@ batches the same way.
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 
@@ -131,6 +132,20 @@ class Engine(abc.ABC):
         Returns:
             One :class:`EngineOutput` per input, in input order.
         """
+        return self.submit(texts, settings, hints)()
+
+    def submit(self, texts: list[str], settings: DecodeSettings,
+               hints: list[list[str]] | None = None) -> Callable[[], list[EngineOutput]]:
+        """Start translating ``texts``; return a function that waits for and returns the outputs.
+
+        A backend that runs batches in the background (CTranslate2) starts them
+        here, so a caller can queue the next chunk of work before it collects
+        this one; the default computes everything when the function is called.
+        """
+        return lambda: self._translate_sorted(texts, settings, hints)
+
+    def _translate_sorted(self, texts: list[str], settings: DecodeSettings,
+                          hints: list[list[str]] | None) -> list[EngineOutput]:
         if not texts:
             return []
         lengths = self.count_tokens(texts)
