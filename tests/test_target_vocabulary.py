@@ -85,3 +85,16 @@ def test_full_vocabulary_is_stamped_and_keyed_apart(tiny_model, tmp_path):
     doc = default.translate_text("市北区")
     again = full.translate_text("市北区")
     assert not again.segments[0].cached and doc.segments[0].target != again.segments[0].target
+
+
+def test_separate_id_tables_are_left_alone(tiny_model, tmp_path):
+    from translator.engines.marian_tokenizer import is_marian_dir
+
+    tok = MarianSpmTokenizer(tiny_model)
+    tok.separate_vocabs = True  # as transformers' MarianTokenizer says for models with target_vocab.json
+    assert target_side_tokens(tok) is None
+    copy = tmp_path / "separate"
+    shutil.copytree(tiny_model, copy)
+    assert is_marian_dir(copy)
+    shutil.copy(copy / "vocab.json", copy / "target_vocab.json")
+    assert not is_marian_dir(copy)  # the torch-free tokenizer knows one joint table only

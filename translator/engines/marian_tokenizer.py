@@ -16,8 +16,12 @@ MARIAN_FILES = ("source.spm", "target.spm", "vocab.json")
 
 
 def is_marian_dir(path: Path) -> bool:
-    """Return True when ``path`` holds the three Marian tokenizer files."""
-    return all((path / f).is_file() for f in MARIAN_FILES)
+    """Return True when ``path`` holds the three Marian tokenizer files and one joint id table.
+
+    Models with separate source and target id tables (``target_vocab.json``)
+    are left to transformers' MarianTokenizer.
+    """
+    return all((path / f).is_file() for f in MARIAN_FILES) and not (path / "target_vocab.json").is_file()
 
 
 class MarianSpmTokenizer:

@@ -4,9 +4,9 @@ Marian (opus-mt) models have two sentencepiece models, ``source.spm`` and
 ``target.spm``, and one joint id table, ``vocab.json``. opus-mt-zh-en's table
 holds 65,001 ids, but its targets were segmented by the English
 ``target.spm`` (32k pieces), so only those ids ever occurred as training
-labels: the Chinese-only half of the output layer is never a correct answer,
-and a target piece outside ``target.spm`` could not even be decoded (it comes
-out as ``⁇``). Computing logits and a softmax over it is pure cost.
+labels: the Chinese-only half of the output layer is never a correct answer
+(emitted anyway, such a piece comes out verbatim, Chinese in the English).
+Computing logits and a softmax over it is pure cost.
 
 This module finds the target-side ids. Both backends use them: the
 CTranslate2 backend restricts its output layer to them (a one-line vmap of
@@ -34,12 +34,15 @@ def target_side_tokens(tokenizer: object) -> list[str] | None:
     Returns:
         The pieces (``</s>`` and ``<unk>`` included, ``<pad>`` and unused
         pieces excluded), or None when the tokenizer has no separate target
-        model or the restriction would not remove anything.
+        model, has separate source and target id tables already, or the
+        restriction would not remove anything.
     """
     source = getattr(tokenizer, "spm_source", None)
     target = getattr(tokenizer, "spm_target", None)
     encoder = getattr(tokenizer, "encoder", None)
     if source is None or target is None or not isinstance(encoder, dict):
+        return None
+    if getattr(tokenizer, "separate_vocabs", False):  # the decoder's vocabulary is already target-only
         return None
     if source.serialized_model_proto() == target.serialized_model_proto():
         return None
