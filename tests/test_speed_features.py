@@ -97,6 +97,32 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     assert not any(s.cached for s in Pipeline(**(kw | {"use_cache": False})).translate_text(SHORT_DOC).segments)
 
 
+def test_hub_model_from_the_hf_cache_is_keyed_by_its_snapshot(tiny_model, tmp_path, monkeypatch):
+    """A hub id is loaded from the Hugging Face cache offline; a new cached revision invalidates the segment cache."""
+    from huggingface_hub import constants
+
+    from translator.model_store import model_fingerprint
+
+    hub = tmp_path / "hf"
+    repo = hub / "models--acme--tiny-zh-en"
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub))
+
+    def download(sha: str) -> None:  # what the hub client leaves behind: snapshots/<commit>, refs/main
+        shutil.copytree(tiny_model, repo / "snapshots" / sha)
+        (repo / "refs").mkdir(parents=True, exist_ok=True)
+        (repo / "refs" / "main").write_text(sha)
+
+    assert model_fingerprint("acme/tiny-zh-en") == "hub:uncached"
+    download("a" * 40)
+    assert model_fingerprint("acme/tiny-zh-en") == "hub:" + "a" * 40
+    kw = dict(model="acme/tiny-zh-en", backend="transformers", beams=1, retries=0, cache_path=str(tmp_path / "c.sqlite3"))
+    first = Pipeline(**kw).translate_text(SHORT_DOC)
+    assert first.signature.model == "acme/tiny-zh-en" and not any(s.cached for s in first.segments)
+    assert all(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    download("b" * 40)  # a newer revision of the model arrived in the cache
+    assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+
+
 def test_cache_is_shared_between_connections(tmp_path):
     a, b = SegmentCache(tmp_path / "c.sqlite3"), SegmentCache(tmp_path / "c.sqlite3")
     a.put_many({"k1": {"target": "x"}})

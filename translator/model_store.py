@@ -58,16 +58,34 @@ class ModelRef:
         return candidate if (candidate / "model.bin").is_file() else None
 
 
-def model_fingerprint(model: str) -> str:
-    """Return a cheap fingerprint of a local model's files (names, sizes, mtimes), or ``hub`` for a hub id.
+def hub_snapshot(model: str) -> str | None:
+    """Return the commit of the locally cached snapshot of hub model ``model`` (its ``main``), or None.
 
-    Used in segment-cache keys, so rebuilding or replacing a local model invalidates its cached segments.
+    Reads the Hugging Face cache only (refs/main -> snapshots/<commit>); never the network.
+    """
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:  # pragma: no cover - transformers depends on it
+        return None
+    try:
+        path = try_to_load_from_cache(model, "config.json")
+    except ValueError:  # not a valid repo id
+        return None
+    return Path(path).parent.name if isinstance(path, str) else None
+
+
+def model_fingerprint(model: str) -> str:
+    """Return a fingerprint of the model's files: names, sizes and mtimes for a local model,
+    the cached snapshot's commit for a hub id (``hub:uncached`` before its first download).
+
+    Used in segment-cache keys, so rebuilding or replacing a local model, or a new revision of a
+    hub model in the Hugging Face cache, invalidates its cached segments.
     """
     import hashlib
 
     ref = resolve_model(model)
     if ref.local_dir is None:
-        return "hub"
+        return f"hub:{hub_snapshot(model) or 'uncached'}"
     h = hashlib.sha256()
     for folder in (ref.local_dir, ref.local_dir / CT2_SUBDIR):
         if not folder.is_dir():
