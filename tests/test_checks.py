@@ -122,6 +122,9 @@ def test_number_parsers_never_raise_on_random_text(text):
         ("市北区打造多层次创新平台。", "市北区打造多层次创新平台。", "copied"),
         ("市北区打造多层次创新平台。", "the the the the the the the the the", "degenerate"),
         ("市北区打造多层次创新平台和其他很多很多的东西。", "Shibei.", "degenerate"),
+        ("市北区打造多层次创新平台。", "Shibei andandandandandandand platforms", "degenerate"),
+        ("市北区打造多层次创新平台。", "Overververververalalal", "degenerate"),
+        ("市北区打造多层次创新平台。", "Shibei buildsssssssss platforms", "degenerate"),
     ],
 )
 def test_output_checks_fire(source, target, check):
@@ -132,6 +135,15 @@ def test_output_checks_quiet_on_good_translation():
     flags = run_checks(CheckInput("市北区打造多层次创新平台。", "Shibei District is building multi-level innovation platforms.",
                                   load_glossary([GLOSSARY])))
     assert flags == []
+
+
+@pytest.mark.parametrize("target", [
+    "Shibei District is building multi-level innovation platforms.",
+    "The Mississippi committee assessed 1,111,111 yuan; see www.gov.cn...",
+    "Bookkeeping, coffee and the assessee's successes were reviewed.",
+])
+def test_no_subword_loop_in_ordinary_english(target):
+    assert not run_checks(CheckInput("市北区打造多层次创新平台和其他很多的东西。", target), ["degenerate"])
 
 
 def test_hit_cap_is_degenerate():

@@ -12,6 +12,9 @@ from .base import CheckInput
 MIN_RATIO = 0.6
 MAX_RATIO = 9.0
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+#: A subword loop with no spaces ("andandandand", "ververver..."): a unit of 2-10 letters 5+ times
+#: back to back, or one letter 8+ times. Ordinary English words never do this.
+_SUBWORD_LOOP = re.compile(r"([A-Za-z]{2,10}?)\1{4,}|([A-Za-z])\2{7,}")
 
 
 def repeated_ngram(tokens: list[str], max_n: int = 4, min_repeats: int = 4) -> tuple[str, int] | None:
@@ -32,12 +35,19 @@ def repeated_ngram(tokens: list[str], max_n: int = 4, min_repeats: int = 4) -> t
 
 
 def check_degenerate(item: CheckInput) -> list[Flag]:
-    """Flag loops, implausible lengths and generation that hit its cap."""
+    """Flag loops (of words, or of subwords glued together), implausible lengths and generation that hit its cap."""
     flags = []
     tokens = _WORD.findall(item.target.lower())
     loop = repeated_ngram(tokens)
     if loop:
         flags.append(Flag("degenerate", f"repeated n-gram {loop[0]!r} x{loop[1]}", {"ngram": loop[0], "repeats": loop[1]}))
+    else:
+        sub = _SUBWORD_LOOP.search(item.target)
+        if sub:
+            unit = sub.group(1) or sub.group(2)
+            repeats = len(sub.group(0)) // len(unit)
+            flags.append(Flag("degenerate", f"subword {unit!r} repeated x{repeats} with no space",
+                              {"ngram": unit, "repeats": repeats}))
     src_len = len(re.sub(r"\s", "", item.source))
     tgt_len = len(item.target.strip())
     if src_len >= 6 and tgt_len:
