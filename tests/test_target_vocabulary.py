@@ -161,3 +161,23 @@ def test_a_trained_model_gives_the_same_output_with_and_without_the_restriction(
             for out in (a, b):
                 item = CheckInput(src, out.text, None, out.hit_cap, out.max_new_tokens, out.source_tokens, out.target_tokens)
                 assert check_degenerate(item), (src, a.text, b.text)
+
+
+def test_ctranslate2_loads_the_generated_map_without_symlinks_too(tiny_model, tmp_path, monkeypatch):
+    """Where symbolic links are refused (Windows without privileges), the files go over in memory."""
+    pytest.importorskip("ctranslate2")
+    import os
+
+    from translator.engines.ctranslate2_engine import CTranslate2Engine, convert_model
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(tiny_model, copy)
+    convert_model(str(copy))
+
+    def refuse(*_a, **_k):
+        raise OSError("symbolic links are not allowed here")
+
+    monkeypatch.setattr(os, "symlink", refuse)
+    engine = CTranslate2Engine(str(copy))
+    outs = engine.translate(TEXTS, DecodeSettings(beams=2, max_length_extra=5))
+    assert all(o.text and not CJK.search(o.text) for o in outs)

@@ -70,13 +70,26 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
 def _load_with_vmap(ct2, ct2_dir: Path, vmap: str, options: dict):
     """Load a converted model with ``vmap`` in place of any vmap.txt on disk.
 
-    CTranslate2 reads the vmap only at load time and only under that name, so
-    the model files are handed over in memory with the generated map.
+    CTranslate2 reads the vmap only at load time and only under that name. The
+    model's files are linked into a temporary folder beside the generated map
+    (removed once loaded: CTranslate2 has read everything by then); where
+    symbolic links are not allowed, they are handed over in memory instead,
+    which costs about one model size of extra peak memory.
     """
+    import tempfile
     from contextlib import ExitStack
 
     names = [p.name for p in ct2_dir.iterdir() if p.is_file() and
              (p.name in ("model.bin", "config.json") or "vocabulary" in p.name)]
+    with tempfile.TemporaryDirectory(prefix="translator-ct2-") as tmp:
+        try:
+            for name in names:
+                os.symlink((ct2_dir / name).resolve(), Path(tmp) / name)
+        except OSError:
+            pass
+        else:
+            (Path(tmp) / "vmap.txt").write_text(vmap, "utf-8")
+            return ct2.Translator(tmp, **options)
     with ExitStack() as stack:
         files = {name: stack.enter_context(open(ct2_dir / name, "rb")) for name in names}
         files["vmap.txt"] = vmap.encode("utf-8")
