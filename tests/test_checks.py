@@ -85,6 +85,15 @@ NUMBER_CASES = [
     ("产值是去年的两倍", "output was double last year's", True),
     ("产值是去年的两倍", "output was three times last year's", False),
     ("产值是去年的3倍", "output was threefold last year's", True),
+    # 增长两倍: strictly "grew by 200%" (tripled), often meant as "doubled": both readings pass
+    ("产值增长两倍", "output tripled", True),
+    ("产值增长了两倍", "output increased by 200%", True),
+    ("产值增长两倍", "output doubled", True),
+    ("产值增长两倍", "output grew fivefold", False),
+    ("产值增长两倍", "output increased by 300%", False),
+    ("销售额增长近3倍", "sales nearly quadrupled", True),
+    ("销售额增长近3倍", "sales rose by nearly 300%", True),
+    ("产值是去年的两倍", "output tripled", False),  # "twice last year's" is not growth
 ]
 
 
@@ -92,6 +101,12 @@ NUMBER_CASES = [
 def test_number_check_table(zh, en, passes):
     flags = run_checks(CheckInput(zh, en), ["number"])
     assert (not flags) == passes, [f.message for f in flags]
+
+
+def test_growth_multiple_message_lists_the_accepted_readings():
+    flags = run_checks(CheckInput("产值增长两倍", "output grew fivefold"), ["number"])
+    assert "'两倍' = 2 or 3 or 200%" in flags[0].message
+    assert flags[0].details["accepted"] == [{"value": 2.0, "unit": ""}, {"value": 3.0, "unit": ""}, {"value": 200.0, "unit": "%"}]
 
 
 def test_number_message_names_both_values():

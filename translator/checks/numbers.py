@@ -38,13 +38,21 @@ class Quantity:
     value: float
     unit: str
     text: str
+    alternatives: tuple[tuple[float, str], ...] = ()
+
+    def readings(self) -> list[tuple[float, str]]:
+        """Return every (value, unit) this quantity may be rendered as."""
+        return [(self.value, self.unit), *self.alternatives]
 
     def describe(self) -> str:
-        """Return ``'10亿 = 1,000,000,000'`` style text."""
-        v = self.value
-        shown = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.2f}"
-        unit = {"%": "%", "pp": " percentage points"}.get(self.unit, "")
-        return f"{self.text!r} = {shown}{unit}"
+        """Return ``'10亿 = 1,000,000,000'`` style text (with any other accepted readings)."""
+        shown = " or ".join(_show(v, u) for v, u in self.readings())
+        return f"{self.text!r} = {shown}"
+
+
+def _show(v: float, unit: str) -> str:
+    number = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.2f}"
+    return number + {"%": "%", "pp": " percentage points"}.get(unit, "")
 
 
 # ---------------------------------------------------------------- Chinese side
@@ -157,7 +165,19 @@ def extract_chinese(text: str) -> list[Quantity]:
             continue
         found.append((m.start(), Quantity(float(value), "", m.group(0))))
     found.sort(key=lambda x: x[0])
-    return [q for _, q in found]
+    return [_growth_multiple(text, pos, q) for pos, q in found]
+
+
+#: A growth verb right before "N倍": 增长两倍 strictly means "grew by 200%" (tripled), but is often
+#: used for "doubled"; both readings are accepted. 是去年的两倍 ("twice last year's") is not growth.
+_GROWTH_BEFORE = re.compile(r"(增长|增加|提高|提升|上升|扩大|增)了?(近|约|超过|超)?$")
+
+
+def _growth_multiple(text: str, pos: int, q: Quantity) -> Quantity:
+    end = pos + len(q.text)
+    if q.unit or not text.startswith("倍", end) or not _GROWTH_BEFORE.search(text[max(0, pos - 6):pos]):
+        return q
+    return Quantity(q.value, q.unit, q.text + "倍", ((q.value + 1, ""), (q.value * 100, "%")))
 
 
 # ---------------------------------------------------------------- English side
@@ -265,7 +285,8 @@ def same_value(a: Quantity, b: Quantity) -> bool:
 
 
 def _same(a: Quantity, b: Quantity) -> bool:
-    return a.unit == b.unit and same_value(a, b)
+    """Return True when English quantity ``b`` renders source quantity ``a`` (any of its readings)."""
+    return any(unit == b.unit and same_value(Quantity(value, unit, ""), b) for value, unit in a.readings())
 
 
 @dataclass
@@ -307,5 +328,6 @@ def check_numbers(item: CheckInput) -> list[Flag]:
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
         flags.append(Flag("number", f"{q.describe()} not found in the English{found}",
                           {"expected": q.value, "unit": q.unit, "source_text": q.text,
-                           "found": [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]}))
+                           "found": [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]}
+                          | ({"accepted": [{"value": v, "unit": u} for v, u in q.readings()]} if q.alternatives else {})))
     return flags
