@@ -11,7 +11,7 @@ from translator import Pipeline
 from translator.cli import cli
 from translator.glossary import load_glossary
 from translator.segmentation import segment_text
-from translator.summarize import candidates, check_summary_sentence, select_sentences
+from translator.summarize import candidates, check_summary_sentence, check_summary_terms, select_sentences
 
 from .conftest import ROOT, SAMPLE
 from .fake_engine import FakeEngine
@@ -157,3 +157,40 @@ def test_abstractive_path_runs_on_a_local_seq2seq_model(tiny_model):
     for s in summary.sentences:
         assert s.text and s.source
         assert any(f.check == "untranslated" for f in s.flags)  # random output is caught, not passed off
+
+
+SRDI_SOURCE = "全年新增2家国家级专精特新企业,推动高质量发展。"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Two national specialized and innovative firms were added.", "specialized and innovative"),
+    ("Two distinctive, refined firms were added and high-quality development was promoted.", "distinctive refined"),
+    ("It promoted high-quality economic development.", "high quality economic development"),
+])
+def test_abstractive_sentence_rewording_a_glossary_term_is_flagged(text, found):
+    flags = check_summary_terms(text, SRDI_SOURCE, GLOSSARY)
+    assert [f.check for f in flags] == ["term_altered"]
+    assert flags[0].details["found"] == found and flags[0].details["expected"] in flags[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "Two national specialized, refined, distinctive and innovative firms were added.",  # the approved rendering
+    "Two national SRDI firms were added and high-quality development was promoted.",  # a variant
+    "Two national firms were added.",  # omitted: summaries may leave terms out
+    "Innovative firms grew; a specialized fund opened.",  # the words, but far apart
+])
+def test_abstractive_sentence_keeping_or_omitting_terms_is_not_flagged(text):
+    assert check_summary_terms(text, SRDI_SOURCE, GLOSSARY) == []
+    assert check_summary_terms(text, SRDI_SOURCE, None) == []
+
+
+def test_abstractive_summary_sentences_are_term_checked(monkeypatch, tmp_path):
+    import translator.summarize as sm
+
+    monkeypatch.setattr(sm, "abstractive_summary", lambda model, english, **kw: "Two specialized and innovative firms were added.")
+    path = tmp_path / "doc.txt"
+    path.write_text("标题\n" + SRDI_SOURCE + "\n", "utf-8")
+    pipe = Pipeline(engine=FakeEngine(), glossaries=[str(ROOT / "glossary" / "zh-en.tsv")], use_cache=False)
+    summary = pipe.summarize(path, abstractive_model="any-summariser")
+    flags = [f for s in summary.sentences for f in s.flags]
+    assert [f.details["found"] for f in flags if f.check == "term_altered"] == ["specialized and innovative"]

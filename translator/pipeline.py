@@ -484,6 +484,6 @@ class Pipeline:
             source = "".join(doc.segments[i].text for i in group)
             span = f"s{group[0] + 1}-s{group[-1] + 1}"
             for sentence in sm.split_english_sentences(sm.abstractive_summary(model, english, device=self.settings.device)):
-                summary.sentences.append(SummarySentence(segment_id=span, source=source, text=sentence,
-                                                         flags=sm.check_summary_sentence(sentence, source)))
+                flags = sm.check_summary_sentence(sentence, source) + sm.check_summary_terms(sentence, source, self.glossary)
+                summary.sentences.append(SummarySentence(segment_id=span, source=source, text=sentence, flags=flags))
         return summary

@@ -17,7 +17,9 @@ carries the id of its source segment.
 
 Optional abstractive mode runs an HF summarisation model on the English
 translation and checks each output sentence for numbers that the source does
-not support and for Chinese left in it.
+not support, for Chinese left in it and for glossary terms it reworded
+(``term_altered``: most words of an approved rendering close together, but not
+the rendering itself). A term it leaves out is not flagged: summaries omit.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .checks.output import check_untranslated
 from .document import Document
 from .errors import ModelNotAvailableError, TranslatorError
 from .glossary import Glossary
+from .glossary.termbase import target_present
 from .results import Flag, Summary, SummarySentence
 
 WEIGHTS = {"centrality": 1.0, "position": 0.6, "figures": 0.8, "terms": 0.4}
@@ -182,6 +185,57 @@ def check_summary_sentence(text: str, source: str) -> list[Flag]:
         if not any(same_value(q, s) for s in supported):
             flags.append(Flag("number", f"{q.describe()} is not supported by the source", {"value": q.value, "text": q.text}))
     return flags + check_untranslated(CheckInput(source, text))
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORDS.findall(text.lower()) if w not in _STOP]
+
+
+def check_summary_terms(text: str, source: str, glossary: Glossary | None) -> list[Flag]:
+    """Flag approved glossary terms of ``source`` that a summary sentence rewords.
+
+    A term counts as reworded when its approved rendering (and every variant)
+    is absent but at least two of its content words, and half of them, stand
+    together with at most one other word among them: "specialized and
+    innovative" for "specialized, refined, distinctive and innovative",
+    "high-quality economic development" for "high-quality development". Terms
+    of fewer than two content words cannot be judged and are skipped.
+    """
+    if glossary is None or not text:
+        return []
+    words = _WORDS.findall(text.lower())
+    flags, seen = [], set()
+    for match in glossary.find(source):
+        entry = match.entry
+        if entry.key in seen or entry.status != "approved" or entry.type != "term":
+            continue
+        seen.add(entry.key)
+        wanted = set(_content_words(entry.output))
+        if len(wanted) < 2 or target_present(entry, text):
+            continue
+        own = set(_WORDS.findall(entry.output.lower()))
+        need = max(2, (len(wanted) + 1) // 2)
+        for start, word in enumerate(words):
+            if word not in wanted:
+                continue
+            end, strangers = start, 0  # extend while at most one word from outside the rendering intervenes
+            for i in range(start + 1, len(words)):
+                if words[i] in own:
+                    end = i
+                elif (strangers := strangers + 1) > 1:
+                    break
+            run = words[start:end + 1]
+            if len(wanted.intersection(run)) >= need:
+                found = " ".join(run)
+                flags.append(Flag("term_altered", f"glossary term {entry.source} reworded as {found!r}; the approved "
+                                  f"rendering is {entry.output!r}", {"source": entry.source, "expected": entry.output,
+                                                                     "found": found}))
+                break
+    return flags
 
 
 def split_english_sentences(text: str) -> list[str]:
