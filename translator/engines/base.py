@@ -8,7 +8,7 @@ batches the same way.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 
@@ -146,17 +146,27 @@ class Engine(abc.ABC):
 
     def _translate_sorted(self, texts: list[str], settings: DecodeSettings,
                           hints: list[list[str]] | None) -> list[EngineOutput]:
-        if not texts:
-            return []
-        lengths = self.count_tokens(texts)
-        order = sorted(range(len(texts)), key=lambda i: lengths[i])
-        results: list[EngineOutput | None] = [None] * len(texts)
-        for batch in plan_batches(order, lengths, settings.batch_size, settings.token_budget):
-            batch_hints = [hints[i] for i in batch] if hints else None
-            outs = self._translate_batch([texts[i] for i in batch], [lengths[i] for i in batch], settings, batch_hints)
-            for i, out in zip(batch, outs):
-                results[i] = out
-        return results  # type: ignore[return-value]
+        lengths, batches = self._plan(texts, settings)
+        return in_input_order(len(texts), (
+            (batch, self._translate_batch([texts[i] for i in batch], [lengths[i] for i in batch], settings,
+                                          [hints[i] for i in batch] if hints else None))
+            for batch in batches))
+
+    def _plan(self, texts: list[str], settings: DecodeSettings,
+              longest_first: bool = False) -> tuple[list[int], list[list[int]]]:
+        """Return the token count of each text and its batches (indices grouped by similar length)."""
+        lengths = self.count_tokens(texts) if texts else []
+        order = sorted(range(len(texts)), key=lambda i: -lengths[i] if longest_first else lengths[i])
+        return lengths, plan_batches(order, lengths, settings.batch_size, settings.token_budget)
+
+
+def in_input_order(n: int, batched: Iterable[tuple[list[int], list[EngineOutput]]]) -> list[EngineOutput]:
+    """Put each batch's outputs back at their texts' positions (``n`` texts in all)."""
+    results: list[EngineOutput | None] = [None] * n
+    for batch, outs in batched:
+        for i, out in zip(batch, outs):
+            results[i] = out
+    return results  # type: ignore[return-value]
 
 
 def plan_batches(order: list[int], lengths: list[int], batch_size: int, token_budget: int) -> list[list[int]]:

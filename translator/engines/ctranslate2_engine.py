@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
 from ..model_store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
-from .base import DecodeSettings, EngineInfo, EngineOutput, plan_batches
+from .base import DecodeSettings, EngineInfo, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
@@ -204,23 +204,11 @@ class CTranslate2Engine(TokenizerEngine):
     def submit(self, texts: list[str], settings: DecodeSettings,
                hints: list[list[str]] | None = None) -> Callable[[], list[EngineOutput]]:
         """Queue every batch now on CTranslate2's workers (they run in parallel); collect later, in input order."""
-        if not texts:
-            return list
-        lengths = self.count_tokens(texts)
         # Longest first: the two workers start on the slowest batches and the short ones fill the
         # tail, so neither waits long for the other at the end (measured: about 2 s of 16 saved).
-        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
-        batches = plan_batches(order, lengths, settings.batch_size, settings.token_budget)
+        lengths, batches = self._plan(texts, settings, longest_first=True)
         queued = [(batch, self._submit([texts[i] for i in batch], [lengths[i] for i in batch], settings)) for batch in batches]
-
-        def collect() -> list[EngineOutput]:
-            results: list[EngineOutput | None] = [None] * len(texts)
-            for batch, job in queued:
-                for i, out in zip(batch, self._collect(*job)):
-                    results[i] = out
-            return results  # type: ignore[return-value]
-
-        return collect
+        return lambda: in_input_order(len(texts), ((batch, self._collect(*job)) for batch, job in queued))
 
 
 __all__ = ["CTranslate2Engine", "QUANTIZATIONS", "convert_model"]
