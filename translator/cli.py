@@ -90,6 +90,16 @@ def settings_from_options(opts: dict) -> dict:
     )
 
 
+def _emit(output: str, text: str) -> None:
+    """Write ``text`` to stdout when ``output`` is ``-``, else atomically to that file."""
+    from .textio import write_atomic
+
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+
+
 def encoding_option(fn):
     """The shared ``--encoding`` option."""
     return click.option("--encoding", default=None, help="Input encoding [default: detected].")(fn)
@@ -159,7 +169,6 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     from .pipeline import Pipeline, PipelineSettings
     from .progress import progress_reporter
     from .render import render
-    from .textio import write_atomic
 
     if output and out_dir:
         raise click.UsageError("use either -o/--output or --out-dir, not both")
@@ -173,11 +182,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         for doc in results:
             doc.summary = pipeline.summarize(doc, sentences=summary_sentences)
     for doc, target in zip(results, targets):
-        text = render(doc, fmt)
-        if str(target) == "-":
-            click.echo(text, nl=False)
-        else:
-            write_atomic(target, text)
+        _emit(str(target), render(doc, fmt))
         if not quiet:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
             adherence = doc.term_adherence()
@@ -206,17 +211,12 @@ def summarize(input_file: str, sentences: int | None, ratio: float | None, per_s
     """Summarise INPUT in English; each sentence names its source segment."""
     from .pipeline import Pipeline, PipelineSettings
     from .render import render_summary
-    from .textio import write_atomic
 
     if sentences and ratio:
         raise click.UsageError("use either --sentences or --ratio")
     pipeline = Pipeline(PipelineSettings(**settings_from_options(opts)))
     summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
-    text = render_summary(summary, fmt, str(pipeline.signature()))
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    _emit(output, render_summary(summary, fmt, str(pipeline.signature())))
 
 
 # ------------------------------------------------------------ qa, evaluate
@@ -463,13 +463,8 @@ def glossary_export(fmt: str, output: str, path: str | None) -> None:
     """Export the term base as CSV, TSV, TBX or TMX."""
     from .glossary import load_glossary
     from .glossary.exchange import export_glossary
-    from .textio import write_atomic
 
-    text = export_glossary(load_glossary([_glossary_path(path)]), fmt)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    _emit(output, export_glossary(load_glossary([_glossary_path(path)]), fmt))
 
 
 @models.command()

@@ -452,24 +452,24 @@ class Pipeline:
         if abstractive_model:
             return self._abstractive(doc, translations, abstractive_model, per_section)
         picks = sm.select_sentences(doc, self.glossary, sentences, ratio, per_section)
-        missing = [c for c in picks if c.index not in translations]
-        if missing:
-            done = self._translate_texts([c.text for c in missing])
-            for c in missing:
-                translations[c.index] = done[c.text]["target"]
+        self._fill_translations(translations, [(c.index, c.text) for c in picks])
         summary = sm.build_summary(picks, translations)
         for sent in summary.sentences:  # the full term check against the summarised segment
             sent.flags += run_checks(CheckInput(sent.source, sent.text, self.glossary), ["term"])
         return summary
 
+    def _fill_translations(self, translations: dict[int, str], segments: list[tuple[int, str]]) -> None:
+        """Translate the (index, text) segments ``translations`` lacks, in place."""
+        missing = [(i, t) for i, t in segments if i not in translations]
+        if missing:
+            done = self._translate_texts([t for _, t in missing])
+            for i, t in missing:
+                translations[i] = done[t]["target"]
+
     def _abstractive(self, doc: Document, translations: dict[int, str], model: str, per_section: bool) -> Summary:
         from . import summarize as sm
 
-        todo = [s for s in doc.segments if s.index not in translations]
-        if todo:
-            done = self._translate_texts([s.text for s in todo])
-            for s in todo:
-                translations[s.index] = done[s.text]["target"]
+        self._fill_translations(translations, [(s.index, s.text) for s in doc.segments])
         groups: list[list[int]] = [[]]
         for block in doc.blocks:
             if block.kind == "heading" and per_section and groups[-1]:
