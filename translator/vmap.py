@@ -16,6 +16,17 @@ from collections import Counter
 from collections.abc import Callable
 
 
+def fixed_candidates_line(tokens: list[str]) -> str:
+    """Return the vmap line (no newline) of tokens CTranslate2 always keeps: an empty source key.
+
+    Sentencepiece pieces hold no whitespace, so the line parses unambiguously.
+    """
+    bad = [t for t in tokens if any(c.isspace() for c in t)]
+    if bad:
+        raise ValueError(f"vocabulary pieces with whitespace cannot go in a vmap: {bad[:5]}")
+    return "\t" + " ".join(tokens)
+
+
 def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[str], list[str]],
                tgt_tokenize: Callable[[str], list[str]], per_token: int = 50, always: int = 1000) -> str:
     """Return vmap text: ``src_token<TAB>tgt tokens``, first line the always-allowed tokens.
@@ -47,7 +58,7 @@ def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[s
     candidates: dict[str, list[tuple[float, str]]] = {}
     for (a, b), n in pair.items():
         candidates.setdefault(a, []).append((2 * n / (src_df[a] + tgt_df[b]), b))
-    lines = ["\t" + " ".join(tok for tok, _ in tgt_tf.most_common(always))]
+    lines = [fixed_candidates_line([tok for tok, _ in tgt_tf.most_common(always)])]
     for a in sorted(candidates):
         best = sorted(candidates[a], key=lambda x: (-x[0], x[1]))[:per_token]
         lines.append(f"{a}\t{' '.join(b for _, b in best)}")

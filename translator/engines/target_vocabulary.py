@@ -27,6 +27,8 @@ the tests saw only in outputs that were degenerate either way.
 
 from __future__ import annotations
 
+from ..vmap import fixed_candidates_line
+
 SPECIAL_OUTPUTS = ("</s>", "<unk>")
 
 
@@ -75,15 +77,8 @@ def target_side_ids(tokenizer: object) -> list[int] | None:
 
 
 def always_allowed_vmap(tokens: list[str]) -> str:
-    """Return a CTranslate2 vmap whose only line allows ``tokens`` for every source.
-
-    An empty source key marks tokens CTranslate2 always keeps in the output layer.
-    Sentencepiece pieces hold no whitespace, so the line parses unambiguously.
-    """
-    bad = [t for t in tokens if any(c.isspace() for c in t)]
-    if bad:
-        raise ValueError(f"vocabulary pieces with whitespace cannot go in a vmap: {bad[:5]}")
-    return "\t" + " ".join(tokens) + "\n"
+    """Return a CTranslate2 vmap whose only line allows ``tokens`` for every source."""
+    return fixed_candidates_line(tokens) + "\n"
 
 
 def make_mask_processor(allowed_ids: list[int]):
