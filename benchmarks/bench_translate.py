@@ -57,7 +57,7 @@ RATIO = 1.3
 
 
 def ensure_model() -> Path:
-    from translator.tiny_model import SHAPES, build_model
+    from translator.models.tiny import SHAPES, build_model
 
     if not (MODEL_DIR / "config.json").is_file() or target_pieces() != SHAPES["opus-mt-zh-en"].spm_pieces:
         shutil.rmtree(MODEL_DIR, ignore_errors=True)  # missing, or built before the tokenizers had 32k pieces
@@ -82,7 +82,7 @@ def target_pieces() -> int:
 
 
 def segments() -> list[str]:
-    from translator.segmentation import segment_text
+    from translator.segmentation.segmenter import segment_text
 
     return [s.text for s in segment_text(SAMPLE.read_text("utf-8")).segments]
 

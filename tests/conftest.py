@@ -22,7 +22,7 @@ def offline_env(monkeypatch, tmp_path):
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """Build the random-weight tiny MarianMT model once for the whole run."""
-    from translator.tiny_model import build_model
+    from translator.models.tiny import build_model
 
     return build_model(tmp_path_factory.mktemp("models") / "tiny")
 

@@ -14,7 +14,7 @@ from translator.checks.numbers import compare_numbers, extract_chinese, extract_
 from translator.cli import cli
 from translator.errors import InputError, UnknownNameError
 from translator.glossary import load_glossary
-from translator.segmentation import segment_text
+from translator.segmentation.segmenter import segment_text
 
 from .conftest import ROOT, SAMPLE
 

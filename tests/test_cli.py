@@ -137,6 +137,6 @@ def test_models_list_shows_catalogue_and_store(tmp_path, monkeypatch, tiny_model
     assert "Helsinki-NLP/opus-mt-zh-en" in r.output and "facebook/nllb-200-distilled-600M" in r.output
     assert "[local]" in r.output
     # a hub id found in the store loads from there, offline
-    from translator.model_store import resolve_model
+    from translator.models.store import resolve_model
 
     assert resolve_model("Helsinki-NLP/opus-mt-zh-en").local_dir == store / "Helsinki-NLP--opus-mt-zh-en"

@@ -11,7 +11,7 @@ from translator import Pipeline
 from translator.cli import cli
 from translator.errors import InputError, ValidationError
 from translator.glossary import Entry, load_glossary, target_present
-from translator.terms import TermProtector
+from translator.glossary.protection import TermProtector
 
 from .conftest import ROOT
 from .fake_engine import FakeEngine

@@ -8,7 +8,7 @@ import pytest
 
 from translator import Pipeline, PipelineSettings
 from translator.errors import ModelNotAvailableError, UnknownNameError
-from translator.long_segments import clause_spans, split_to_budget
+from translator.segmentation.long_segments import clause_spans, split_to_budget
 
 SHORT_DOC = "市北:高质量发展\n\n  ■市北区打造多层次创新平台。   修相科 摄\n\n  1\u00a0实施创新驱动发展战略\n\n  全社会研发投入突破10亿元,同比增长28.3%。全年引进人才2.5万余人。\n\n记者:君君\n"
 

@@ -18,7 +18,7 @@ from translator import Pipeline
 from translator.cli import cli
 from translator.errors import InputError
 from translator.progress import progress_reporter
-from translator.segmentation import segment_text
+from translator.segmentation.segmenter import segment_text
 from translator.textio import decode_bytes, read_text, write_atomic
 
 from .conftest import SAMPLE
@@ -137,7 +137,7 @@ def _translated(tiny_model):
 def test_xliff_round_trips_through_translate_toolkit(tiny_model):
     from translate.storage import xliff
 
-    from translator.review import to_xliff
+    from translator.formats.review import to_xliff
 
     doc = _translated(tiny_model)
     text = to_xliff(doc)
@@ -155,7 +155,7 @@ def test_xliff_round_trips_through_translate_toolkit(tiny_model):
 def test_tmx_round_trips_through_translate_toolkit(tiny_model):
     from translate.storage import tmx
 
-    from translator.review import to_tmx
+    from translator.formats.review import to_tmx
 
     doc = _translated(tiny_model)
     store = tmx.tmxfile.parsestring(to_tmx(doc).encode("utf-8"))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.segmentation import segment_text
+from translator.segmentation.segmenter import segment_text
 from translator.textnorm import is_blank
 
 

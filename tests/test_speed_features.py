@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from translator import Pipeline
-from translator.cache import SegmentCache
+from translator.translation.cache import SegmentCache
 from translator.cli import cli
 from translator.engines.base import DecodeSettings
 
@@ -101,7 +101,7 @@ def test_hub_model_from_the_hf_cache_is_keyed_by_its_snapshot(tiny_model, tmp_pa
     """A hub id is loaded from the Hugging Face cache offline; a new cached revision invalidates the segment cache."""
     from huggingface_hub import constants
 
-    from translator.model_store import model_fingerprint
+    from translator.models.store import model_fingerprint
 
     hub = tmp_path / "hf"
     repo = hub / "models--acme--tiny-zh-en"
@@ -136,7 +136,7 @@ def test_torch_free_marian_tokenizer_matches_transformers(tiny_model, sample_tex
     from transformers import AutoTokenizer
 
     from translator.engines.marian_tokenizer import MarianSpmTokenizer
-    from translator.segmentation import segment_text
+    from translator.segmentation.segmenter import segment_text
 
     hf, ours = AutoTokenizer.from_pretrained(str(tiny_model)), MarianSpmTokenizer(tiny_model)
     sources = [s.text for s in segment_text(sample_text).segments] + ["ＲＣＥＰ XDX 𠀀 ", ""]
@@ -162,7 +162,7 @@ def test_ctranslate2_engine_does_not_import_torch(converted):
 
 
 def test_vmap_builder_keeps_cooccurring_tokens():
-    from translator.vmap import build_vmap
+    from translator.models.vmap import build_vmap
 
     text = build_vmap(["甲 乙", "甲 丙", "丁"], ["alpha beta", "alpha gamma", "delta"], str.split, str.split,
                       per_token=2, always=1)

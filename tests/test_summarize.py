@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from translator import Pipeline
 from translator.cli import cli
 from translator.glossary import load_glossary
-from translator.segmentation import segment_text
-from translator.summarize import candidates, check_summary_sentence, check_summary_terms, select_sentences
+from translator.segmentation.segmenter import segment_text
+from translator.summarize.extractive import candidates, check_summary_sentence, check_summary_terms, select_sentences
 
 from .conftest import ROOT, SAMPLE
 from .fake_engine import FakeEngine
@@ -185,7 +185,7 @@ def test_abstractive_sentence_keeping_or_omitting_terms_is_not_flagged(text):
 
 
 def test_abstractive_summary_sentences_are_term_checked(monkeypatch, tmp_path):
-    import translator.summarize as sm
+    import translator.summarize.extractive as sm
 
     monkeypatch.setattr(sm, "abstractive_summary", lambda model, english, **kw: "Two specialized and innovative firms were added.")
     path = tmp_path / "doc.txt"

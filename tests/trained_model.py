@@ -19,7 +19,7 @@ TRAIN_LINES = 200
 
 
 def aligned_pairs() -> list[tuple[str, str]]:
-    from translator.segmentation import segment_text
+    from translator.segmentation.segmenter import segment_text
 
     sources = [s.text for s in segment_text(SAMPLE.read_text("utf-8")).segments]
     targets = (ROOT / "samples" / "shibei-2023-report.en.ref.txt").read_text("utf-8").splitlines()

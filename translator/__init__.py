@@ -14,8 +14,8 @@ _LAZY = {
     "Pipeline": "translator.pipeline",
     "PipelineSettings": "translator.pipeline",
     "DecodeSettings": "translator.engines.base",
-    "segment_text": "translator.segmentation",
-    "Document": "translator.document",
+    "segment_text": "translator.segmentation.segmenter",
+    "Document": "translator.segmentation.document",
     "DocumentResult": "translator.results",
     "SegmentResult": "translator.results",
     "Flag": "translator.results",
@@ -28,7 +28,7 @@ _LAZY = {
     "InputError": "translator.errors",
     "ModelNotAvailableError": "translator.errors",
     "ValidationError": "translator.errors",
-    "build_model": "translator.tiny_model",
+    "build_model": "translator.models.tiny",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import SegmentCache, cache_key
+from .translation.cache import SegmentCache, cache_key
 from .checks import RETRY_CHECKS, CheckInput, run_checks
-from .document import Block, Document, Segment
+from .segmentation.document import Block, Document, Segment
 from .engines import BACKEND_CHOICES, get_engine_class
 from .engines.base import DecodeSettings, Engine, EngineOutput
 from .errors import TranslatorError, UnknownNameError
 from .glossary import Glossary, default_glossary_path, load_glossary
-from .long_segments import split_to_budget
-from .model_store import DEFAULT_MODEL, model_fingerprint, resolve_model
+from .segmentation.long_segments import split_to_budget
+from .models.store import DEFAULT_MODEL, model_fingerprint, resolve_model
 from .results import DocumentResult, Flag, SegmentResult, Signature, Summary, SummarySentence, TermUse
-from .segmentation import segment_text
-from .terms import ProtectedText, TermProtector
+from .segmentation import segment_lines, segment_text
+from .glossary.protection import ProtectedText, TermProtector
 from .textio import read_text
 from .textnorm import clean_segment_text
 
@@ -416,15 +416,7 @@ class Pipeline:
 
     def translate_segments(self, texts: list[str]) -> list[SegmentResult]:
         """Translate already-segmented lines (one segment each), keeping their order."""
-        doc = Document(text="\n".join(texts), name="<segments>")
-        pos = 0
-        for i, t in enumerate(texts):
-            doc.blocks.append(Block(i, "paragraph", None, [i], i + 1))
-            doc.segments.append(Segment(i, i, "paragraph", t, clean_segment_text(t), pos, pos + len(t), i + 1))
-            doc.separators.append("" if i == 0 else "\n")
-            pos += len(t) + 1
-        doc.separators.append("")
-        return self.translate_documents([(doc, None)])[0].segments
+        return self.translate_documents([(segment_lines(texts), None)])[0].segments
 
     # ------------------------------------------------------------ summaries
     def summarize(self, source: str | Path | DocumentResult, sentences: int | None = None, ratio: float | None = None,
@@ -440,7 +432,7 @@ class Pipeline:
             abstractive_model: HF summarisation model run on the English translation instead.
             encoding: Input encoding when ``source`` is a path.
         """
-        from . import summarize as sm
+        from .summarize import extractive as sm
 
         if isinstance(source, DocumentResult):
             doc = source.document
@@ -467,7 +459,7 @@ class Pipeline:
                 translations[i] = done[t]["target"]
 
     def _abstractive(self, doc: Document, translations: dict[int, str], model: str, per_section: bool) -> Summary:
-        from . import summarize as sm
+        from .summarize import extractive as sm
 
         self._fill_translations(translations, [(s.index, s.text) for s in doc.segments])
         groups: list[list[int]] = [[]]

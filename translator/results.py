@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .document import Document
+from .segmentation.document import Document
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..model_store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
+from ..models.store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
 from .base import DecodeSettings, EngineInfo, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens

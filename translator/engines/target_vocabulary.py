@@ -27,7 +27,7 @@ the tests saw only in outputs that were degenerate either way.
 
 from __future__ import annotations
 
-from ..vmap import fixed_candidates_line
+from ..models.vmap import fixed_candidates_line
 
 SPECIAL_OUTPUTS = ("</s>", "<unk>")
 

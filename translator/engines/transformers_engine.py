@@ -8,7 +8,7 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..model_store import hub_offline, model_missing_error, resolve_model
+from ..models.store import hub_offline, model_missing_error, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..checks import CheckInput, run_checks
 from ..errors import BackendUnavailableError, InputError
-from ..qa import read_lines
+from .qa import read_lines
 from ..textio import read_text
 from . import METRICS, Score
 
@@ -19,7 +19,7 @@ def rouge(summary: str, reference: str) -> list[Score]:
         from rouge_score import rouge_scorer
     except ImportError as exc:
         raise BackendUnavailableError("ROUGE needs `pip install rouge-score` (or the [summary] extra)") from exc
-    from ..summarize import split_english_sentences
+    from ..summarize.extractive import split_english_sentences
 
     types = ["rouge1", "rouge2", "rougeLsum"]
     # Lsum needs one sentence per line; we split ourselves (rouge-score's splitter needs NLTK data downloads).

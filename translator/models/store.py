@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelNotAvailableError
+from ..errors import ModelNotAvailableError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 CT2_SUBDIR = "ctranslate2"

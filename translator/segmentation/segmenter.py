@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .document import Block, Document, Segment
-from .textnorm import ODD_SPACES, ZERO_WIDTH, clean_segment_text, is_blank
+from ..textnorm import ODD_SPACES, ZERO_WIDTH, clean_segment_text, is_blank
 
 ENDERS = set("。！？；!?;…")
 CLOSERS = set("”’」』）)》】〕〉\"'")
@@ -175,4 +175,25 @@ def segment_text(text: str, name: str = "<text>") -> Document:
         )
         prev = b
     doc.separators.append(text[prev:])
+    return doc
+
+
+def segment_lines(lines: list[str], name: str = "<segments>") -> Document:
+    """Make a document of already-segmented lines: one paragraph block and one segment per line.
+
+    Args:
+        lines: The segments, in order (none may contain a line break).
+        name: Where they came from, used in messages.
+
+    Returns:
+        The :class:`Document`; ``rebuild()`` gives the lines joined by ``\\n``.
+    """
+    doc = Document(text="\n".join(lines), name=name)
+    pos = 0
+    for i, line in enumerate(lines):
+        doc.blocks.append(Block(i, "paragraph", None, [i], i + 1))
+        doc.segments.append(Segment(i, i, "paragraph", line, clean_segment_text(line), pos, pos + len(line), i + 1))
+        doc.separators.append("" if i == 0 else "\n")
+        pos += len(line) + 1
+    doc.separators.append("")
     return doc

@@ -29,14 +29,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .checks import CheckInput
-from .checks.numbers import extract_chinese, extract_english, same_value
-from .checks.output import check_untranslated
-from .document import Document
-from .errors import ModelNotAvailableError, TranslatorError
-from .glossary import Glossary
-from .glossary.termbase import target_present
-from .results import Flag, Summary, SummarySentence
+from ..checks import CheckInput
+from ..checks.numbers import extract_chinese, extract_english, same_value
+from ..checks.output import check_untranslated
+from ..segmentation.document import Document
+from ..errors import ModelNotAvailableError, TranslatorError
+from ..glossary import Glossary
+from ..glossary.termbase import target_present
+from ..results import Flag, Summary, SummarySentence
 
 WEIGHTS = {"centrality": 1.0, "position": 0.6, "figures": 0.8, "terms": 0.4}
 MMR_LAMBDA = 0.7
@@ -250,7 +250,7 @@ def abstractive_summary(model: str, english: str, max_new_tokens: int = 160, dev
     Raises:
         ModelNotAvailableError: The model is not available (same message as for MT models).
     """
-    from .model_store import hub_offline, model_missing_error, resolve_model
+    from ..models.store import hub_offline, model_missing_error, resolve_model
 
     ref = resolve_model(model)
     import torch

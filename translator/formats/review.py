@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from .errors import BackendUnavailableError
-from .results import DocumentResult
+from ..errors import BackendUnavailableError
+from ..results import DocumentResult
 
 REVIEW_FORMATS = ("jsonl", "xliff", "tmx")
 

@@ -1,4 +1,4 @@
-"""Stage 6: write a translated document as txt, md or json.
+"""Stage 6 (formats): write a translated document as txt, md or json.
 
 txt and md keep the document's structure: title, meta lines, photo captions
 (marked ``[Photo]``), bylines, numbered headings and paragraphs. Every source
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .errors import UnknownNameError
-from .results import DocumentResult
-
+from ..errors import UnknownNameError
+from ..results import DocumentResult
 
 
 def _segment_text(doc: DocumentResult, i: int) -> str:
@@ -85,6 +84,10 @@ RENDERERS = {"txt": render_txt, "md": render_md, "json": render_json,
              "jsonl": _review("jsonl"), "xliff": _review("xliff"), "tmx": _review("tmx")}
 
 
+FORMATS = tuple(RENDERERS)
+SUMMARY_FORMATS = ("txt", "md", "json")
+
+
 def render(doc: DocumentResult, fmt: str) -> str:
     """Render ``doc`` in format ``fmt``.
 
@@ -94,7 +97,7 @@ def render(doc: DocumentResult, fmt: str) -> str:
     try:
         return RENDERERS[fmt](doc)
     except KeyError:
-        raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(RENDERERS)}") from None
+        raise UnknownNameError(f"unknown summary format {fmt!r}; valid formats: {', '.join(SUMMARY_FORMATS)}") from None
 
 
 def render_summary(summary, fmt: str, signature: str = "") -> str:
@@ -115,4 +118,4 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
         return "\n".join(out).strip() + "\n"
     if fmt == "txt":
         return "\n".join(s.text for s in summary.sentences) + "\n"
-    raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(RENDERERS)}")
+    raise UnknownNameError(f"unknown summary format {fmt!r}; valid formats: {', '.join(SUMMARY_FORMATS)}")

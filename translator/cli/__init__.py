@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import TranslatorError
+from .. import __version__
+from ..errors import TranslatorError
 
 EXIT_FLAGGED = 1
 EXIT_BAD_INPUT = 2
@@ -42,7 +42,7 @@ def library_errors(fn):
 
 def model_options(fn):
     """Options shared by every command that translates."""
-    from .engines import BACKEND_CHOICES
+    from ..engines import BACKEND_CHOICES
 
     decorators = [
         click.option("--model", "-m", default=None, help="HF model id or local model directory [default: Helsinki-NLP/opus-mt-zh-en]."),
@@ -77,7 +77,7 @@ def model_options(fn):
 
 def settings_from_options(opts: dict) -> dict:
     """Map shared CLI options to :class:`PipelineSettings` fields."""
-    from .model_store import DEFAULT_MODEL
+    from ..models.store import DEFAULT_MODEL
 
     return dict(
         model=opts.pop("model") or DEFAULT_MODEL, backend=opts.pop("backend"), beams=opts.pop("beams"),
@@ -92,7 +92,7 @@ def settings_from_options(opts: dict) -> dict:
 
 def _emit(output: str, text: str) -> None:
     """Write ``text`` to stdout when ``output`` is ``-``, else atomically to that file."""
-    from .textio import write_atomic
+    from ..textio import write_atomic
 
     if output == "-":
         click.echo(text, nl=False)
@@ -119,8 +119,8 @@ def cli() -> None:
 @library_errors
 def segment(file: str, as_json: bool, encoding: str | None) -> None:
     """Show how FILE is split into blocks and sentence segments."""
-    from .segmentation import segment_text
-    from .textio import read_text
+    from ..segmentation.segmenter import segment_text
+    from ..textio import read_text
 
     decoded = read_text(file, encoding)
     doc = segment_text(decoded.text, decoded.name)
@@ -166,9 +166,9 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
               quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English."""
-    from .pipeline import Pipeline, PipelineSettings
-    from .progress import progress_reporter
-    from .render import render
+    from ..pipeline import Pipeline, PipelineSettings
+    from ..progress import progress_reporter
+    from ..formats.text import render
 
     if output and out_dir:
         raise click.UsageError("use either -o/--output or --out-dir, not both")
@@ -209,8 +209,8 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
 def summarize(input_file: str, sentences: int | None, ratio: float | None, per_section: bool, abstractive_model: str | None,
               fmt: str, output: str, encoding: str | None, **opts) -> None:
     """Summarise INPUT in English; each sentence names its source segment."""
-    from .pipeline import Pipeline, PipelineSettings
-    from .render import render_summary
+    from ..pipeline import Pipeline, PipelineSettings
+    from ..formats.text import render_summary
 
     if sentences and ratio:
         raise click.UsageError("use either --sentences or --ratio")
@@ -221,7 +221,7 @@ def summarize(input_file: str, sentences: int | None, ratio: float | None, per_s
 
 # ------------------------------------------------------------ qa, evaluate
 def _load_glossary_option(glossaries: tuple[str, ...], no_glossary: bool):
-    from .glossary import default_glossary_path, load_glossary
+    from ..glossary import default_glossary_path, load_glossary
 
     if no_glossary:
         return None
@@ -244,7 +244,7 @@ def glossary_options(fn):
 @library_errors
 def qa(src: str, hyp: str, as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
     """Check translations (numbers, terms, untranslated, degenerate); exit 0 even with issues."""
-    from .qa import qa_files
+    from ..evaluation.qa import qa_files
 
     report = qa_files(src, hyp, _load_glossary_option(glossaries, no_glossary))
     if as_json:
@@ -270,9 +270,9 @@ def qa(src: str, hyp: str, as_json: bool, glossaries: tuple[str, ...], no_glossa
 def evaluate(hyp: str | None, ref: str | None, src: str | None, summary_file: str | None, ref_summary: str | None,
              as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
     """Score translations (BLEU, chrF, TER; terms and numbers with --src) or a summary (ROUGE, aligned BLEU/chrF)."""
-    from .evaluation import evaluate as run_evaluate
-    from .evaluation.summary import evaluate_summary
-    from .qa import read_aligned
+    from ..evaluation import evaluate as run_evaluate
+    from ..evaluation.summary import evaluate_summary
+    from ..evaluation.qa import read_aligned
 
     glossary = _load_glossary_option(glossaries, no_glossary)
     if summary_file or ref_summary:
@@ -306,8 +306,8 @@ def models() -> None:
 @models.command("list")
 def models_list() -> None:
     """List models known to work, and what is in the local store."""
-    from .catalogue import CATALOGUE
-    from .model_store import store_dir
+    from ..models.catalogue import CATALOGUE
+    from ..models.store import store_dir
 
     for m in CATALOGUE:
         click.echo(f"{m['id']}\t{m['family']}\t{m['notes']}")
@@ -323,7 +323,7 @@ def models_list() -> None:
 @library_errors
 def download(model_id: str, output: str | None) -> None:
     """Download MODEL_ID from the Hugging Face hub (needs internet)."""
-    from .model_store import download_model
+    from ..models.store import download_model
 
     click.echo(str(download_model(model_id, Path(output) if output else None)))
 
@@ -337,7 +337,7 @@ def download(model_id: str, output: str | None) -> None:
 @library_errors
 def build_tiny(directory: str, shape: str, seed: int, force: bool) -> None:
     """Build a random-weight MarianMT model in DIRECTORY (gibberish output by design)."""
-    from .tiny_model import build_model
+    from ..models.tiny import build_model
 
     out = build_model(directory, shape=shape, seed=seed, force=force)
     click.echo(f"built {shape} model in {out} (random weights: its translations are gibberish by design)")
@@ -351,7 +351,7 @@ def glossary_file_option(fn):
 
 
 def _glossary_path(path: str | None) -> str:
-    from .glossary import default_glossary_path
+    from ..glossary import default_glossary_path
 
     if path:
         return path
@@ -372,7 +372,7 @@ def glossary() -> None:
 @library_errors
 def glossary_list(path: str | None, grep: str | None) -> None:
     """List the entries of the term base."""
-    from .glossary import load_glossary
+    from ..glossary import load_glossary
 
     g = load_glossary([_glossary_path(path)], strict=False)
     for e in g.entries:
@@ -395,8 +395,8 @@ def glossary_list(path: str | None, grep: str | None) -> None:
 @library_errors
 def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, replace_existing, path) -> None:
     """Add SOURCE -> TARGET (refuses a conflicting entry unless --replace)."""
-    from .glossary import Entry
-    from .glossary.editing import TermBaseFile
+    from ..glossary import Entry
+    from ..glossary.editing import TermBaseFile
 
     tb = TermBaseFile(_glossary_path(path))
     entry = Entry(source.strip(), target.strip(), tuple(v.strip() for v in variants), "dnt" if dnt else "term",
@@ -412,7 +412,7 @@ def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, 
 @library_errors
 def glossary_remove(source: str, path: str | None) -> None:
     """Remove the entry for SOURCE."""
-    from .glossary.editing import TermBaseFile
+    from ..glossary.editing import TermBaseFile
 
     tb = TermBaseFile(_glossary_path(path))
     removed = tb.remove(source)
@@ -426,7 +426,7 @@ def glossary_remove(source: str, path: str | None) -> None:
 @library_errors
 def glossary_check(files: tuple[str, ...], quiet: bool) -> None:
     """Validate term base FILES (default: glossary/zh-en.tsv); exit 2 on errors."""
-    from .glossary import load_glossary
+    from ..glossary import load_glossary
 
     g = load_glossary(list(files) or [_glossary_path(None)])
     for problem in g.problems:
@@ -442,8 +442,8 @@ def glossary_check(files: tuple[str, ...], quiet: bool) -> None:
 @library_errors
 def glossary_import(source_file: str, replace_existing: bool, path: str | None) -> None:
     """Merge entries from SOURCE_FILE (.tsv, .csv or .tbx) into the term base."""
-    from .glossary.editing import TermBaseFile
-    from .glossary.exchange import read_entries
+    from ..glossary.editing import TermBaseFile
+    from ..glossary.exchange import read_entries
 
     tb = TermBaseFile(_glossary_path(path))
     counts: dict[str, int] = {}
@@ -461,8 +461,8 @@ def glossary_import(source_file: str, replace_existing: bool, path: str | None) 
 @library_errors
 def glossary_export(fmt: str, output: str, path: str | None) -> None:
     """Export the term base as CSV, TSV, TBX or TMX."""
-    from .glossary import load_glossary
-    from .glossary.exchange import export_glossary
+    from ..glossary import load_glossary
+    from ..glossary.exchange import export_glossary
 
     _emit(output, export_glossary(load_glossary([_glossary_path(path)]), fmt))
 
@@ -478,7 +478,7 @@ def glossary_export(fmt: str, output: str, path: str | None) -> None:
 @library_errors
 def convert(model: str, target: str, quantization: str, output: str | None, force: bool) -> None:
     """Convert MODEL (hub id or directory) for the CTranslate2 backend."""
-    from .engines.ctranslate2_engine import convert_model
+    from ..engines.ctranslate2_engine import convert_model
 
     out = convert_model(model, output, quantization, force)
     click.echo(f"converted {model} to CTranslate2 ({quantization}) in {out}")
@@ -496,10 +496,10 @@ EXIT_INTERRUPTED = 130
 @library_errors
 def build_vmap_command(model: str, src: str, ref: str, per_token: int, always: int) -> None:
     """Build the CTranslate2 vocabulary shortlist (vmap.txt) of a converted MODEL from a parallel corpus."""
-    from .engines.ctranslate2_engine import CTranslate2Engine
-    from .qa import read_aligned
-    from .textio import write_atomic
-    from .vmap import build_vmap
+    from ..engines.ctranslate2_engine import CTranslate2Engine
+    from ..evaluation.qa import read_aligned
+    from ..textio import write_atomic
+    from ..models.vmap import build_vmap
 
     engine = CTranslate2Engine(model)
     data = read_aligned({"src": src, "ref": ref})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import CheckInput, run_checks
-from .errors import InputError
-from .glossary import Glossary
-from .results import Flag
-from .textio import read_text
+from ..checks import CheckInput, run_checks
+from ..errors import InputError
+from ..glossary import Glossary
+from ..results import Flag
+from ..textio import read_text
 
 
 def read_lines(path: str, encoding: str | None = None) -> list[str]:

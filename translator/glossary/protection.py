@@ -23,8 +23,8 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .glossary import Entry, Glossary, TermMatch, target_present
-from .results import TermUse
+from .termbase import Entry, Glossary, TermMatch, target_present
+from ..results import TermUse
 
 STRATEGIES = ("placeholder", "inject")
 _PREFERRED = "XZQJKVWYUHFMGBPLDCTSRNOIEA"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import TranslatorError
+from ..errors import TranslatorError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""Stage 3: translation rounds (protect -> split -> engine -> restore -> check -> retry) and the
+persistent segment cache."""
