@@ -104,3 +104,16 @@ def test_layout_has_no_loose_stage_modules():
     top = sorted(p.name for p in (ROOT / "translator").glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "errors.py", "pipeline.py", "progress.py", "results.py",
                    "settings.py", "textio.py", "textnorm.py"]
+
+
+def test_one_pipeline_shared_by_eight_threads(tiny_model):
+    """Loading, the sqlite cache and translation rounds are safe when threads share one pipeline."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"第{n}季度营业收入增长{n}%。" for n in range(1, 9)]
+    shared = Pipeline(model=str(tiny_model), backend="transformers", beams=1)  # nothing loaded yet: threads race to load
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda t: shared.translate_text(t).segments[0].target, texts * 2))
+    alone = Pipeline(model=str(tiny_model), backend="transformers", beams=1, use_cache=False)
+    expected = [alone.translate_text(t).segments[0].target for t in texts]
+    assert threaded == expected * 2
