@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import TranslatorError
 from ..models.store import load_seq2seq, resolve_model
-from .base import DecodeSettings, EngineInfo, EngineOutput
+from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
@@ -19,7 +19,8 @@ class TransformersEngine(TokenizerEngine):
     Args:
         model: Hub id or local directory.
         device: ``cpu``, ``cuda`` or ``cuda:N``.
-        threads: torch intra-op threads (None = torch's default).
+        threads: torch intra-op threads (None: :func:`~translator.engines.base.default_threads`, the
+            cores not busy with other work).
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
         target_vocab_only: Mask output ids outside the target-side vocabulary of
@@ -33,8 +34,8 @@ class TransformersEngine(TokenizerEngine):
         resolve_model(model)  # a wrong path fails before torch is imported
         import torch
 
-        if threads:
-            torch.set_num_threads(threads)
+        self.threads = threads or default_threads()
+        torch.set_num_threads(self.threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise TranslatorError(f"device {device!r} requested but CUDA is not available; use device 'cpu'")
         self.tokenizer, self.model = load_seq2seq(model)

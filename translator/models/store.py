@@ -144,8 +144,9 @@ def model_missing_error(model: str, reason: object) -> ModelNotAvailableError:
     return ModelNotAvailableError(
         f"model {model!r} is not available{offline}: {first}\n"
         f"Get it on a machine with internet access with `translator models download {model}` "
-        f"(stored in {store_dir()}), then copy that folder here, or pass --model DIR "
-        "pointing to a local copy; `translator models build-tiny DIR` builds an offline test model."
+        f"(stored in {store_dir()}), then copy that folder here, or give a local model directory as the model "
+        "(--model DIR); set HF_HUB_OFFLINE=1 to never wait for the hub; `translator models build-tiny DIR` "
+        "builds an offline test model."
     )
 
 
@@ -177,6 +178,37 @@ def quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Return True when the Hugging Face hub (``HF_ENDPOINT`` or huggingface.co) accepts a connection within ``timeout`` s."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_fetchable(model: str) -> None:
+    """Fail fast when ``model`` would have to come from a hub that cannot be reached.
+
+    Without this, transformers retries for more than a minute before its error.
+    A local directory, a model in the store or in the Hugging Face cache, and
+    HF_HUB_OFFLINE=1 (nothing is fetched) need no network and pass at once.
+
+    Raises:
+        ModelNotAvailableError: The model is not here and the hub does not answer.
+    """
+    ref = resolve_model(model)
+    if ref.local_dir is not None or hub_offline() or hub_snapshot(model) is not None:
+        return
+    if not hub_reachable():
+        raise model_missing_error(model, "it is not in the local store or the Hugging Face cache, and the hub "
+                                  "cannot be reached (no network?)")
+
+
 def load_tokenizer(model: str, folder: str | Path | None = None):
     """Load the transformers tokenizer of ``model`` (from ``folder`` when given), honouring HF_HUB_OFFLINE.
 
@@ -186,6 +218,8 @@ def load_tokenizer(model: str, folder: str | Path | None = None):
     from transformers import AutoTokenizer
 
     quiet_transformers()
+    if folder is None:
+        ensure_fetchable(model)
     source = str(folder) if folder is not None else resolve_model(model).load_from
     try:
         return AutoTokenizer.from_pretrained(source, local_files_only=hub_offline())
