@@ -55,8 +55,7 @@ def main(args: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("interrupted: segments finished before the interruption are in the segment cache (unless "
-                   "--no-cache was given); run the same command again to resume", err=True)
+        click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 

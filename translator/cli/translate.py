@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import EXIT_FLAGGED, emit, encoding_option, library_errors, model_options, settings_from_options
+from .options import EXIT_FLAGGED, EXIT_INTERRUPTED, emit, encoding_option, library_errors, model_options, settings_from_options
 
 
 @click.command()
@@ -71,9 +71,27 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     if len(inputs) > 1 and not out_dir:
         raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
     pipeline = Pipeline(settings_from_options(opts))
-    with progress_reporter(enabled=not quiet) as advance:
-        results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
-                                           summary_sentences=summary_sentences)
+    done = [0, 0]  # distinct segments finished (cached or translated), of all
+
+    with progress_reporter(enabled=not quiet) as bar:
+        def advance(n: int, total: int) -> None:
+            done[0] += n
+            done[1] = total
+            bar(n, total)
+
+        try:
+            results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
+                                               summary_sentences=summary_sentences)
+        except KeyboardInterrupt:
+            if not pipeline.settings.use_cache:
+                saved = "nothing was saved (the segment cache is off)"
+            elif done[0]:
+                saved = f"{done[0]} of {done[1]} segments are finished and in the segment cache; run the same " \
+                        "command again to resume"
+            else:
+                saved = "no segment was finished yet"
+            click.echo(f"interrupted: {saved}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     for doc, target in zip(results, targets):
         emit(str(target), render(doc, fmt))
