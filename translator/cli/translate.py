@@ -53,6 +53,7 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx"]), default="txt",
               show_default=True, help="Output format (jsonl, xliff and tmx are bilingual review formats).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
               help="Add an English summary of N sentences to each document.")
@@ -60,9 +61,9 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @model_options
 @library_errors
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
-              quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
+              no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English."""
-    from ..formats import render
+    from ..formats import SUMMARY_FORMATS, render
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
@@ -70,6 +71,9 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         raise click.UsageError("use either -o/--output or --out-dir, not both")
     if len(inputs) > 1 and not out_dir:
         raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
+    if summary_sentences and fmt not in SUMMARY_FORMATS:
+        raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt} has no place for a "
+                               "summary; write it with `translator summarize`)")
     pipeline = Pipeline(settings_from_options(opts))
     done = [0, 0]  # distinct segments finished (cached or translated), of all
 
@@ -94,7 +98,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
             sys.exit(EXIT_INTERRUPTED)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     for doc, target in zip(results, targets):
-        emit(str(target), render(doc, fmt))
+        emit(str(target), render(doc, fmt, notes=not no_notes))
         if not quiet:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
             adherence = doc.term_adherence()
