@@ -73,7 +73,9 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     cache_path = tmp_path / "c.sqlite3"
     glossary = tmp_path / "g.tsv"
     glossary.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
-    kw = dict(model=str(tiny_model), beams=1, retries=0, cache_path=str(cache_path), glossaries=[str(glossary)])
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)  # this test changes the model's files
+    kw = dict(model=str(model), beams=1, retries=0, cache_path=str(cache_path), glossaries=[str(glossary)])
     first = Pipeline(**kw).translate_text(SHORT_DOC)
     assert not any(s.cached for s in first.segments)
     second = Pipeline(**kw).translate_text(SHORT_DOC)
@@ -85,16 +87,17 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     # glossary edited: its version changes, so: miss
     glossary.write_text("source\ttarget\n市北区\tShibei\n", "utf-8")
     assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
-    # the local model rebuilt (new files): miss
-    import os
+    glossary.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
+    assert all(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # the local model rebuilt with identical files (new mtimes): still a hit, keyed by content
+    from translator.models.tiny import build_model
 
-    config = tiny_model / "config.json"
-    stat = config.stat()
-    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    try:
-        assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
-    finally:
-        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build_model(model, force=True)
+    assert all(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # a model file with other content: miss
+    config = model / "config.json"
+    config.write_text(config.read_text("utf-8") + "\n", "utf-8")
+    assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
     # --no-cache never reads
     assert not any(s.cached for s in Pipeline(**(kw | {"use_cache": False})).translate_text(SHORT_DOC).segments)
 

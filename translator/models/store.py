@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelNotAvailableError
+from ..errors import ModelNotAvailableError, TranslatorError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 CT2_SUBDIR = "ctranslate2"
@@ -81,25 +81,74 @@ def hub_snapshot(model: str) -> str | None:
 
 
 def model_fingerprint(model: str) -> str:
-    """Return a fingerprint of the model's files: names, sizes and mtimes for a local model,
+    """Return a fingerprint of the model's files: a hash of their names and contents for a local model,
     the cached snapshot's commit for a hub id (``hub:uncached`` before its first download).
 
-    Used in segment-cache keys, so rebuilding or replacing a local model, or a new revision of a
-    hub model in the Hugging Face cache, invalidates its cached segments.
+    Used in segment-cache keys, so replacing a local model with different files, or a new revision of a
+    hub model in the Hugging Face cache, invalidates its cached segments, while rebuilding or copying
+    identical files keeps them. Content hashes are remembered by (path, size, mtime) in
+    ``model-hashes.json`` beside the segment cache, so an unchanged model is not read again.
     """
     import hashlib
 
     ref = resolve_model(model)
     if ref.local_dir is None:
         return f"hub:{hub_snapshot(model) or 'uncached'}"
+    memo = _HashMemo()
     h = hashlib.sha256()
     for folder in (ref.local_dir, ref.local_dir / CT2_SUBDIR):
         if not folder.is_dir():
             continue
         for f in sorted(p for p in folder.iterdir() if p.is_file()):
-            st = f.stat()
-            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+            h.update(f"{f.name}:{memo.content_hash(f)};".encode())
+    memo.save()
     return h.hexdigest()[:16]
+
+
+class _HashMemo:
+    """File content hashes remembered by (resolved path, size, mtime); a damaged memo is simply rebuilt."""
+
+    def __init__(self) -> None:
+        import json
+
+        from ..translation.cache import default_cache_path
+
+        self.path = default_cache_path().with_name("model-hashes.json")
+        try:
+            self.known: dict[str, str] = json.loads(self.path.read_text("utf-8"))
+            if not isinstance(self.known, dict):
+                self.known = {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def content_hash(self, file: Path) -> str:
+        import hashlib
+
+        st = file.stat()
+        key = f"{file.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+        if key not in self.known:
+            h = hashlib.sha256()
+            with open(file, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            self.known[key] = h.hexdigest()
+            self.changed = True
+        return self.known[key]
+
+    def save(self) -> None:
+        """Write the memo atomically; a cache folder that cannot be written only costs re-hashing next time."""
+        if not self.changed:
+            return
+        import json
+
+        from ..textio import write_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(self.known))
+        except (OSError, TranslatorError):
+            pass
 
 
 def resolve_model(model: str) -> ModelRef:
