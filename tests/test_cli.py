@@ -163,3 +163,24 @@ def test_summary_with_a_review_format_is_refused(tiny_model, doc):
     for fmt in ("jsonl", "xliff", "tmx"):
         r = run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "--summary", "2")
         assert r.exit_code == 2 and "--summary needs --format" in r.output
+
+
+def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
+    """`translate`'s own outputs score against a line-aligned reference: one target per source segment."""
+    from .conftest import ROOT, SAMPLE
+
+    ref = ROOT / "samples" / "shibei-2023-report.en.ref.txt"
+    scores = {}
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"o.{fmt}"
+        assert run("translate", SAMPLE, "--model", tiny_model, *BASE, "--format", fmt, "-q", "-o", out).exit_code == 0
+        r = run("evaluate", "--hyp", out, "--ref", ref, "--json")
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.output)
+        assert data["lines"] == 238
+        scores[fmt] = data["scores"]
+    assert scores["json"] == scores["jsonl"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"no": "segments"}', "utf-8")
+    r = run("evaluate", "--hyp", bad, "--ref", ref)
+    assert r.exit_code == 2 and "bad.json" in r.output

@@ -163,11 +163,14 @@ class DocumentResult:
         return sum(1 for s in self.segments if s.flags)
 
     def term_adherence(self) -> float | None:
-        """Return the share of approved term occurrences satisfied (None if no terms)."""
+        """Return the percentage (0-100, one decimal) of approved term uses satisfied (None if no terms).
+
+        The same scale as ``translator evaluate``'s term accuracy and every other score we print.
+        """
         uses = [t for s in self.segments for t in s.terms if t.status == "approved"]
         if not uses:
             return None
-        return sum(t.satisfied for t in uses) / len(uses)
+        return round(100.0 * sum(t.satisfied for t in uses) / len(uses), 1)
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict: signature, summary counts, blocks and segments."""

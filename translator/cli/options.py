@@ -58,16 +58,16 @@ def engine_option_decorators() -> list:
     """Return one click option per option an engine declares (beyond the common ones handled here)."""
     from ..engines import engine_options
 
-    flags = {"quantization": "--compute-type", "use_vmap": "--vmap"}
+    flags = {"quantization": ("--quantization", "--compute-type"), "use_vmap": ("--vmap",)}
     decorators = []
     for setting, (backend, option) in engine_options().items():
         if setting not in flags:
             continue
         help_text = f"{option.help} ({backend} backend)"
         if isinstance(option.default, bool):
-            decorators.append(click.option(flags[setting], setting, is_flag=True, default=option.default, help=help_text))
+            decorators.append(click.option(*flags[setting], setting, is_flag=True, default=option.default, help=help_text))
         else:
-            decorators.append(click.option(flags[setting], setting, type=click.Choice(option.choices) if option.choices
+            decorators.append(click.option(*flags[setting], setting, type=click.Choice(option.choices) if option.choices
                                            else str, default=option.default, show_default=True, help=help_text))
     return decorators
 

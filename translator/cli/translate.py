@@ -102,7 +102,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         if not quiet:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
             adherence = doc.term_adherence()
-            terms = f"; term adherence {adherence:.0%}" if adherence is not None else ""
+            terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
             cached = sum(s.cached for s in doc.segments)
             click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
                        f"[{counts}]{terms} -> {target if str(target) != '-' else 'stdout'}", err=True)

@@ -12,12 +12,32 @@ from ..textio import read_text
 
 
 def read_lines(path: str, encoding: str | None = None) -> list[str]:
-    """Read a line-aligned file: one segment per line (a final newline is not a line)."""
+    """Read a line-aligned file: one segment per line (a final newline is not a line).
+
+    Our own ``translate --format json`` and ``jsonl`` outputs are read as their segments' translations,
+    one per source segment, so they can be scored against a line-aligned reference as they are.
+    """
+    if str(path).endswith((".json", ".jsonl")):
+        return _read_our_output(path, encoding)
     text = read_text(path, encoding).text
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def _read_our_output(path: str, encoding: str | None) -> list[str]:
+    import json
+
+    text = read_text(path, encoding).text
+    try:
+        if str(path).endswith(".jsonl"):
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            rows = json.loads(text)["segments"]
+        return [str(row["target"]) for row in rows]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a translator json/jsonl output (segments with a 'target'): {exc}") from None
 
 
 def read_aligned(paths: dict[str, str]) -> dict[str, list[str]]:
