@@ -7,6 +7,10 @@ from dataclasses import asdict, dataclass, field
 from .segmentation.document import Document
 
 
+#: Flag severities, most severe first.
+SEVERITIES = ("error", "warning")
+
+
 @dataclass
 class Flag:
     """Something a reader of the translation must know about one segment.
@@ -15,11 +19,15 @@ class Flag:
         check: Name of the check or stage that raised it (``number``, ``term_missing`` ...).
         message: Human-readable explanation.
         details: The values involved (expected, found ...).
+        severity: ``"error"`` (the translation is wrong: a changed value, scale, unit, an empty or
+            degenerate output) or ``"warning"`` (worth a look, may be legitimate: a dropped date, a count
+            the English may leave implicit). See :data:`SEVERITIES`.
     """
 
     check: str
     message: str
     details: dict = field(default_factory=dict)
+    severity: str = "error"
 
 
 @dataclass
