@@ -198,7 +198,10 @@ def _date_kind(value: float, after: str, before: str) -> tuple[str, tuple[tuple[
 
 
 def _listed_count(text: str, pos: int, value: float) -> bool:
-    """Return True when ``value`` counts the items listed right before it (A、B两项; not with 等 "etc.")."""
+    """Return True when ``value`` counts the items listed right before it (A、B两项; not with 等 "etc.")
+    or items named earlier (以上4人, 上述两项: "the above")."""
+    if text[max(0, pos - 2):pos] in ("以上", "上述", "前述", "这些", "前面"):
+        return True
     start = pos
     clause_start = 0
     head = _QUOTED.sub(lambda m: "Q" * len(m.group(0)), text[:start])
@@ -277,7 +280,10 @@ def extract_chinese(text: str) -> list[Quantity]:
                 other = ((value / 2, ""),)
         elif letters == "K" or letters == "k":
             value *= 1000
-        found.append(Quantity(value, unit, shown, other, kind=kind, pos=m.start()))
+        implicit = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
+                    and rest.startswith(MEASURE_WORDS) and _listed_count(text, m.start(), value))
+        found.append(Quantity(value, unit, shown, other, kind="count" if implicit else kind, implicit=implicit,
+                              pos=m.start()))
         taken.append((m.start(), m.end()))
     for m in _ZH_VAGUE.finditer(text):  # 数百 = hundreds, 上万 = tens of thousands
         if _taken(m.start(), taken):
@@ -632,6 +638,8 @@ def _candidate(q: Quantity, e: Quantity) -> bool:
         return False
     limits = {"year": (1000, 2200), "month": (1, 12), "day": (1, 31), "hour": (0, 24), "minute": (0, 59)}
     if q.kind in limits:
+        if not e.text[:1].isdigit():
+            return False  # English writes dates and times in digits: "the last one" is no day
         lo, hi = limits[q.kind]
         return lo <= e.value <= hi and float(e.value).is_integer()
     if 1900 <= e.value <= 2100 and float(e.value).is_integer() and not 1900 <= q.value <= 2100:
