@@ -54,7 +54,9 @@ def check_degenerate(item: CheckInput) -> list[Flag]:
         ratio = tgt_len / src_len
         if ratio < MIN_RATIO or ratio > MAX_RATIO:
             flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{MAX_RATIO}",
-                              {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len}))
+                              {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len},
+                              # far outside: content lost or invented; near the bounds: may be a terse or wordy style
+                              severity="error" if ratio < MIN_RATIO / 2 or ratio > MAX_RATIO * 2 else "warning"))
     if item.hit_cap:
         flags.append(Flag("degenerate", f"generation hit its cap of {item.max_new_tokens} tokens; the output may be cut",
                           {"max_new_tokens": item.max_new_tokens, "target_tokens": item.target_tokens}))

@@ -131,12 +131,12 @@ _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
 _ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
-_ZH_VAGUE = re.compile(r"(数|几|上|成)(十|百|千|万)(?:上)?(?:万)?")
+_ZH_VAGUE = re.compile(r"(数|几|上)(十|百|千|万)(?:上)?(?:万)?(?!亿)")
 _ZH_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 _ZH_WHOLE_DAY = re.compile(r"(?<!\d)0\s*[—\-–~至到]\s*24\s*时")
 _ZH_LIST_SPLIT = re.compile(r"[、和与及]")
 _ZH_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(）)]")
-_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"")
+_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"|（[^）]*）|\([^)]*\)")
 _PEOPLE_AFTER = ("人", "个人", "位", "名")
 _NUMERAL_CHARS = frozenset(_CN_DIGITS) | frozenset(_CN_UNITS) | frozenset("万亿")
 
@@ -281,7 +281,7 @@ def extract_chinese(text: str) -> list[Quantity]:
         elif letters == "K" or letters == "k":
             value *= 1000
         implicit = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
-                    and rest.startswith(MEASURE_WORDS) and _listed_count(text, m.start(), value))
+                    and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
         found.append(Quantity(value, unit, shown, other, kind="count" if implicit else kind, implicit=implicit,
                               pos=m.start()))
         taken.append((m.start(), m.end()))
@@ -419,7 +419,7 @@ _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
 _EN_SOFT = [
     (r"\bboth\b|\bcouple\b|\bpair\b|\btwins?\b|\bduo\b", 2.0, "", ((2.0, "people"),)),
-    (r"\btoday and tomorrow\b|\byesterday and today\b|\banother\b", 2.0, "", ()),
+    (r"\btoday and tomorrow\b|\byesterday and today\b|\banother\b|\bsecondary\b", 2.0, "", ()),
     (r"\b(?:noon|midday)\b", 12.0, "", ()),
     (r"\bmidnight\b", 0.0, "", ((24.0, ""),)),
     (r"\b(?:none|no|nil|zero|not a single)\b", 0.0, "", ()),
