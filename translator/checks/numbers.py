@@ -138,6 +138,9 @@ _ZH_LIST_SPLIT = re.compile(r"[、和与及]")
 _ZH_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(）)]")
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"|（[^）]*）|\([^)]*\)")
 _PEOPLE_AFTER = ("人", "个人", "位", "名")
+#: Words before a number that make it an amount, not the count of a list before it (等 = "etc.").
+_NOT_LIST_END = ("等", "至少", "最多", "约", "近", "共", "共计", "合计", "超过", "多达", "达", "有", "为", "是", "第", "再", "已",
+                 "前", "后", "每", "各", "逾", "超", "仅", "只")
 _NUMERAL_CHARS = frozenset(_CN_DIGITS) | frozenset(_CN_UNITS) | frozenset("万亿")
 
 
@@ -208,7 +211,7 @@ def _listed_count(text: str, pos: int, value: float) -> bool:
     for m in _ZH_CLAUSE_END.finditer(head):
         clause_start = m.end()
     clause = head[clause_start:]
-    if not clause or clause.endswith("等") or "、" not in clause and value != 2:
+    if not clause or clause.endswith(_NOT_LIST_END) or "、" not in clause and value != 2:
         return False
     items = [i for i in _ZH_LIST_SPLIT.split(clause) if i.strip()]
     return len(items) == value and "、" in clause or value == 2 and len(items) == 2 and "、" in clause
@@ -273,7 +276,7 @@ def extract_chinese(text: str) -> list[Quantity]:
             if kind == "month":  # 7月: July first
                 unit = "month"
             if rest.startswith("成") and value <= 10:  # 6成 = 60%
-                other = ((value * 10, "%"),)
+                unit, value, other = "%", value * 10, ((value, ""),)
             elif rest.startswith("里") and not rest.startswith(("里程", "里面", "里边")):  # 20里 = 10 km
                 other = ((value / 2, ""),)
             elif rest.startswith("斤"):  # 1 jin = 0.5 kg
@@ -331,6 +334,11 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         after = text[m.end():m.end() + 2]
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
+        if not ordinal and after[:1] == "成" and numeral in _CN_DIGITS and numeral not in "零〇":  # 四成 = 40%
+            if not _idiom(text, start, m.end()) and not text.startswith(("成员", "成为", "成立", "成功", "成本", "成果"), m.end()):
+                value = float(_CN_DIGITS[numeral])
+                found.append(Quantity(value * 10, "%", m.group(0) + "成", ((value, ""),), pos=m.start()))
+            continue
         if after[:1] in _NAME_AFTER or not after.startswith(MEASURE_WORDS):
             continue
         if before and (before in "“‘「《\"" or before in _CN_DIGITS):
@@ -545,7 +553,7 @@ def _english_tokens(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
         unit = ""
         if unit_m:
             u = unit_m.group("unit").lower()
-            unit = "pp" if u.startswith(("percentage", "point")) or u == "pp" else "%"
+            unit = "pp" if u.startswith("percentage") or u == "pp" else "points" if u.startswith("point") else "%"
             end = unit_m.end()
         found.append(Quantity(value, unit, text[start:end].strip(), tuple(alt), kind=kind, soft=soft, pos=start))
     return found
@@ -621,7 +629,7 @@ def _close(a: float, b: float) -> bool:
 def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
     """Return True when English quantity ``b`` renders source quantity ``a`` (any readings of both).
 
-    ``loose``: a plain source number may also be rendered with a unit (5区间 -> "5%").
+    ``loose``: a plain source number may also be rendered as a percentage (5区间 -> "5%").
     """
     for value, unit in a.readings():
         for v2, u2 in b.readings():
@@ -631,9 +639,17 @@ def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
                 return 0.1 <= value / v2 <= 10
             if math.isnan(value) or math.isnan(v2):
                 continue
-            if (unit == u2 or loose and unit == "" and u2 in ("%", "pp")) and _close(value, v2):
+            if (unit == u2 or loose and unit == "" and u2 in ("%", "points") or unit == "pp" and u2 == "points") \
+                    and _close(value, v2):
                 return True
     return False
+
+
+def _near(q: Quantity, e: Quantity) -> bool:
+    """Return True when ``e`` is a date figure of a date part ``q``, or a figure of the same order of magnitude."""
+    if q.kind in DATE_KINDS:
+        return True
+    return e.kind != "ordinal" and e.value > 0 and q.value > 0 and 0.1 <= e.value / q.value <= 10
 
 
 def _candidate(q: Quantity, e: Quantity) -> bool:
@@ -678,19 +694,25 @@ def compare_numbers(source: str, english: str) -> NumberReport:
     free = list(eng)
     pending = list(src)
     matched: list[Quantity] = []
+    by_word: list[Quantity] = []
     primary = [(lambda q, e: e.unit == q.unit and _close(q.value, e.value) and not math.isnan(q.value)),
                _same, (lambda q, e: _same(q, e, loose=True))]
     for match in primary:  # each source value's own reading first, then its other readings, then loosely
         still = []
         for q in pending:
-            hit = next((e for e in free if match(q, e)), None)
+            hits = [e for e in free if match(q, e)]
+            hit = next((e for e in hits if not e.soft), hits[0] if hits else None)  # a figure before a word
             if hit is None:
                 still.append(q)
             else:
                 free.remove(hit)
                 matched.append(q)
+                if hit.soft:
+                    by_word.append(q)
         pending = still
     unmatched = [e for e in free if not e.soft]
+    # a value rendered only by a word ("that day", "per") while the English has another figure in its place
+    pending += [q for q in by_word if not q.implicit and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
     missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, pending))
                or any(_candidate(q, e) for e in unmatched)]
     missing.sort(key=lambda q: q.pos)

@@ -40,7 +40,7 @@ EN_NOUNS: dict[str, str] = {
 _ZH_MEASURE = re.compile(r"[余多]?(?:" + "|".join(sorted(MEASURE_WORDS, key=len, reverse=True)) + r")?")
 
 
-def _zh_key(text: str, end: int) -> str | None:
+def _zh_key(text: str, start: int, end: int) -> str | None:
     rest = text[end:end + 8]
     for unit in sorted(ZH_UNITS, key=len, reverse=True):
         if rest.lstrip("余多").startswith(unit):
@@ -49,9 +49,16 @@ def _zh_key(text: str, end: int) -> str | None:
     after = rest[m.end():] if m else rest
     measure = m.group(0).lstrip("余多") if m else ""
     for noun in sorted(ZH_NOUNS, key=len, reverse=True):
-        if after.startswith(noun) or after[1:].startswith(noun) and len(noun) > 1:
+        if after.startswith(noun) or after[1:].startswith(noun) and len(noun) > 1 and "\u4e00" <= after[:1] <= "\u9fff":
             return ZH_NOUNS[noun]
-    return ZH_NOUNS.get(measure) if measure in ("人", "例", "户", "辆", "天", "日", "年", "周", "小时", "分钟") else None
+    if measure in ("人", "例", "户", "辆", "天", "日", "年", "周", "小时", "分钟"):
+        return ZH_NOUNS.get(measure)
+    if measure:  # 企业120家, 学校8所: the noun is written before the number
+        before = text[max(0, start - 4):start]
+        for noun in sorted(ZH_NOUNS, key=len, reverse=True):
+            if len(noun) > 1 and before.endswith(noun):
+                return ZH_NOUNS[noun]
+    return None
 
 
 def _singular(word: str) -> str:
@@ -86,7 +93,7 @@ def check_swapped(item: CheckInput) -> list[Flag]:
     for q in extract_chinese(text):
         if q.pos < 0 or q.unit or q.kind in ("year", "month", "day", "hour", "minute"):
             continue
-        key = _zh_key(text, q.pos + len(q.text))
+        key = _zh_key(text, q.pos, q.pos + len(q.text))
         if key:
             src.append((q, key))
     if len(src) < 2:
