@@ -631,6 +631,7 @@ def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
 
     ``loose``: a plain source number may also be rendered as a percentage (5区间 -> "5%").
     """
+    loose = loose and a.unit == ""
     for value, unit in a.readings():
         for v2, u2 in b.readings():
             if unit == "anyday" and u2 == "anyday":
