@@ -213,6 +213,7 @@ def test_output_checks_quiet_on_good_translation():
     "Shibei District is building multi-level innovation platforms.",
     "The Mississippi committee assessed 1,111,111 yuan; see www.gov.cn...",
     "Bookkeeping, coffee and the assessee's successes were reviewed.",
+    "It is getting harder to find him ... ... I have looked all day ... ... I will look again tonight.",  # 《……》
 ])
 def test_no_subword_loop_in_ordinary_english(target):
     assert not run_checks(CheckInput("市北区打造多层次创新平台和其他很多的东西。", target), ["degenerate"])

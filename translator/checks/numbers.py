@@ -529,8 +529,8 @@ def _english_tokens(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
             elif suffix:
                 if suffix.lower() in ("am", "pm"):
                     end = m.end()
-                elif suffix.isupper() and len(suffix) >= 2 and suffix not in ("ML", "KW", "MW", "GW", "KG", "KM", "MAX"):
-                    soft = True  # 5G, 4K, 737NG: names
+                elif suffix.isupper() and suffix not in ("ML", "KW", "MW", "GW", "KG", "KM", "L", "F", "T"):
+                    soft = True  # 5G, 737NG, 737MAX: names (they may render the source, never stand for a changed value)
         else:
             value, ordinal = _word_value(word)
             kind = "ordinal" if ordinal else ""
