@@ -156,6 +156,14 @@ class Engine(abc.ABC):
     def accepts_verbatim(self, text: str) -> bool:
         """Return True when both tokenizers encode ``text`` with no unknown piece and decode it back."""
 
+    def unknown_source_chars(self, text: str) -> list[str]:
+        """Return the source characters the model cannot see (its tokenizer maps them to ``<unk>``), each once.
+
+        The pipeline passes them to the checks as ``CheckInput.unknown_source``; a backend without a
+        tokenizer returns ``[]``.
+        """
+        return []
+
     @abc.abstractmethod
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
                          hints: list[list[str]] | None = None) -> list[EngineOutput]:
