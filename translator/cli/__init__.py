@@ -90,12 +90,13 @@ def settings_from_options(opts: dict) -> dict:
     )
 
 
-def _emit(output: str, text: str) -> None:
-    """Write ``text`` to stdout when ``output`` is ``-``, else atomically to that file."""
+def _emit(output: str, text) -> None:
+    """Write ``text`` (a string or an iterable of chunks) to stdout when ``output`` is ``-``, else atomically."""
     from ..textio import write_atomic
 
     if output == "-":
-        click.echo(text, nl=False)
+        for chunk in ([text] if isinstance(text, str) else text):
+            click.echo(chunk, nl=False)
     else:
         write_atomic(output, text)
 
@@ -168,7 +169,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     """Translate INPUT files ('-' for stdin) into English."""
     from ..pipeline import Pipeline, PipelineSettings
     from ..progress import progress_reporter
-    from ..formats.text import render
+    from ..formats.text import render_chunks
 
     if output and out_dir:
         raise click.UsageError("use either -o/--output or --out-dir, not both")
@@ -182,7 +183,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         for doc in results:
             doc.summary = pipeline.summarize(doc, sentences=summary_sentences)
     for doc, target in zip(results, targets):
-        _emit(str(target), render(doc, fmt))
+        _emit(str(target), render_chunks(doc, fmt))
         if not quiet:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
             adherence = doc.term_adherence()

@@ -10,6 +10,7 @@ one ``translated``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from ..errors import BackendUnavailableError
 from ..results import DocumentResult
@@ -32,12 +33,16 @@ def _notes(seg) -> list[str]:
 
 def to_jsonl(doc: DocumentResult) -> str:
     """One JSON object per segment, each stamped with the document's signature."""
+    return "".join(iter_jsonl(doc))
+
+
+def iter_jsonl(doc: DocumentResult) -> Iterator[str]:
+    """Yield :func:`to_jsonl`'s lines one segment at a time."""
     sig = str(doc.signature)
-    lines = []
+    if not doc.segments:
+        yield "\n"
     for seg in doc.segments:
-        d = seg.to_dict()
-        lines.append(json.dumps({"document": doc.name, "signature": sig, **d}, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
+        yield json.dumps({"document": doc.name, "signature": sig, **seg.to_dict()}, ensure_ascii=False) + "\n"
 
 
 def to_xliff(doc: DocumentResult) -> str:
