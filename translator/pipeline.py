@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .translation.cache import SegmentCache, cache_key
+from .translation.cache import SegmentCache, cache_key, is_segment_result
 from .checks import RETRY_CHECKS, CheckInput, run_checks
 from .segmentation.document import Block, Document, Segment
 from .engines import BACKEND_CHOICES, get_engine_class
@@ -245,7 +245,7 @@ class Pipeline:
         if not self.settings.use_cache:
             return None
         if self._cache is None:
-            self._cache = SegmentCache(self.settings.cache_path)
+            self._cache = SegmentCache(self.settings.cache_path, validate=is_segment_result)
         return self._cache
 
     # ------------------------------------------------------------ translation

@@ -8,10 +8,16 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..models.store import hub_offline, model_missing_error, resolve_model
+from ..errors import ModelNotAvailableError
+from ..models.store import check_device, check_model_folder, hub_offline, model_missing_error, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
+
+def _load_error(folder, exc: BaseException) -> ModelNotAvailableError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ModelNotAvailableError(f"model folder {folder}: cannot be loaded ({type(exc).__name__}: {first})")
+
 
 class TransformersEngine(TokenizerEngine):
     """Translate with ``transformers`` generate().
@@ -30,7 +36,10 @@ class TransformersEngine(TokenizerEngine):
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
                  src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
+        check_device(device)
         ref = resolve_model(model)
+        if ref.local_dir is not None:
+            check_model_folder(ref.local_dir, "transformers")
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -47,7 +56,13 @@ class TransformersEngine(TokenizerEngine):
             self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from, local_files_only=offline)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=offline)
         except (OSError, ValueError, EnvironmentError) as exc:
-            raise model_missing_error(model, exc) from exc
+            if ref.local_dir is None:
+                raise model_missing_error(model, exc) from exc
+            raise _load_error(ref.local_dir, exc) from exc
+        except Exception as exc:  # noqa: BLE001 - torch/safetensors/transformers raise many types for bad files
+            if ref.local_dir is None:
+                raise model_missing_error(model, exc) from exc
+            raise _load_error(ref.local_dir, exc) from exc
         self.model.to(device).eval()
         self._torch = torch
         self._model_id = model

@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger("translator.cache")
@@ -45,8 +46,8 @@ def cache_key(source: str, context: str) -> str:
     return hashlib.sha256(f"{context}\x00{source}".encode("utf-8")).hexdigest()
 
 
-def _well_formed(value: object) -> bool:
-    """Return True when ``value`` is a stored segment result the pipeline can use."""
+def is_segment_result(value: object) -> bool:
+    """Return True when ``value`` is a stored segment result the pipeline can use (target, flags, terms, pieces)."""
     if not isinstance(value, dict) or not isinstance(value.get("target"), str) or not isinstance(value.get("pieces"), int):
         return False
     flags, terms = value.get("flags"), value.get("terms")
@@ -69,13 +70,16 @@ class SegmentCache:
 
     Args:
         path: SQLite file (created with its folder on first use, not before).
+        validate: Rows whose JSON value fails this check are misses (default: any JSON object passes);
+            the pipeline passes :func:`is_segment_result`.
 
     Attributes:
         disabled: True once the cache could not be used; reads miss and writes are skipped.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, validate: Callable[[object], bool] | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
+        self._validate = validate or (lambda value: isinstance(value, dict))
         self._conn: sqlite3.Connection | None = None
         self.disabled = False
         self._warned: set[str] = set()
@@ -176,7 +180,7 @@ class SegmentCache:
                         data = json.loads(value)
                     except (TypeError, ValueError):
                         data = None
-                    if _well_formed(data):
+                    if self._validate(data):
                         out[key] = data
                     else:
                         bad += 1
