@@ -65,3 +65,15 @@ def test_chunks_are_written_atomically(doc, tmp_path):
         write_atomic(out, failing())
     assert json.loads(out.read_text("utf-8"))["segment_count"] == len(doc.segments)  # old file intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.en.json"]
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "tmx"])
+def test_control_characters_are_refused_not_dropped_in_xml_formats(fmt):
+    pytest.importorskip("translate")
+    from translator.errors import InputError
+
+    doc = Pipeline(engine=FakeEngine(), use_cache=False, retries=0, use_glossary=False).translate_text(
+        "标题\n全年\x00新增企业。\n", name="ctl.txt")
+    with pytest.raises(InputError, match=r"ctl.txt:2: segment s2: the source holds U\+0000"):
+        render(doc, fmt)
+    assert "\\u0000" in render(doc, "json")  # JSON carries it, escaped
