@@ -19,7 +19,7 @@ from .engines import BACKEND_CHOICES, get_engine_class
 from .engines.base import DecodeSettings, Engine, EngineOutput
 from .errors import TranslatorError, UnknownNameError
 from .glossary import Glossary, default_glossary_path, load_glossary
-from .segmentation.long_segments import split_to_budget
+from .segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget, translate_in_pieces
 from .models.store import DEFAULT_MODEL, model_fingerprint, resolve_model
 from .results import DocumentResult, Flag, SegmentResult, Signature, Summary, SummarySentence, TermUse
 from .segmentation import segment_lines, segment_text
@@ -325,6 +325,16 @@ class Pipeline:
             if progress and results:
                 progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
+        for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
+            budget = min(self.settings.max_input_tokens, self.engine.max_input_tokens)
+            long = translate_in_pieces(t, self._translate_texts, self.engine.count_tokens, budget)
+            if long is not None:
+                results[t] = long
+                if cache is not None:
+                    cache.put_many({keys[t]: long})
+                if progress:
+                    progress(1, len(distinct))
+        todo = [t for t in todo if t not in results]
         if todo:  # longest first, so every chunk (and so every batch) holds similar lengths and
             # the slowest work starts first, leaving short work to fill the engine's tail
             lengths = dict(zip(todo, self.engine.count_tokens(todo)))
