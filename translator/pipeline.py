@@ -25,7 +25,7 @@ from .models.store import model_fingerprint
 from .results import DocumentResult, SegmentResult, Signature, Summary
 from .segmentation import Document, read_document, segment_lines, segment_text
 from .settings import PipelineSettings
-from .translation.cache import SegmentCache
+from .translation.cache import SegmentCache, is_segment_result
 from .translation.rounds import Progress, TranslationRounds, assemble
 
 _UNSET = object()
@@ -121,7 +121,7 @@ class Pipeline:
             return None
         cache = getattr(self._local, "cache", None)
         if cache is None:
-            cache = self._local.cache = SegmentCache(self.settings.cache_path)
+            cache = self._local.cache = SegmentCache(self.settings.cache_path, validate=is_segment_result)
         return cache
 
     @property

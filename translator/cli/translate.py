@@ -63,7 +63,7 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
               no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English."""
-    from ..formats import SUMMARY_FORMATS, render
+    from ..formats import SUMMARY_FORMATS, render_chunks
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
@@ -98,7 +98,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
             sys.exit(EXIT_INTERRUPTED)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     for doc, target in zip(results, targets):
-        emit(str(target), render(doc, fmt, notes=not no_notes))
+        emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
         if not quiet:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
             adherence = doc.term_adherence()
