@@ -146,3 +146,21 @@ def test_unknown_characters_outside_the_glossary_reach_the_model_as_unk(real_eng
     assert text in seen
     assert [s.source for s in doc.segments] == ["标题", text]
     assert all(s.target and "<unk>" not in s.target for s in doc.segments)
+
+
+def test_real_tokenizer_shapes_ship_the_published_files_unchanged(real_tokenizer_model):
+    import json
+
+    for name in ("source.spm", "target.spm", "vocab.json"):
+        assert (real_tokenizer_model / name).read_bytes() == (REAL_TOKENIZER_DIR / name).read_bytes(), name
+    config = json.loads((real_tokenizer_model / "config.json").read_text("utf-8"))
+    assert (config["vocab_size"], config["pad_token_id"], config["eos_token_id"]) == (65001, 65000, 0)
+    assert "CC-BY 4.0" in (real_tokenizer_model / "README.md").read_text("utf-8")
+
+
+def test_missing_tokenizer_folder_is_a_clear_error_and_creates_nothing(tmp_path):
+    from translator.errors import ModelNotAvailableError
+
+    with pytest.raises(ModelNotAvailableError, match="source.spm, target.spm, vocab.json"):
+        build_model(tmp_path / "model", shape="opus-mt-zh-en", tokenizer_dir=tmp_path / "nowhere")
+    assert not (tmp_path / "model").exists()
