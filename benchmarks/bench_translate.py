@@ -247,13 +247,13 @@ def machine_info() -> list[str]:
     flags = set(lscpu.get("Flags", "").split())
     isa = [f for f in ("avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8") if f in flags]
     probe = subprocess.run([sys.executable, "-c", "import ctranslate2, sys; "
-                            f"ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')",
+                            "ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')",
                             str(MODEL_DIR / "ctranslate2")],
                            capture_output=True, text=True, env=os.environ | {"CT2_VERBOSE": "1"})
     ct2 = [line.split("[info]", 1)[1].strip().lstrip("- ") for line in probe.stderr.splitlines()
            if "[info]" in line and any(k in line for k in ("CPU:", "ISA", "MKL", "backend"))]
     return [f"CPU: {lscpu.get('Model name', platform.processor() or '?')} ({lscpu.get('Vendor ID', '?')}), "
-            f"{os.cpu_count()} logical CPUs, {lscpu.get('Hypervisor vendor', 'no') } hypervisor; "
+            f"{os.cpu_count()} logical CPUs, {lscpu.get('Hypervisor vendor', 'no')} hypervisor; "
             f"ISA flags: {', '.join(isa) or 'none found'}",
             f"OS: {platform.system()} {platform.release()}, Python {platform.python_version()}, "
             f"ctranslate2 {ctranslate2.__version__} (compute types {', '.join(sorted(ctranslate2.get_supported_compute_types('cpu')))})",
