@@ -108,8 +108,8 @@ def read_text(path: str, encoding: str | None = None) -> DecodedText:
     return decode_bytes(data, path, encoding)
 
 
-def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+def write_atomic(path: str | Path, text: str | bytes, encoding: str = "utf-8") -> None:
+    """Write ``text`` (or raw ``bytes``) to ``path`` through a temporary file and a rename.
 
     A reader (or a crash) sees either the old file or the complete new one.
     """
@@ -117,7 +117,8 @@ def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": ""})) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

@@ -7,6 +7,6 @@ segment that is too long for the model at clauses, then token windows.
 """
 
 from .document import Block, Document, Segment
-from .segmenter import segment_lines, segment_text
+from .segmenter import segment_blocks, segment_lines, segment_text, split_sentences
 
-__all__ = ["Block", "Document", "Segment", "segment_lines", "segment_text"]
+__all__ = ["Block", "Document", "Segment", "segment_blocks", "segment_lines", "segment_text", "split_sentences"]
