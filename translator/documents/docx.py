@@ -28,7 +28,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import join_segments, segment_spans
+from .inline import group_anchors, join_segments, segment_spans
 from .model import ParsedDocument, Run, Unit
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -308,14 +308,7 @@ class DocxDocument(ParsedDocument):
         for index, unit in enumerate(self.units):
             para = self._paragraphs[unit.handle]
             p = para.element
-            spans = segment_spans(self, index)
-            groups: list[list[tuple[object, object]]] = [[] for _ in range(len(spans) + 1)]
-            for offset, element, rpr in para.anchors:
-                k = 0
-                for j, (start, _end) in enumerate(spans):
-                    if start < offset:
-                        k = j + 1
-                groups[k].append((element, rpr))
+            groups = group_anchors(segment_spans(self, index), [(o, (el, rpr)) for o, el, rpr in para.anchors])
             for child in list(p):
                 if child.tag != w("pPr"):
                     p.remove(child)

@@ -47,11 +47,14 @@ def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
     return out
 
 
-def _base_style(runs: list[Run]) -> Hashable:
+def _base_style(parsed: ParsedDocument, runs: list[Run]) -> Hashable:
+    """The style covering most characters, preferring styles that are not verbatim-only (code)."""
     weight: dict = {}
     for run in runs:
         weight[run.style] = weight.get(run.style, 0) + sum(1 for c in run.text if not c.isspace())
-    return max(weight, key=weight.__getitem__) if weight else None
+    if not weight:
+        return None
+    return max(weight, key=lambda st: (not parsed.is_verbatim(st), weight[st]))
 
 
 def _free(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
@@ -113,7 +116,7 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     target = result.target.strip()
     if not target:
         return [Run(r.text, r.style) for r in source_runs]
-    base = _base_style(source_runs)
+    base = _base_style(parsed, source_runs)
     spans: list[Run] = []
     for run in source_runs:
         if run.style != base and any(c.isalnum() for c in run.text):
@@ -184,3 +187,24 @@ def join_segments(segments: list[list[Run]]) -> list[Run]:
             elif run.text:
                 merged.append(run)
     return merged
+
+
+def group_anchors(spans: list[tuple[int, int]], anchors: list[tuple[int, object]]) -> list[list[object]]:
+    """Assign anchors (things kept as they are: images, fields, notes) to the gaps around segments.
+
+    Args:
+        spans: The unit's segment offsets (see :func:`segment_spans`).
+        anchors: (offset in the unit's text, anchor) pairs, in document order.
+
+    Returns:
+        ``len(spans) + 1`` lists: the anchors before the first segment, then those that go after each
+        segment (an anchor inside a sentence goes after that sentence's English).
+    """
+    groups: list[list[object]] = [[] for _ in range(len(spans) + 1)]
+    for offset, anchor in anchors:
+        k = 0
+        for j, (start, _end) in enumerate(spans):
+            if start < offset:
+                k = j + 1
+        groups[k].append(anchor)
+    return groups
