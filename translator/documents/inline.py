@@ -180,7 +180,7 @@ def join_segments(segments: list[list[Run]]) -> list[Run]:
     merged: list[Run] = []
     for k, runs in enumerate(segments):
         if k and runs and merged:
-            runs = [Run(" ", merged[-1].style), *runs]
+            runs = [Run(" ", merged[-1].style if merged[-1].style == runs[0].style else None), *runs]
         for run in runs:
             if merged and merged[-1].style == run.style:
                 merged[-1] = Run(merged[-1].text + run.text, run.style)
