@@ -113,6 +113,7 @@ class SummarySentence:
     source: str
     text: str
     section: str | None = None
+    section_source: str | None = None
     score: float = 0.0
     flags: list[Flag] = field(default_factory=list)
 

@@ -10,6 +10,37 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class EngineOption:
+    """A setting an engine understands, declared by the engine (as CTranslate2's converters declare theirs).
+
+    Attributes:
+        setting: The :class:`~translator.settings.PipelineSettings` field that carries it.
+        argument: The engine constructor's keyword for it.
+        default: Its default (the settings field's default is this value).
+        help: One line for users.
+        choices: The valid values, if limited.
+    """
+
+    setting: str
+    argument: str
+    default: Any
+    help: str
+    choices: tuple = ()
+
+
+#: Options every engine takes.
+COMMON_OPTIONS = (
+    EngineOption("device", "device", "cpu", "cpu, cuda or cuda:N."),
+    EngineOption("threads", "threads", None, "CPU threads (None: the backend's default)."),
+    EngineOption("src_lang", "src_lang", None, "Source language code for NLLB/M2M100 (e.g. zho_Hans)."),
+    EngineOption("tgt_lang", "tgt_lang", None, "Target language code for NLLB/M2M100 (e.g. eng_Latn)."),
+    EngineOption("target_vocab_only", "target_vocab_only", True,
+                  "Let Marian models output only their target-side vocabulary (False: the whole joint vocabulary)."),
+)
 
 
 @dataclass(frozen=True)
@@ -75,9 +106,32 @@ class EngineInfo:
 
 
 class Engine(abc.ABC):
-    """Abstract translation backend."""
+    """Abstract translation backend.
+
+    A backend declares the settings it understands in ``OPTIONS`` and is built
+    by :func:`translator.engines.build_engine` with those settings as keyword
+    arguments; it says what goes into output signatures and segment-cache keys.
+    """
 
     name: str = "abstract"
+    #: Settings this backend understands (beyond the model id).
+    OPTIONS: ClassVar[tuple[EngineOption, ...]] = COMMON_OPTIONS
+
+    @classmethod
+    def serves(cls, model: str) -> bool:
+        """Return True when ``--backend auto`` should choose this backend for ``model`` (cheap: no loading)."""
+        return False
+
+    @classmethod
+    def signature_parts(cls, options: dict) -> list[str]:
+        """Return the ``key:value`` parts this backend adds to output signatures, given its option values."""
+        return [] if options.get("target_vocab_only", True) else ["vocab:full"]
+
+    @classmethod
+    def cache_key_parts(cls, options: dict) -> list[str]:
+        """Return every option value that changes this backend's outputs (for segment-cache keys)."""
+        return [f"{o.setting}={options.get(o.setting, o.default)}" for o in cls.OPTIONS
+                if o.setting not in ("device", "threads")]
 
     @property
     @abc.abstractmethod

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..models.store import CT2_SUBDIR, hub_offline, model_missing_error, resolve_model, store_dir, store_name
-from .base import DecodeSettings, EngineInfo, EngineOutput, in_input_order
+from ..models.store import CT2_SUBDIR, load_tokenizer, quiet_transformers, model_missing_error, resolve_model, store_dir, store_name
+from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
@@ -54,10 +54,7 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     if out.exists() and any(out.iterdir()) and not force:
         raise TranslatorError(f"{out} already exists; pass --force to overwrite it")
     src_dir = ref.load_from
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
+    quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if ref.local_dir is not None and (ref.local_dir / f).is_file()]
     try:
         converter = ct2.converters.TransformersConverter(src_dir, copy_files=copy or None)
@@ -113,6 +110,22 @@ class CTranslate2Engine(TokenizerEngine):
     """
 
     name = "ctranslate2"
+    OPTIONS = (*COMMON_OPTIONS,
+               EngineOption("quantization", "compute_type", "int8", "CTranslate2 compute type.", QUANTIZATIONS),
+               EngineOption("use_vmap", "use_vmap", False,
+                            "Restrict the output vocabulary with the converted model's vmap.txt shortlist."))
+
+    @classmethod
+    def serves(cls, model: str) -> bool:
+        """A converted copy of ``model`` exists and ctranslate2 is installed."""
+        import importlib.util
+
+        return resolve_model(model).ct2_dir is not None and importlib.util.find_spec("ctranslate2") is not None
+
+    @classmethod
+    def signature_parts(cls, options: dict) -> list[str]:
+        parts = [f"compute:{options.get('quantization', 'int8')}", *super().signature_parts(options)]
+        return parts + (["vmap:yes"] if options.get("use_vmap") else [])
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
                  tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False,
@@ -122,22 +135,16 @@ class CTranslate2Engine(TokenizerEngine):
         ct2_dir = ref.ct2_dir
         if ct2_dir is None:
             raise ModelNotAvailableError(
-                f"no CTranslate2 conversion of {model!r} found; run `translator models convert {model} --to ct2` "
-                "or use --backend transformers")
+                f"no CTranslate2 conversion of {model!r} found; convert it with `translator models convert {model}` "
+                "or use the transformers backend")
         tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else Path(ref.load_from)
         if is_marian_dir(tok_dir):  # opus-mt: no transformers, no torch import
             self.tokenizer = MarianSpmTokenizer(tok_dir)
         else:
-            from transformers import AutoTokenizer
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.set_verbosity_error()
-            try:
-                self.tokenizer = AutoTokenizer.from_pretrained(str(tok_dir), local_files_only=hub_offline())
-            except (OSError, ValueError) as exc:
-                raise model_missing_error(model, exc) from exc
+            self.tokenizer = load_tokenizer(model, tok_dir)
         if use_vmap and not (ct2_dir / "vmap.txt").is_file():
-            raise ModelNotAvailableError(f"--vmap needs {ct2_dir / 'vmap.txt'}; build it with `translator models build-vmap`")
+            raise ModelNotAvailableError(f"the vmap option needs {ct2_dir / 'vmap.txt'}; build it with "
+                                         "`translator models build-vmap`")
         self.model_dir = ct2_dir
         threads = threads or os.cpu_count() or 1
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).

@@ -8,7 +8,7 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..models.store import hub_offline, model_missing_error, resolve_model
+from ..models.store import load_seq2seq, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
@@ -30,24 +30,14 @@ class TransformersEngine(TokenizerEngine):
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
                  src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
-        ref = resolve_model(model)
+        resolve_model(model)  # a wrong path fails before torch is imported
         import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
 
         if threads:
             torch.set_num_threads(threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise TranslatorError(f"device {device!r} requested but CUDA is not available; use --device cpu")
-        try:
-            offline = hub_offline()  # read now: huggingface_hub reads it only once, at import
-            self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from, local_files_only=offline)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=offline)
-        except (OSError, ValueError, EnvironmentError) as exc:
-            raise model_missing_error(model, exc) from exc
+            raise TranslatorError(f"device {device!r} requested but CUDA is not available; use device 'cpu'")
+        self.tokenizer, self.model = load_seq2seq(model)
         self.model.to(device).eval()
         self._torch = torch
         self._model_id = model

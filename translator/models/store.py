@@ -161,3 +161,46 @@ def download_model(model_id: str, dest: Path | None = None) -> Path:
     except Exception as exc:  # noqa: BLE001 - hub errors come in many types
         raise model_missing_error(model_id, exc) from exc
     return target
+
+
+def quiet_transformers() -> None:
+    """Silence transformers' progress bars and warnings (our errors say what went wrong)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def load_tokenizer(model: str, folder: str | Path | None = None):
+    """Load the transformers tokenizer of ``model`` (from ``folder`` when given), honouring HF_HUB_OFFLINE.
+
+    Raises:
+        ModelNotAvailableError: Not cached offline, not on the hub, or a broken folder (names the model).
+    """
+    from transformers import AutoTokenizer
+
+    quiet_transformers()
+    source = str(folder) if folder is not None else resolve_model(model).load_from
+    try:
+        return AutoTokenizer.from_pretrained(source, local_files_only=hub_offline())
+    except (OSError, ValueError) as exc:
+        raise model_missing_error(model, exc) from exc
+
+
+def load_seq2seq(model: str):
+    """Load ``model``'s tokenizer and seq2seq model (torch) the ordinary way, honouring HF_HUB_OFFLINE.
+
+    Returns:
+        ``(tokenizer, model)``.
+
+    Raises:
+        ModelNotAvailableError: Not cached offline, not on the hub, or a broken folder (names the model).
+    """
+    from transformers import AutoModelForSeq2SeqLM
+
+    tokenizer = load_tokenizer(model)
+    try:  # read the offline flag now: huggingface_hub reads it only once, at import
+        return tokenizer, AutoModelForSeq2SeqLM.from_pretrained(resolve_model(model).load_from,
+                                                                local_files_only=hub_offline())
+    except (OSError, ValueError) as exc:
+        raise model_missing_error(model, exc) from exc
