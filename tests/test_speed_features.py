@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
+from translator.errors import InputError
 from click.testing import CliRunner
 
 from translator import Pipeline
@@ -171,7 +173,7 @@ def test_vmap_builder_keeps_cooccurring_tokens():
     rules = dict(line.split("\t") for line in lines[1:])
     assert rules["甲"].split()[0] == "alpha"
     assert rules["丁"] == "delta"
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="line-aligned"):  # a typed error: the CLI shows it without a traceback
         build_vmap(["a"], [], str.split, str.split)
 
 

@@ -22,9 +22,8 @@ from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
 from .models.store import model_fingerprint
 from .results import DocumentResult, SegmentResult, Signature, Summary
-from .segmentation import Document, segment_lines, segment_text
+from .segmentation import Document, read_document, segment_lines, segment_text
 from .settings import PipelineSettings
-from .textio import read_text
 from .translation.cache import SegmentCache
 from .translation.rounds import Progress, TranslationRounds, assemble
 
@@ -179,15 +178,22 @@ class Pipeline:
         return self.translate_batch([path], encoding)[0]
 
     def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
-                        progress: Progress | None = None) -> list[DocumentResult]:
-        """Translate many files with one model load, batching across documents."""
+                        progress: Progress | None = None, summary_sentences: int | None = None) -> list[DocumentResult]:
+        """Translate many files with one model load, batching across documents.
+
+        Args:
+            sources: File paths (``-`` = stdin).
+            encoding: Input encoding (None: detected per file).
+            progress: Called with (segments finished since the last call, total distinct segments).
+            summary_sentences: Also summarise each document in this many sentences (``DocumentResult.summary``).
+        """
         if isinstance(sources, (str, Path)) or not all(isinstance(s, (str, Path)) for s in sources):
             raise TypeError("sources must be a list of file paths (a single path goes in a list)")
-        docs = []
-        for src in sources:
-            decoded = read_text(str(src), encoding)
-            docs.append((segment_text(decoded.text, decoded.name), decoded.encoding))
-        return self.translate_documents(docs, progress)
+        results = self.translate_documents([read_document(str(src), encoding) for src in sources], progress)
+        if summary_sentences:
+            for doc in results:
+                doc.summary = self.summarize(doc, sentences=summary_sentences)
+        return results
 
     def translate_segments(self, texts: list[str]) -> list[SegmentResult]:
         """Translate already-segmented lines (one segment each), keeping their order."""
@@ -214,8 +220,7 @@ class Pipeline:
         if isinstance(source, DocumentResult):
             doc, known = source.document, {s.index: s.target for s in source.segments}
         else:
-            decoded = read_text(str(source), encoding)
-            doc, known = segment_text(decoded.text, decoded.name), {}
+            doc, known = read_document(str(source), encoding)[0], {}
 
         def translate(indices: list[int]) -> dict[int, str]:
             missing = [i for i in indices if i not in known]

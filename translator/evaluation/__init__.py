@@ -102,3 +102,18 @@ def evaluate(hyps: list[str], refs: list[str], srcs: list[str] | None = None, gl
         if score is not None:
             scores.append(score)
     return scores
+
+
+def evaluate_files(hyp: str, ref: str, src: str | None = None, glossary=None) -> tuple[list[Score], int]:
+    """Score a line-aligned hypothesis file against a reference file (terms and numbers with ``src``).
+
+    Returns:
+        The scores and the number of lines.
+
+    Raises:
+        InputError: A file is unreadable or the files are not line-aligned (the message names them).
+    """
+    from .qa import read_aligned
+
+    data = read_aligned({"hyp": hyp, "ref": ref} | ({"src": src} if src else {}))
+    return evaluate(data["hyp"], data["ref"], data.get("src"), glossary), len(data["hyp"])

@@ -3,16 +3,15 @@ summaries BLEU/chrF of each sentence against the aligned reference sentence."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from ..checks import check_summary_sentence
 from ..errors import BackendUnavailableError, InputError
-from .qa import read_lines
 from ..textio import read_text
 from . import METRICS, Score
+from .qa import read_lines
 
 
 def rouge(summary: str, reference: str) -> list[Score]:

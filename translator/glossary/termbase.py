@@ -218,6 +218,13 @@ class Glossary:
         return matches
 
 
+    def rows(self, grep: str | None = None) -> list[list[str]]:
+        """Return the entries as TSV rows; with ``grep``, only rows with a cell containing it (any case)."""
+        rows = [e.row() for e in self.entries]
+        if grep:
+            rows = [r for r in rows if any(grep.lower() in cell.lower() for cell in r)]
+        return rows
+
     def entries_in(self, text: str, approved_only: bool = True) -> list[Entry]:
         """Return the distinct entries found in ``text``, in order of first appearance.
 

@@ -27,6 +27,12 @@ def store_dir() -> Path:
     return Path(user_data_dir("translator")) / "models"
 
 
+def stored_models() -> list[Path]:
+    """Return the model folders in the local store (none if it does not exist yet)."""
+    store = store_dir()
+    return sorted(p for p in store.iterdir() if p.is_dir()) if store.is_dir() else []
+
+
 def store_name(model_id: str) -> str:
     """Return the folder name a hub id gets in the store (``a/b`` -> ``a--b``)."""
     return model_id.replace("/", "--")

@@ -38,7 +38,7 @@ def abstractive_summary(model: str, english: str, max_new_tokens: int = 160, dev
     batch = tok([english], return_tensors="pt", truncation=False)
     if batch["input_ids"].shape[1] > limit:
         raise ModelNotAvailableError(f"the text ({batch['input_ids'].shape[1]} tokens) exceeds {model}'s {limit}-token "
-                                     "input; use --per-section so each section is summarised on its own")
+                                     "input; summarise per section (per_section) so each section fits")
     with torch.inference_mode():
         out = mdl.generate(**batch.to(device), num_beams=4, max_new_tokens=max_new_tokens)
     return tok.decode(out[0], skip_special_tokens=True).strip()

@@ -151,9 +151,9 @@ def select_sentences(doc: Document, glossary: Glossary | None = None, sentences:
         TranslatorError: Bad ``sentences``/``ratio`` values.
     """
     if sentences is not None and sentences < 1:
-        raise TranslatorError("--sentences must be at least 1")
+        raise TranslatorError(f"the number of summary sentences must be at least 1, got {sentences}")
     if ratio is not None and not 0 < ratio <= 1:
-        raise TranslatorError("--ratio must be in (0, 1]")
+        raise TranslatorError(f"the summary ratio must be in (0, 1], got {ratio}")
     cands = candidates(doc, glossary)
     if not cands:
         return []

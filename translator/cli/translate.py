@@ -1,0 +1,112 @@
+"""``translator segment``, ``translate`` and ``summarize``: documents in, English out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .options import EXIT_FLAGGED, emit, encoding_option, library_errors, model_options, settings_from_options
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON.")
+@encoding_option
+@library_errors
+def segment(file: str, as_json: bool, encoding: str | None) -> None:
+    """Show how FILE is split into blocks and sentence segments."""
+    from ..segmentation import read_document
+
+    doc, used = read_document(file, encoding)
+    if as_json:
+        click.echo(json.dumps(doc.to_dict() | {"encoding": used}, ensure_ascii=False, indent=2))
+        return
+    for block in doc.blocks:
+        for i in block.segment_indices:
+            seg = doc.segments[i]
+            click.echo(f"{seg.id}\t{block.kind}\tL{seg.line}\t{seg.text}")
+    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used})", err=True)
+
+
+def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
+    used: set[str] = set()
+    paths = []
+    for src in inputs:
+        stem = "stdin" if src == "-" else Path(src).name.rsplit(".", 1)[0].removesuffix(".zh")
+        name = f"{stem}.en.{fmt}"
+        n = 2
+        while name in used:
+            name = f"{stem}-{n}.en.{fmt}"
+            n += 1
+        used.add(name)
+        paths.append(Path(out_dir) / name)
+    return paths
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
+@click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx"]), default="txt",
+              show_default=True, help="Output format (jsonl, xliff and tmx are bilingual review formats).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
+@click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
+              help="Add an English summary of N sentences to each document.")
+@encoding_option
+@model_options
+@library_errors
+def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
+              quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
+    """Translate INPUT files ('-' for stdin) into English."""
+    from ..formats import render
+    from ..pipeline import Pipeline
+    from ..progress import progress_reporter
+
+    if output and out_dir:
+        raise click.UsageError("use either -o/--output or --out-dir, not both")
+    if len(inputs) > 1 and not out_dir:
+        raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
+    pipeline = Pipeline(settings_from_options(opts))
+    with progress_reporter(enabled=not quiet) as advance:
+        results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
+                                           summary_sentences=summary_sentences)
+    targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
+    for doc, target in zip(results, targets):
+        emit(str(target), render(doc, fmt))
+        if not quiet:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
+            adherence = doc.term_adherence()
+            terms = f"; term adherence {adherence:.0%}" if adherence is not None else ""
+            cached = sum(s.cached for s in doc.segments)
+            click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+                       f"[{counts}]{terms} -> {target if str(target) != '-' else 'stdout'}", err=True)
+    if strict and any(doc.flagged for doc in results):
+        sys.exit(EXIT_FLAGGED)
+
+
+@click.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("--sentences", type=click.IntRange(1), default=None, help="Number of summary sentences [default: 8].")
+@click.option("--ratio", type=click.FloatRange(0, 1, min_open=True), default=None, help="Or a share of the sentences.")
+@click.option("--per-section", is_flag=True, help="The key sentence of each numbered section, plus the lead.")
+@click.option("--abstractive-model", default=None, help="HF summarisation model (e.g. a DistilBART checkpoint) run on the English.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="md", show_default=True, help="Output format.")
+@click.option("-o", "--output", default="-", type=click.Path(allow_dash=True), help="Output file [default: stdout].")
+@encoding_option
+@model_options
+@library_errors
+def summarize(input_file: str, sentences: int | None, ratio: float | None, per_section: bool, abstractive_model: str | None,
+              fmt: str, output: str, encoding: str | None, **opts) -> None:
+    """Summarise INPUT in English; each sentence names its source segment."""
+    from ..formats import render_summary
+    from ..pipeline import Pipeline
+
+    if sentences and ratio:
+        raise click.UsageError("use either --sentences or --ratio")
+    pipeline = Pipeline(settings_from_options(opts))
+    summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
+    emit(output, render_summary(summary, fmt, str(pipeline.signature())))
