@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from translator.documents import FileResult, Run, read_document, translate_document
+from translator.documents import FileResult, Run, open_document, translate_document
 from translator.documents.inline import english_units
 from translator.documents.model import ParsedDocument, Unit
 from translator.errors import InputError
@@ -172,7 +172,7 @@ def test_formatting_is_placed_exactly_when_the_english_keeps_the_words(words):
 # ----------------------------------------------------------------------------------- Word
 def test_docx_sentence_over_three_runs_is_one_segment_and_keeps_its_bold(tmp_path, fake):
     src = build_docx(tmp_path / "report.docx")
-    parsed = read_document(src)
+    parsed = open_document(src)
     assert "全年新增55家瞪羚企业。" in [s.raw for s in parsed.document.segments]
     result = translate_document(fake, src)
     assert isinstance(result, FileResult) and result.output == tmp_path / "report.en.docx"
@@ -344,7 +344,7 @@ def test_pdf_paragraph_broken_across_lines_and_pages_is_rejoined(tmp_path, fake)
         [((64, 80), "市北区报告。"), ((64, 110), full[:11]), ((40, 126), full[11:19])],
         [((40, 100), full[19:] + "。"), ((64, 130), "山东企业。")],
     ])
-    parsed = read_document(pdf)
+    parsed = open_document(pdf)
     texts = [u.text for u in parsed.units]
     assert texts == ["市北区报告。", full + "。", "山东企业。"]  # no header, no page numbers, no spaces
     fr = translate_document(fake, pdf)
@@ -363,7 +363,7 @@ def test_pdf_without_text_layer_is_refused(tmp_path):
     c.showPage()
     c.save()
     with pytest.raises(InputError, match=r"scan\.pdf: the PDF has no text layer"):
-        read_document(tmp_path / "scan.pdf")
+        open_document(tmp_path / "scan.pdf")
 
 
 # -------------------------------------------------------------------------------- bad files
@@ -382,7 +382,7 @@ def test_bad_files_raise_input_errors_naming_the_file(tmp_path, name, content, m
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputError, match=re.escape(name)) as info:
-        read_document(path)
+        open_document(path)
     assert message in str(info.value)
 
 
@@ -392,7 +392,7 @@ def test_zip_that_is_not_a_word_document(tmp_path):
         z.writestr("content.xml", "<x/>")
     (tmp_path / "odt.docx").write_bytes(buf.getvalue())
     with pytest.raises(InputError, match="odt.docx: not a Word document"):
-        read_document(tmp_path / "odt.docx")
+        open_document(tmp_path / "odt.docx")
 
 
 # ----------------------------------------------------------------- bilingual review output
@@ -465,3 +465,46 @@ def test_libreoffice_opens_every_docx_we_write(sample_outputs, tmp_path, fake):
         assert pdf.is_file() and pdf.stat().st_size > 500, f"LibreOffice did not convert {written[i]}"
     with pdfplumber.open(tmp_path / "pdf" / f"doc{len(files) - 1}.pdf") as pdf:
         assert "this year added 55 gazelle enterprise" in pdf.pages[0].extract_text()
+
+
+# ------------------------------------------------------------------------------------- CLI
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from translator.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+CLI_BASE = ("--beams", "1", "--retries", "0", "--no-glossary", "--max-input-tokens", "16")
+
+
+def test_cli_translates_a_docx_into_a_docx_and_a_bilingual_review(tmp_path, tiny_model):
+    src = build_docx(tmp_path / "report.docx")
+    r = _cli("translate", src, "--model", tiny_model, *CLI_BASE)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "report.en.docx").is_file() and "report.en.docx" in r.output
+    assert len(docx.Document(str(tmp_path / "report.en.docx")).tables[0]._cells) == 4
+    r = _cli("translate", src, "--bilingual", "--model", tiny_model, *CLI_BASE, "-q")
+    assert r.exit_code == 0 and (tmp_path / "report.zh-en.docx").is_file()
+    r = _cli("translate", src, "--format", "json", "-o", "-", "--model", tiny_model, *CLI_BASE, "-q")
+    assert r.exit_code == 0 and '"segment_count"' in r.output
+
+
+def test_cli_pdf_says_the_layout_is_not_kept(tmp_path, tiny_model):
+    pdf = _pdf(tmp_path / "r.pdf", [[((64, 80), "市北区报告。")]])
+    r = _cli("translate", pdf, "--format", "md", "--model", tiny_model, *CLI_BASE)
+    assert r.exit_code == 0 and "layout is not kept" in r.output and (tmp_path / "r.en.md").is_file()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+    ("text.docx", "这不是Word文件。".encode()),
+    ("broken.docx", b"PK\x03\x04" + b"\0" * 100),
+    ("fake.pdf", b"<html>not a pdf</html>"),
+])
+def test_cli_bad_document_exits_2_naming_the_file(tmp_path, name, content):
+    (tmp_path / name).write_bytes(content)
+    r = _cli("translate", tmp_path / name, "--model", tmp_path / "no-model")
+    assert r.exit_code == 2 and name in r.output
+    assert not list(tmp_path.glob("*.en.*"))

@@ -10,7 +10,7 @@ not. ``bilingual`` writes a side-by-side review document for any result.
 
 from .api import BILINGUAL_FORMATS, default_output, output_formats, translate_document
 from .model import FileResult, ParsedDocument, Run, Unit
-from .registry import READERS, is_document, read_document
+from .registry import READERS, is_document, open_document
 
 __all__ = ["BILINGUAL_FORMATS", "FileResult", "ParsedDocument", "READERS", "Run", "Unit", "default_output",
-           "is_document", "output_formats", "read_document", "translate_document"]
+           "is_document", "output_formats", "open_document", "translate_document"]

@@ -11,7 +11,7 @@ from ..formats.text import FORMATS as TEXT_FORMATS, render
 from ..textio import read_text, write_atomic
 from .inline import english_units
 from .model import FileResult, ParsedDocument
-from .registry import is_document, read_document
+from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -41,7 +41,8 @@ def output_formats(path: str | Path) -> tuple[str, ...]:
 
 def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path | None = None, fmt: str | None = None,
                        bilingual: bool = False, encoding: str | None = None,
-                       progress: Callable[[int, int], None] | None = None) -> FileResult:
+                       progress: Callable[[int, int], None] | None = None,
+                       summary_sentences: int | None = None) -> FileResult:
     """Translate one file (.docx, .html, .md, .pdf or text) and write the English.
 
     The same kind of document is written by default (``report.docx`` -> ``report.en.docx``; a PDF
@@ -52,12 +53,14 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     Args:
         pipeline: The translation pipeline (its segmentation, glossary, checks and cache apply).
         path: The input file.
-        output: Where to write (default: next to the input, see :func:`default_output`).
+        output: Where to write (default: next to the input, see :func:`default_output`); ``"-"`` writes
+            nothing (a text ``fmt`` only: the caller renders ``FileResult.result``).
         fmt: Output format (default: the input's own kind).
         bilingual: Write the bilingual review document instead.
         encoding: Input encoding of a text file (detected when None).
         progress: Called with (segments finished since the last call, total), as in
             :meth:`~translator.pipeline.Pipeline.translate_documents`.
+        summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
 
     Returns:
         The document result (with ``formatting_lost`` flags where inline formatting could not be
@@ -69,7 +72,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     """
     parsed: ParsedDocument | None = None
     if is_document(path):
-        parsed = read_document(path)
+        parsed = open_document(path)
         doc, enc = parsed.document, None
     else:
         from ..segmentation import segment_text
@@ -85,8 +88,14 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         fmt = fmt or valid[0]
         if fmt not in valid:
             raise UnknownNameError(f"{path}: cannot write {fmt!r}; valid formats for this input: {', '.join(valid)}")
+    if str(output) == "-" and (bilingual or fmt not in TEXT_FORMATS):
+        raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; give an output file")
     result = pipeline.translate_documents([(doc, enc)], progress)[0]
     english = english_units(parsed, result) if parsed is not None else None
+    if summary_sentences:
+        result.summary = pipeline.summarize(result, sentences=summary_sentences)
+    if str(output) == "-":
+        return FileResult(result=result, output=None, format=fmt, layout_kept=parsed is None or parsed.format_name != "pdf")
     out = Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
     if bilingual:
         from .bilingual import write_bilingual

@@ -53,7 +53,7 @@ def is_document(path: str | Path) -> bool:
     return suffix in READERS or suffix in _REFUSED
 
 
-def read_document(path: str | Path) -> ParsedDocument:
+def open_document(path: str | Path) -> ParsedDocument:
     """Read a .docx, .html, .md or .pdf file into units ready to translate.
 
     Raises:
