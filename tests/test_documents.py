@@ -508,3 +508,36 @@ def test_cli_bad_document_exits_2_naming_the_file(tmp_path, name, content):
     r = _cli("translate", tmp_path / name, "--model", tmp_path / "no-model")
     assert r.exit_code == 2 and name in r.output
     assert not list(tmp_path.glob("*.en.*"))
+
+
+def test_docx_footnotes_translated_and_reference_kept(tmp_path, fake):
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    p = d.add_paragraph("山东企业")
+    p._p.append(parse_xml('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                          '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'))
+    p.add_run("。")
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    notes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {ns}>'
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+             '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+             '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 区域经贸合作。</w:t></w:r></w:p></w:footnote>'
+             '</w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                notes.encode(), d.part.package)
+    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    d.save(tmp_path / "notes.docx")
+    fr = translate_document(fake, tmp_path / "notes.docx")
+    z = zipfile.ZipFile(fr.output)
+    footnotes = z.read("word/footnotes.xml").decode()
+    assert "regional economic and trade cooperation" in footnotes and "<w:footnoteRef/>" in footnotes
+    body = z.read("word/document.xml").decode()
+    para = re.search(r"<w:body><w:p>(.*?)</w:p>", body, re.S).group(1)
+    assert re.sub(r"<[^>]*>?", "", para.split("<w:footnoteReference")[0]) == "Shandong enterprises"
+    assert 'w:footnoteReference w:id="1"' in para
