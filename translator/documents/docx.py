@@ -72,6 +72,7 @@ class _Paragraph:
     part: str
     element: object
     anchors: list[tuple[int, object, object]] = field(default_factory=list)  # (offset, element, run rPr or None)
+    rpr: dict = field(default_factory=dict)  # style -> the paragraph's first run properties of that style
 
 
 def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
@@ -187,6 +188,7 @@ class DocxDocument(ParsedDocument):
             rpr = r.find(w("rPr"))
             key = (_visible_key(rpr), (link.get(f"{{{R}}}id"), link.get(w("anchor"))) if link is not None else None)
             self._rpr.setdefault(key, rpr)
+            para.rpr.setdefault(key, rpr)
             if link is not None:
                 self._link.setdefault(key, link)
             for child in r:
@@ -247,11 +249,11 @@ class DocxDocument(ParsedDocument):
             parts.append("link")
         return ", ".join(parts) or "plain"
 
-    def _make_run(self, text: str, style: Hashable):
+    def _make_run(self, text: str, style: Hashable, para: _Paragraph):
         from lxml import etree
 
         r = etree.Element(w("r"))
-        rpr = self._rpr.get(style)
+        rpr = para.rpr.get(style, self._rpr.get(style))
         rpr = copy.deepcopy(rpr) if rpr is not None else etree.SubElement(r, w("rPr"))
         if rpr.getparent() is None:
             r.append(rpr)
@@ -275,7 +277,7 @@ class DocxDocument(ParsedDocument):
                 t.set(XML_SPACE, "preserve")
         return r
 
-    def _emit_runs(self, p, runs: list[Run]) -> None:
+    def _emit_runs(self, p, runs: list[Run], para: _Paragraph) -> None:
         from lxml import etree
 
         current_link, link_el = None, None
@@ -283,12 +285,12 @@ class DocxDocument(ParsedDocument):
             link = self._link.get(run.style)
             if link is None:
                 current_link, link_el = None, None
-                p.append(self._make_run(run.text, run.style))
+                p.append(self._make_run(run.text, run.style, para))
                 continue
             if link is not current_link:
                 link_el = etree.SubElement(p, link.tag, dict(link.attrib))
                 current_link = link
-            link_el.append(self._make_run(run.text, run.style))
+            link_el.append(self._make_run(run.text, run.style, para))
 
     def _emit_anchor(self, p, element, rpr) -> None:
         from lxml import etree
@@ -317,7 +319,7 @@ class DocxDocument(ParsedDocument):
             for j, seg_runs in enumerate(english[index]):
                 if j and seg_runs:
                     seg_runs = [Run(" ", seg_runs[0].style), *seg_runs]
-                self._emit_runs(p, join_segments([seg_runs]))
+                self._emit_runs(p, join_segments([seg_runs]), para)
                 for element, rpr in groups[j + 1]:
                     self._emit_anchor(p, element, rpr)
         self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
