@@ -366,6 +366,17 @@ def test_pdf_without_text_layer_is_refused(tmp_path):
         open_document(tmp_path / "scan.pdf")
 
 
+def test_encrypted_pdf_is_refused(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(tmp_path / "locked.pdf"), encrypt="secret")
+    c.drawString(100, 100, "hello")
+    c.showPage()
+    c.save()
+    with pytest.raises(InputError, match=r"locked\.pdf: the PDF is encrypted"):
+        open_document(tmp_path / "locked.pdf")
+
+
 # -------------------------------------------------------------------------------- bad files
 @pytest.mark.parametrize("name, content, message", [
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy Word .doc"),

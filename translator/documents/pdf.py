@@ -100,9 +100,10 @@ class PdfDocument(ParsedDocument):
             raise
         except Exception as exc:  # pdfminer raises many unrelated types on damaged or encrypted files
             name = type(exc).__name__
-            if "Password" in name or "Encrypt" in name or "encrypt" in str(exc).lower():
+            inner = " ".join(type(a).__name__ for a in exc.args if isinstance(a, BaseException))
+            if any(word in f"{name} {inner} {exc}".lower() for word in ("password", "encrypt")):
                 raise InputError(f"{path}: the PDF is encrypted; remove the password and try again") from exc
-            raise InputError(f"{path}: cannot read the PDF ({name}: {exc})") from exc
+            raise InputError(f"{path}: cannot read the PDF, damaged or not a PDF ({inner or name}: {exc})") from exc
         if not any(line.text.strip() for line in lines):
             raise InputError(f"{path}: the PDF has no text layer ({pages} page(s) of images, probably scanned); "
                              "run OCR on it first")
