@@ -53,6 +53,42 @@ def child(path: str, cache: str) -> None:
                       "cached": sum(s.cached for s in fr.result.segments), "output": str(fr.output)}))
 
 
+def format_overhead(inputs: dict[str, Path], repeats: int) -> dict[str, float]:
+    """Seconds (median) of the per-format work alone: read, segment, place formatting, write; no model.
+
+    Every segment gets a stand-in English (its source text), so nothing is translated.
+    """
+    from translator.documents import open_document
+    from translator.documents.inline import english_units
+    from translator.formats import render
+    from translator.results import DocumentResult, SegmentResult, Signature
+    from translator.segmentation import read_document
+
+    def fake_result(doc) -> DocumentResult:
+        segs = [SegmentResult(s.id, s.index, s.block_index, s.kind, s.raw, s.text, s.start, s.end, s.line)
+                for s in doc.segments]
+        return DocumentResult(doc.name, doc, segs, Signature("0", "m", "b", 4))
+
+    def txt() -> None:
+        doc, _ = read_document(str(inputs["txt"]))
+        render(fake_result(doc), "txt")
+
+    def docx() -> None:
+        parsed = open_document(inputs["docx"])
+        result = fake_result(parsed.document)
+        parsed.write(result, english_units(parsed, result), inputs["docx"].with_suffix(".out.docx"), "docx")
+
+    out = {}
+    for name, fn in (("txt", txt), ("docx", docx)):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        out[name] = statistics.median(times)
+    return out
+
+
 def spawn(path: Path, cache: str = "") -> dict:
     cmd = [sys.executable, __file__, "--child", str(path), "--cache", cache]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE,
@@ -103,9 +139,13 @@ def main() -> None:
              "|---|---|---:|---:|---:|---|"]
     for label, kind, segs, secs, rate, allruns in rows:
         lines.append(f"| {label} | {kind} | {segs} | {secs:.2f} | {rate:.2f} | {allruns} |")
+    overhead = format_overhead(inputs, max(5, args.repeats))
     lines += ["", f".docx vs .txt (cold, segments/s): {docx_rate / txt_rate:.1%} of the text speed "
               f"({'within' if docx_rate >= 0.9 * txt_rate else 'NOT within'} 10%)",
-              f"per-format overhead (warm cache, seconds): docx {rows[3][3]:.2f} vs txt {rows[2][3]:.2f}"]
+              f"per-format work alone (read, segment, place formatting, write; no model; median of "
+              f"{max(5, args.repeats)}): docx {overhead['docx']:.3f} s, txt {overhead['txt']:.3f} s "
+              f"(the difference is {(overhead['docx'] - overhead['txt']) / statistics.median(r['seconds'] for r in cold['txt']):.1%}"
+              f" of the text translation's time)"]
     print("\n".join(lines))
     if args.write:
         from translator.textio import write_atomic
