@@ -397,6 +397,14 @@ def test_bad_files_raise_input_errors_naming_the_file(tmp_path, name, content, m
     assert message in str(info.value)
 
 
+def test_output_never_overwrites_the_input(tmp_path, fake):
+    src = tmp_path / "page.html"
+    src.write_text(PAGE, "utf-8")
+    with pytest.raises(InputError, match="would overwrite the input"):
+        translate_document(fake, src, output=src)
+    assert src.read_text("utf-8") == PAGE
+
+
 def test_zip_that_is_not_a_word_document(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UnknownNameError
+from ..errors import InputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
 from ..textio import read_text, write_atomic
 from .inline import english_units
@@ -67,7 +67,8 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         carried) and the path written.
 
     Raises:
-        InputError: Unreadable, wrong-content, encrypted, corrupt or textless input (named).
+        InputError: Unreadable, wrong-content, encrypted, corrupt or textless input (named), or an
+            output that would overwrite the input.
         UnknownNameError: A format this input cannot be written in (the valid ones are listed).
     """
     parsed: ParsedDocument | None = None
@@ -88,15 +89,20 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         fmt = fmt or valid[0]
         if fmt not in valid:
             raise UnknownNameError(f"{path}: cannot write {fmt!r}; valid formats for this input: {', '.join(valid)}")
-    if str(output) == "-" and (bilingual or fmt not in TEXT_FORMATS):
-        raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; give an output file")
+    to_stdout = str(output) == "-"
+    if to_stdout and (bilingual or fmt not in TEXT_FORMATS):
+        raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; valid formats for stdout: "
+                               f"{', '.join(TEXT_FORMATS)}")
+    out = None if to_stdout else Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
+    if out is not None and str(path) != "-" and out.resolve() == Path(str(path)).resolve():
+        raise InputError(f"{out}: the output would overwrite the input; choose another output file")
     result = pipeline.translate_documents([(doc, enc)], progress)[0]
     english = english_units(parsed, result) if parsed is not None else None
     if summary_sentences:
         result.summary = pipeline.summarize(result, sentences=summary_sentences)
-    if str(output) == "-":
-        return FileResult(result=result, output=None, format=fmt, layout_kept=parsed is None or parsed.format_name != "pdf")
-    out = Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
+    layout_kept = not (parsed is not None and parsed.format_name == "pdf" and not bilingual)
+    if out is None:
+        return FileResult(result=result, output=None, format=fmt, layout_kept=layout_kept)
     if bilingual:
         from .bilingual import write_bilingual
 
@@ -105,6 +111,5 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         parsed.write(result, english, out, fmt)
     else:
         write_atomic(out, render(result, fmt))
-    return FileResult(result=result, output=out, format=fmt,
-                      layout_kept=not (parsed is not None and parsed.format_name == "pdf" and not bilingual))
+    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
 
