@@ -11,23 +11,25 @@ translation rounds run one at a time (the engine uses every core anyway).
 
 from __future__ import annotations
 
+import logging
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .engines import build_engine, get_engine_class, resolve_backend
 from .engines.base import DecodeSettings, Engine
+from .errors import TranslatorError
 from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
 from .models.store import model_fingerprint
 from .results import DocumentResult, SegmentResult, Signature, Summary
 from .segmentation import Document, read_document, segment_lines, segment_text
 from .settings import PipelineSettings
-from .translation.cache import SegmentCache
+from .translation.cache import SegmentCache, is_segment_result
 from .translation.rounds import Progress, TranslationRounds, assemble
 
 _UNSET = object()
+log = logging.getLogger("translator")
 
 
 class Pipeline:
@@ -90,8 +92,18 @@ class Pipeline:
         """Return the engine, loading the model on first use."""
         with self._lock:
             if self._engine is None:
-                self._engine = build_engine(self.backend, self.settings.model, self.settings.to_dict())
+                self._engine = self._build_engine()
             return self._engine
+
+    def _build_engine(self) -> Engine:
+        backend = self.backend
+        try:
+            return build_engine(backend, self.settings.model, self.settings.to_dict())
+        except TranslatorError as exc:
+            if self.settings.backend != "auto" or type(exc).__name__ != "AutoConversionError":
+                raise
+            log.warning("%s; falling back to the transformers backend", exc)
+            return build_engine("transformers", self.settings.model, self.settings.to_dict())
 
     @property
     def protector(self) -> TermProtector:
@@ -109,7 +121,7 @@ class Pipeline:
             return None
         cache = getattr(self._local, "cache", None)
         if cache is None:
-            cache = self._local.cache = SegmentCache(self.settings.cache_path)
+            cache = self._local.cache = SegmentCache(self.settings.cache_path, validate=is_segment_result)
         return cache
 
     @property

@@ -2,7 +2,10 @@
 
 One module per check, a registry dict, and :func:`run_checks` to apply them.
 Each check takes a :class:`CheckInput` and returns a list of
-:class:`~translator.results.Flag` (empty when all is well).
+:class:`~translator.results.Flag` (empty when all is well), each with a severity:
+``error`` (the translation is wrong: empty, degenerate, copied, Chinese left, a changed
+number, unit or term, numbers swapped, unreadable source characters) or ``warning`` (worth a
+look, may be legitimate: a dropped date or small count, an unusual length ratio).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from .base import CheckInput
 from .degenerate import check_degenerate
 from .numbers import check_numbers
 from .output import check_copied, check_empty, check_untranslated
+from .swapped import check_swapped
+from .units import check_units
+from .unknown import check_unknown_source
 from .summary import SUMMARY_CHECK_SETS, check_summary_sentence, check_term_altered, check_unsupported_numbers
 from .terms import check_terms
 
@@ -25,6 +31,9 @@ CHECKS: dict[str, Callable[[CheckInput], list[Flag]]] = {
     "degenerate": check_degenerate,
     "number": check_numbers,
     "term": check_terms,
+    "swapped": check_swapped,
+    "unit": check_units,
+    "unknown_source": check_unknown_source,
 }
 
 #: Checks for English that paraphrases its source (abstractive summaries); run by name only.

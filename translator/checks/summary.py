@@ -25,7 +25,9 @@ def check_unsupported_numbers(item: CheckInput) -> list[Flag]:
     """Flag numbers in the English that no quantity of the source supports."""
     supported = extract_chinese(item.source)
     return [Flag("number", f"{q.describe()} is not supported by the source", {"value": q.value, "text": q.text})
-            for q in extract_english(item.target) if not any(same_value(q, s) for s in supported)]
+            for q in extract_english(item.target)
+            if not q.soft and q.unit not in ("anyday", "people", "vague", "sequel")
+            and not any(same_value(q, s) for s in supported)]
 
 
 def _content_words(text: str) -> list[str]:

@@ -29,8 +29,22 @@ for command in (segment, translate, summarize, qa, evaluate, models, glossary):
     cli.add_command(command)
 
 
+def _log_to_stderr() -> None:
+    """Show the library's one-line notices (``translator`` logger, INFO and up) on stderr, once."""
+    import logging
+
+    logger = logging.getLogger("translator")
+    if not any(getattr(h, "_translator_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._translator_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def main(args: list[str] | None = None) -> None:
     """Console-script entry point: click errors exit 2, Ctrl-C exits 130 (click alone would say 1)."""
+    _log_to_stderr()
     try:
         code = cli.main(args=args, prog_name="translator", standalone_mode=False)
         if isinstance(code, int):  # --help / --version end through click's Exit, returned here
@@ -41,8 +55,7 @@ def main(args: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("interrupted: segments finished before the interruption are in the segment cache (unless "
-                   "--no-cache was given); run the same command again to resume", err=True)
+        click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 

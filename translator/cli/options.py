@@ -38,12 +38,13 @@ def library_errors(fn):
     return wrapper
 
 
-def emit(output: str, text: str) -> None:
-    """Write ``text`` to stdout when ``output`` is ``-``, else atomically to that file."""
+def emit(output: str, text) -> None:
+    """Write ``text`` (a string or an iterable of chunks) to stdout when ``output`` is ``-``, else atomically."""
     from ..textio import write_atomic
 
     if output == "-":
-        click.echo(text, nl=False)
+        for chunk in ([text] if isinstance(text, str) else text):
+            click.echo(chunk, nl=False)
     else:
         write_atomic(output, text)
 
@@ -58,16 +59,16 @@ def engine_option_decorators() -> list:
     """Return one click option per option an engine declares (beyond the common ones handled here)."""
     from ..engines import engine_options
 
-    flags = {"quantization": "--compute-type", "use_vmap": "--vmap"}
+    flags = {"quantization": ("--quantization", "--compute-type"), "use_vmap": ("--vmap",)}
     decorators = []
     for setting, (backend, option) in engine_options().items():
         if setting not in flags:
             continue
         help_text = f"{option.help} ({backend} backend)"
         if isinstance(option.default, bool):
-            decorators.append(click.option(flags[setting], setting, is_flag=True, default=option.default, help=help_text))
+            decorators.append(click.option(*flags[setting], setting, is_flag=True, default=option.default, help=help_text))
         else:
-            decorators.append(click.option(flags[setting], setting, type=click.Choice(option.choices) if option.choices
+            decorators.append(click.option(*flags[setting], setting, type=click.Choice(option.choices) if option.choices
                                            else str, default=option.default, show_default=True, help=help_text))
     return decorators
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import EXIT_FLAGGED, emit, encoding_option, library_errors, model_options, settings_from_options
+from .options import EXIT_FLAGGED, EXIT_INTERRUPTED, emit, encoding_option, library_errors, model_options, settings_from_options
 
 
 @click.command()
@@ -57,6 +57,7 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
               help="Add an English summary of N sentences to each document.")
@@ -64,10 +65,11 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @model_options
 @library_errors
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str | None, bilingual: bool,
-              strict: bool, quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
+              strict: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
+              **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English: text, .docx, .html, .md or .pdf."""
     from ..documents import is_document
-    from ..formats import render
+    from ..formats import SUMMARY_FORMATS, render_chunks
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
@@ -75,20 +77,43 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         raise click.UsageError("use either -o/--output or --out-dir, not both")
     if len(inputs) > 1 and not out_dir:
         raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
+    documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
+    if not documents:
+        fmt = fmt or "txt"
+    if summary_sentences and fmt not in SUMMARY_FORMATS:
+        raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt or 'a document output'} has no place for a "
+                               "summary; write it with `translator summarize`)")
     pipeline = Pipeline(settings_from_options(opts))
-    if bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs):
+    if documents:
         results = _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences,
-                                       encoding)
+                                       encoding, not no_notes)
         if strict and any(doc.flagged for doc in results):
             sys.exit(EXIT_FLAGGED)
         return
-    fmt = fmt or "txt"
-    with progress_reporter(enabled=not quiet) as advance:
-        results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
-                                           summary_sentences=summary_sentences)
+    done = [0, 0]  # distinct segments finished (cached or translated), of all
+
+    with progress_reporter(enabled=not quiet) as bar:
+        def advance(n: int, total: int) -> None:
+            done[0] += n
+            done[1] = total
+            bar(n, total)
+
+        try:
+            results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
+                                               summary_sentences=summary_sentences)
+        except KeyboardInterrupt:
+            if not pipeline.settings.use_cache:
+                saved = "nothing was saved (the segment cache is off)"
+            elif done[0]:
+                saved = f"{done[0]} of {done[1]} segments are finished and in the segment cache; run the same " \
+                        "command again to resume"
+            else:
+                saved = "no segment was finished yet"
+            click.echo(f"interrupted: {saved}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     for doc, target in zip(results, targets):
-        emit(str(target), render(doc, fmt))
+        emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
         if not quiet:
             _report(doc, str(target))
     if strict and any(doc.flagged for doc in results):
@@ -98,16 +123,17 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
 def _report(doc, target: str, note: str = "") -> None:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
     adherence = doc.term_adherence()
-    terms = f"; term adherence {adherence:.0%}" if adherence is not None else ""
+    terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
     cached = sum(s.cached for s in doc.segments)
     click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
 
 
-def _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences, encoding) -> list:
+def _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences, encoding,
+                         notes) -> list:
     """Translate each input with :func:`translator.documents.translate_document` (documents keep their kind)."""
     from ..documents import default_output, output_formats, translate_document
-    from ..formats import render
+    from ..formats import render_chunks
     from ..progress import progress_reporter
 
     results, used = [], set()
@@ -118,15 +144,17 @@ def _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quie
             name = default_output(path, fmt or ("docx" if bilingual else output_formats(path)[0]), bilingual).name
             stem, n = name, 2
             while name in used:
-                name = stem.replace(".en.", f"-{n}.en.").replace(".zh-en.", f"-{n}.zh-en."); n += 1
+                name = stem.replace(".en.", f"-{n}.en.").replace(".zh-en.", f"-{n}.zh-en.")
+                n += 1
             used.add(name)
             target = str(Path(out_dir) / name)
         elif src == "-" and not target:
             target = "-"
         with progress_reporter(enabled=not quiet) as advance:
-            fr = translate_document(pipeline, src, target, fmt, bilingual, encoding, advance, summary_sentences)
+            fr = translate_document(pipeline, src, target, fmt, bilingual, encoding, advance, summary_sentences,
+                                    notes=notes)
         if fr.output is None:
-            click.echo(render(fr.result, fr.format), nl=False)
+            emit("-", render_chunks(fr.result, fr.format, notes=notes))
         results.append(fr.result)
         if not quiet:
             _report(fr.result, str(fr.output or "-"), "" if fr.layout_kept else " (text only: the PDF's layout is not kept)")

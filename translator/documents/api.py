@@ -42,7 +42,7 @@ def output_formats(path: str | Path) -> tuple[str, ...]:
 def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path | None = None, fmt: str | None = None,
                        bilingual: bool = False, encoding: str | None = None,
                        progress: Callable[[int, int], None] | None = None,
-                       summary_sentences: int | None = None) -> FileResult:
+                       summary_sentences: int | None = None, notes: bool = True) -> FileResult:
     """Translate one file (.docx, .html, .md, .pdf or text) and write the English.
 
     The same kind of document is written by default (``report.docx`` -> ``report.en.docx``; a PDF
@@ -61,6 +61,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         progress: Called with (segments finished since the last call, total), as in
             :meth:`~translator.pipeline.Pipeline.translate_documents`.
         summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
+        notes: txt/md outputs: mark flagged segments and list their flags (see :func:`translator.formats.render`).
 
     Returns:
         The document result (with ``formatting_lost`` flags where inline formatting could not be
@@ -110,6 +111,6 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     elif parsed is not None and fmt in parsed.native_outputs:
         parsed.write(result, english, out, fmt)
     else:
-        write_atomic(out, render(result, fmt))
+        write_atomic(out, render(result, fmt, notes=notes))
     return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
 

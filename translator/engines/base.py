@@ -8,6 +8,7 @@ batches the same way.
 from __future__ import annotations
 
 import abc
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
@@ -155,6 +156,14 @@ class Engine(abc.ABC):
     def accepts_verbatim(self, text: str) -> bool:
         """Return True when both tokenizers encode ``text`` with no unknown piece and decode it back."""
 
+    def unknown_source_chars(self, text: str) -> list[str]:
+        """Return the source characters the model cannot see (its tokenizer maps them to ``<unk>``), each once.
+
+        The pipeline passes them to the checks as ``CheckInput.unknown_source``; a backend without a
+        tokenizer returns ``[]``.
+        """
+        return []
+
     @abc.abstractmethod
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
                          hints: list[list[str]] | None = None) -> list[EngineOutput]:
@@ -212,6 +221,21 @@ class Engine(abc.ABC):
         lengths = self.count_tokens(texts) if texts else []
         order = sorted(range(len(texts)), key=lambda i: -lengths[i] if longest_first else lengths[i])
         return lengths, plan_batches(order, lengths, settings.batch_size, settings.token_budget)
+
+
+def default_threads() -> int:
+    """Return the CPU threads to use when none are set: the cores this process may use, less those busy now.
+
+    torch spins its idle threads, so a pool as wide as the machine collapses when other processes
+    share the cores (9 s idle became 89 s beside two busy processes on 2 cores; 1 thread: 25 s).
+    The 1-minute load average counts the busy ones; at least one thread is always used.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except (OSError, AttributeError):  # not available on this platform
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 0.5)))
 
 
 def in_input_order(n: int, batched: Iterable[tuple[list[int], list[EngineOutput]]]) -> list[EngineOutput]:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..models.store import CT2_SUBDIR, load_tokenizer, quiet_transformers, model_missing_error, resolve_model, store_dir, store_name
+from ..models.store import (CT2_SUBDIR, check_device, check_model_folder, load_tokenizer, model_missing_error,
+                            quiet_transformers, resolve_model, store_dir, store_name)
 from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
@@ -62,6 +63,73 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     except OSError as exc:
         raise model_missing_error(model, exc) from exc
     return out
+
+
+#: transformers model types CTranslate2's converter handles (opus-mt, NLLB, M2M100, mBART, BART, T5).
+CONVERTIBLE_TYPES = ("marian", "m2m_100", "mbart", "bart", "t5", "mt5")
+
+
+class AutoConversionError(TranslatorError):
+    """Converting a model on first use failed (the caller may fall back to the transformers backend)."""
+
+
+def auto_convertible(model: str) -> bool:
+    """Return True when ``--backend auto`` should convert ``model`` on first use.
+
+    Only models fetched by id (the local store or the Hugging Face cache) are
+    converted, into the model store; a directory the user names is never
+    written to (convert it with ``translator models convert``).
+    """
+    import importlib.util
+    import json
+
+    if importlib.util.find_spec("ctranslate2") is None or Path(model).expanduser().exists():
+        return False
+    ref = resolve_model(model)
+    if ref.local_dir is not None:
+        config = ref.local_dir / "config.json"
+    else:
+        try:
+            from huggingface_hub import try_to_load_from_cache
+        except ImportError:  # pragma: no cover - transformers depends on it
+            return False
+        cached = try_to_load_from_cache(model, "config.json")
+        if not isinstance(cached, str):
+            return False
+        config = Path(cached)
+    try:
+        return json.loads(config.read_text("utf-8")).get("model_type") in CONVERTIBLE_TYPES
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def convert_on_first_use(model: str, quantization: str) -> Path:
+    """Convert ``model`` into the model store once, saying so on the ``translator`` logger.
+
+    Raises:
+        AutoConversionError: The conversion failed (nothing half-written is left to be picked up later).
+    """
+    import logging
+    import shutil
+    import time
+
+    log = logging.getLogger("translator")
+    target = store_dir() / store_name(model) / CT2_SUBDIR
+    log.info("converting %s to CTranslate2 (%s) once, into %s; later runs load it directly", model, quantization, target)
+    start = time.perf_counter()
+    partial = target.with_name(target.name + ".partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        convert_model(model, partial, quantization, force=True)
+        if target.exists():
+            shutil.rmtree(target)
+        partial.rename(target)
+    except Exception as exc:  # noqa: BLE001 - converter errors come in many types
+        shutil.rmtree(partial, ignore_errors=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AutoConversionError(f"could not convert {model!r} to CTranslate2: {first}") from exc
+    log.info("converted %s in %.1f s", model, time.perf_counter() - start)
+    return target
 
 
 def _load_with_vmap(ct2, ct2_dir: Path, vmap: str, options: dict):
@@ -117,10 +185,12 @@ class CTranslate2Engine(TokenizerEngine):
 
     @classmethod
     def serves(cls, model: str) -> bool:
-        """A converted copy of ``model`` exists and ctranslate2 is installed."""
+        """ctranslate2 is installed and a converted copy of ``model`` exists or will be made on first use."""
         import importlib.util
 
-        return resolve_model(model).ct2_dir is not None and importlib.util.find_spec("ctranslate2") is not None
+        if importlib.util.find_spec("ctranslate2") is None:
+            return False
+        return resolve_model(model).ct2_dir is not None or auto_convertible(model)
 
     @classmethod
     def signature_parts(cls, options: dict) -> list[str]:
@@ -130,14 +200,21 @@ class CTranslate2Engine(TokenizerEngine):
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
                  tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False,
                  target_vocab_only: bool = True) -> None:
+        check_device(device)
         ct2 = _import_ct2()
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
+        if ct2_dir is None and auto_convertible(model):
+            ct2_dir = convert_on_first_use(model, compute_type if compute_type in QUANTIZATIONS else "int8")
+            ref = resolve_model(model)
         if ct2_dir is None:
             raise ModelNotAvailableError(
                 f"no CTranslate2 conversion of {model!r} found; convert it with `translator models convert {model}` "
                 "or use the transformers backend")
+        check_model_folder(ct2_dir, "ctranslate2")
         tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else Path(ref.load_from)
+        if tok_dir.is_dir():
+            check_model_folder(tok_dir, None)
         if is_marian_dir(tok_dir):  # opus-mt: no transformers, no torch import
             self.tokenizer = MarianSpmTokenizer(tok_dir)
         else:
@@ -155,10 +232,15 @@ class CTranslate2Engine(TokenizerEngine):
         self.output_vocab = len(target_tokens) if target_tokens else None
         self.use_vmap = use_vmap
         self._restrict_output = use_vmap or target_tokens is not None
-        if target_tokens:
-            self.translator = _load_with_vmap(ct2, ct2_dir, always_allowed_vmap(target_tokens), options)
-        else:
-            self.translator = ct2.Translator(str(ct2_dir), **options)
+        try:
+            if target_tokens:
+                self.translator = _load_with_vmap(ct2, ct2_dir, always_allowed_vmap(target_tokens), options)
+            else:
+                self.translator = ct2.Translator(str(ct2_dir), **options)
+        except (RuntimeError, ValueError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelNotAvailableError(f"model folder {ct2_dir}: model.bin cannot be loaded by CTranslate2 "
+                                         f"({first}); convert the model again") from exc
         self._model_id = model
         self._device = device
         self._compute_type = compute_type
@@ -218,4 +300,5 @@ class CTranslate2Engine(TokenizerEngine):
         return lambda: in_input_order(len(texts), ((batch, self._collect(*job)) for batch, job in queued))
 
 
-__all__ = ["CTranslate2Engine", "QUANTIZATIONS", "convert_model"]
+__all__ = ["AutoConversionError", "CONVERTIBLE_TYPES", "CTranslate2Engine", "QUANTIZATIONS", "auto_convertible",
+           "convert_model", "convert_on_first_use"]

@@ -8,8 +8,8 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..models.store import load_seq2seq, resolve_model
-from .base import DecodeSettings, EngineInfo, EngineOutput
+from ..models.store import check_device, check_model_folder, load_seq2seq, resolve_model
+from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
@@ -19,7 +19,8 @@ class TransformersEngine(TokenizerEngine):
     Args:
         model: Hub id or local directory.
         device: ``cpu``, ``cuda`` or ``cuda:N``.
-        threads: torch intra-op threads (None = torch's default).
+        threads: torch intra-op threads (None: :func:`~translator.engines.base.default_threads`, the
+            cores not busy with other work).
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
         target_vocab_only: Mask output ids outside the target-side vocabulary of
@@ -30,11 +31,14 @@ class TransformersEngine(TokenizerEngine):
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
                  src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
-        resolve_model(model)  # a wrong path fails before torch is imported
+        check_device(device)
+        ref = resolve_model(model)  # a wrong path or a broken folder fails before torch is imported
+        if ref.local_dir is not None:
+            check_model_folder(ref.local_dir, "transformers")
         import torch
 
-        if threads:
-            torch.set_num_threads(threads)
+        self.threads = threads or default_threads()
+        torch.set_num_threads(self.threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise TranslatorError(f"device {device!r} requested but CUDA is not available; use device 'cpu'")
         self.tokenizer, self.model = load_seq2seq(model)

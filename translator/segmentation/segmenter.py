@@ -31,6 +31,8 @@ _CAPTION_MARKERS = "■▲▼◆"
 _BYLINE_MARKERS = "□"
 _CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff”’」』）)]")
 
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
+
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _STRIP:
@@ -124,7 +126,7 @@ def segment_text(text: str, name: str = "<text>") -> Document:
     spans: list[tuple[int, int, int]] = []  # (start, end, block index)
     pos = 0
     line_no = 0
-    for line in text.splitlines(keepends=True):
+    for line in _LINE_RE.findall(text):  # only \n ends a line, as in the line numbers below
         line_no += 1
         line_start, line_end = pos, pos + len(line)
         pos = line_end
