@@ -560,3 +560,20 @@ def test_docx_footnotes_translated_and_reference_kept(tmp_path, fake):
     para = re.search(r"<w:body><w:p>(.*?)</w:p>", body, re.S).group(1)
     assert re.sub(r"<[^>]*>?", "", para.split("<w:footnoteReference")[0]) == "Shandong enterprises"
     assert 'w:footnoteReference w:id="1"' in para
+
+
+def test_pipeline_translate_file_reads_every_format_and_says_where_it_wrote(tmp_path, fake):
+    """The Python API: one call per file, any format; nothing written unless asked, then the path is returned."""
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    text = fake.translate_file(samples / "shibei-2023-report.zh.txt")
+    for suffix in ("docx", "html", "pdf"):
+        src = samples / f"shibei-2023-report.zh.{suffix}"
+        result = fake.translate_file(src)
+        assert result.output is None and len(result.segments) > 100
+        out = tmp_path / f"report.en.{'docx' if suffix == 'pdf' else suffix}"
+        written = fake.translate_file(src, output=out)
+        assert written.output == str(out) and out.stat().st_size > 0
+        assert [s.target for s in written.segments] == [s.target for s in result.segments]
+    batch = fake.translate_batch([samples / "shibei-2023-report.zh.txt", samples / "shibei-2023-report.zh.docx"])
+    assert [s.target for s in batch[0].segments] == [s.target for s in text.segments]
+    assert batch[1].name.endswith(".docx") and batch[1].segments

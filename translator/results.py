@@ -162,6 +162,7 @@ class DocumentResult:
         segments: One result per source segment, in order.
         signature: How it was produced.
         summary: An English summary, when one was asked for.
+        output: Where the English was written, when it was (:meth:`Pipeline.translate_file` with an output).
     """
 
     name: str
@@ -169,6 +170,7 @@ class DocumentResult:
     segments: list[SegmentResult]
     signature: Signature
     summary: Summary | None = None
+    output: str | None = None
 
     def flag_counts(self) -> dict[str, int]:
         """Return how many segments carry each kind of flag."""
