@@ -184,3 +184,17 @@ def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
     bad.write_text('{"no": "segments"}', "utf-8")
     r = run("evaluate", "--hyp", bad, "--ref", ref)
     assert r.exit_code == 2 and "bad.json" in r.output
+
+
+def test_outputs_are_planned_before_translating(tiny_model, doc, tmp_path):
+    """An existing output needs --force (and is announced); a missing folder is announced; an input is never an output."""
+    out = tmp_path / "new" / "dir" / "o.txt"
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out)
+    assert r.exit_code == 0 and f"creating {out.parent}" in r.output
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out)
+    assert r.exit_code == 2 and "already exists; pass --force" in r.output
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out, "--force")
+    assert r.exit_code == 0 and f"replacing {out}" in r.output
+    before = doc.read_bytes()
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", doc, "--force")
+    assert r.exit_code == 2 and "refusing to overwrite an input" in r.output and doc.read_bytes() == before

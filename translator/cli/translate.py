@@ -31,21 +31,6 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
     click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used})", err=True)
 
 
-def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
-    used: set[str] = set()
-    paths = []
-    for src in inputs:
-        stem = "stdin" if src == "-" else Path(src).name.rsplit(".", 1)[0].removesuffix(".zh")
-        name = f"{stem}.en.{fmt}"
-        n = 2
-        while name in used:
-            name = f"{stem}-{n}.en.{fmt}"
-            n += 1
-        used.add(name)
-        paths.append(Path(out_dir) / name)
-    return paths
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
@@ -57,6 +42,7 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--force", is_flag=True, help="Replace existing output files (an input is never replaced).")
 @click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
@@ -65,11 +51,12 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @model_options
 @library_errors
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str | None, bilingual: bool,
-              strict: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
+              strict: bool, force: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
               **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English: text, .docx, .html, .md or .pdf."""
     from ..documents import is_document
     from ..formats import SUMMARY_FORMATS, render_chunks
+    from ..outputs import plan_outputs
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
@@ -83,6 +70,12 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     if summary_sentences and fmt not in SUMMARY_FORMATS:
         raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt or 'a document output'} has no place for a "
                                "summary; write it with `translator summarize`)")
+    if not documents:  # every output is checked before any work: never an input, writable, replaced only with --force
+        plan = plan_outputs(list(inputs), output, out_dir, fmt, force=force)
+        for folder in plan.creates_dirs:
+            click.echo(f"creating {folder}", err=True)
+        for path in plan.replaces:
+            click.echo(f"replacing {path}", err=True)
     pipeline = Pipeline(settings_from_options(opts))
     if documents:
         results = _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences,
@@ -111,7 +104,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
                 saved = "no segment was finished yet"
             click.echo(f"interrupted: {saved}", err=True)
             sys.exit(EXIT_INTERRUPTED)
-    targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
+    targets = [str(p) if p is not None else "-" for p in plan.paths]
     for doc, target in zip(results, targets):
         emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
         if not quiet:
