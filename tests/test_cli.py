@@ -198,3 +198,25 @@ def test_outputs_are_planned_before_translating(tiny_model, doc, tmp_path):
     before = doc.read_bytes()
     r = run("translate", doc, "--model", tiny_model, *BASE, "-o", doc, "--force")
     assert r.exit_code == 2 and "refusing to overwrite an input" in r.output and doc.read_bytes() == before
+
+
+def test_tmx_names_us_and_its_units_and_notes_say_a_term_problem_once(tmp_path):
+    from translate.storage import tmx as tk_tmx
+
+    from translator import Pipeline
+    from translator.formats import render
+
+    from .fake_engine import FakeEngine
+
+    doc = Pipeline(engine=FakeEngine(drop_codes=True, drop_latin=True), use_cache=False,
+                   retries=0).translate_text("标题\n市北区推进专精特新。")
+    text = render(doc, "tmx")
+    assert 'creationtool="translator"' in text and "Translate Toolkit" not in text
+    store = tk_tmx.tmxfile.parsestring(text.encode("utf-8"))
+    assert [u.xmlelement.get("tuid") for u in store.units] == [f"<text>#{s.id}" for s in doc.segments]
+    for fmt in ("xliff", "tmx"):
+        out = render(doc, fmt)
+        missing = [t for s in doc.segments for t in s.terms if not t.satisfied]
+        assert missing
+        for t in missing:  # once, as the term_missing flag; never again as a term-use note
+            assert out.count(f"{t.source!r} should appear as") == 1 and "MISSING" not in out
