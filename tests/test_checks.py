@@ -94,6 +94,63 @@ NUMBER_CASES = [
     ("销售额增长近3倍", "sales nearly quadrupled", True),
     ("销售额增长近3倍", "sales rose by nearly 300%", True),
     ("产值是去年的两倍", "output tripled", False),  # "twice last year's" is not growth
+    # Real-text families (reason codes R1-R9 of the WMT21 flag list), in sentences of our own
+    # R1 month names without a day, abbreviations
+    ("该项目于3月开工", "The project started in March", True),
+    ("该项目于3月开工", "The project started in May", False),
+    ("该项目于2019年10月开工", "Work began in Oct. 2019", True),
+    ("9月底前完成", "to be completed by the end of September", True),
+    # R2 digits glued to units and letters, times, separators
+    ("每人每天饮水1.5-2升", "drink 1.5-2L of water a day", True),
+    ("奖金5万元", "a bonus of RMB50K", True),
+    ("奖金5万元", "a bonus of RMB5K", False),
+    ("营收2.8亿元", "revenue of RMB280 million", True),
+    ("营收2.8亿元", "revenue of RMB28 million", False),
+    ("住在2层", "lives on 2F", True),
+    ("于8时15分出发", "set off at 8:15am", True),
+    ("于20时15分出发", "set off at 8:15 p.m.", True),
+    ("于20时15分出发", "set off at 8:25 p.m.", False),
+    ("总额1071.5亿元", "a total of 107.15 billion yuan", True),
+    ("总额1071.5万元", "a total of 10,715,000 yuan", True),
+    ("占比为89 %", "accounting for 89%", True),
+    ("波音737MAX停飞", "the Boeing 737MAX was grounded", True),
+    # R3 qualifier between number and scale; composed numbers
+    ("游客达3000多万人次", "more than 30 million tourist visits", True),
+    ("游客达3000多万人次", "more than 3,000 tourist visits", False),
+    ("投资120余亿元", "over 12 billion yuan of investment", True),
+    ("人口2万4801人", "a population of 24,801", True),
+    # R4 numerals inside words, idioms, lists
+    ("这是全省唯一一家", "it is the only one in the province", True),
+    ("骑着三轮车", "riding a tricycle", True),
+    ("走进千家万户", "reaching every household", True),
+    ("两三个人", "two or three people", True),
+    ("七八月份是汛期", "July and August are the flood season", True),
+    # R5 values said in words
+    ("双方两国", "both countries", True),
+    ("12时发布", "released at noon", True),
+    ("新增0例", "no new cases", True),
+    ("数百名志愿者", "hundreds of volunteers", True),
+    ("24小时值守", "on duty around the clock", True),
+    ("近10年来", "over the past decade", True),
+    ("26日晚", "the next evening", True),
+    # R6 one figure for several
+    ("增长80%至90%", "grew by 80-90%", True),
+    ("增长80%至90%", "grew by 80-95%", False),
+    ("7月17日和7月22日", "on July 17 and 22", True),
+    # R7 implicit values
+    ("北京、上海两个城市", "Beijing and Shanghai", True),
+    ("北京、上海两个城市", "Beijing, Shanghai and Tianjin, three cities", False),
+    # R8 conventions
+    ("超过6成受访者", "over 60% of respondents", True),
+    ("超过6成受访者", "over 6% of respondents", False),
+    ("距离20里", "10 kilometers away", True),
+    ("上世纪80年代", "in the 1980s", True),
+    ("90后青年", "young people born in the 1990s", True),
+    ("20世纪", "the 20th century", True),
+    ("15时37分", "at 3:37 pm", True),
+    # R9 adjacent numbers
+    ("三架九尺钢琴", "three nine-foot pianos", True),
+    ("前两个月", "the first two months", True),
 ]
 
 
@@ -156,6 +213,7 @@ def test_output_checks_quiet_on_good_translation():
     "Shibei District is building multi-level innovation platforms.",
     "The Mississippi committee assessed 1,111,111 yuan; see www.gov.cn...",
     "Bookkeeping, coffee and the assessee's successes were reviewed.",
+    "It is getting harder to find him ... ... I have looked all day ... ... I will look again tonight.",  # 《……》
 ])
 def test_no_subword_loop_in_ordinary_english(target):
     assert not run_checks(CheckInput("市北区打造多层次创新平台和其他很多的东西。", target), ["degenerate"])

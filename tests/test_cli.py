@@ -61,19 +61,19 @@ def test_translate_json_has_every_segment(doc, tiny_model, tmp_path):
 
 
 def test_translate_md_keeps_structure(doc, tiny_model):
-    r = run("translate", doc, "--model", tiny_model, *BASE, "--format", "md", "-q")
+    r = run("translate", doc, "--model", tiny_model, *BASE, "--format", "md", "-q", "--no-notes")
     assert r.exit_code == 0
     lines = [line for line in r.output.splitlines() if line]
     assert lines[0].startswith("# ")
     assert lines[1].startswith("> **Photo:**")
     assert lines[2].startswith("## 1 ")
-    assert lines[-1].startswith("<!-- translator:")
+    assert lines[-1].startswith("*Machine translation, check before use: `translator:")
 
 
 def test_translate_stdin_to_stdout(tiny_model):
     r = run("translate", "-", "--model", tiny_model, *BASE, "-q", input=SHORT_DOC.encode("utf-8"))
     assert r.exit_code == 0
-    assert len([b for b in r.output.split("\n\n") if b.strip()]) == 5  # five blocks
+    assert len([b for b in r.output.split("\n\n") if b.strip()]) == 5 + 1  # five blocks and the signature
 
 
 def test_out_dir_handles_name_collisions(tmp_path, tiny_model):
@@ -140,3 +140,47 @@ def test_models_list_shows_catalogue_and_store(tmp_path, monkeypatch, tiny_model
     from translator.models.store import resolve_model
 
     assert resolve_model("Helsinki-NLP/opus-mt-zh-en").local_dir == store / "Helsinki-NLP--opus-mt-zh-en"
+
+
+def test_txt_and_md_mark_flagged_segments_and_show_the_signature(tiny_model, doc, tmp_path):
+    """A reader of txt/md sees which segments to check and what made the translation."""
+    for fmt in ("txt", "md"):
+        out = tmp_path / f"o.{fmt}"
+        assert run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "-q", "-o", out).exit_code == 0
+        text = out.read_text("utf-8")
+        data = json.loads(run("translate", doc, "--model", tiny_model, *BASE, "--format", "json", "-q").output)
+        flagged = [s for s in data["segments"] if s["flags"]]
+        assert flagged  # random weights: every segment is flagged
+        for n, seg in enumerate(flagged, 1):
+            assert f" [{n}]" in text and f"[{n}] {seg['id']}: {seg['flags'][0]['check']}" in text
+        assert data["signature"] in text and "Machine translation, check before use" in text
+        plain = tmp_path / f"plain.{fmt}"
+        run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "-q", "--no-notes", "-o", plain)
+        assert " [1]" not in plain.read_text("utf-8")
+
+
+def test_summary_with_a_review_format_is_refused(tiny_model, doc):
+    for fmt in ("jsonl", "xliff", "tmx"):
+        r = run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "--summary", "2")
+        assert r.exit_code == 2 and "--summary needs --format" in r.output
+
+
+def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
+    """`translate`'s own outputs score against a line-aligned reference: one target per source segment."""
+    from .conftest import ROOT, SAMPLE
+
+    ref = ROOT / "samples" / "shibei-2023-report.en.ref.txt"
+    scores = {}
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"o.{fmt}"
+        assert run("translate", SAMPLE, "--model", tiny_model, *BASE, "--format", fmt, "-q", "-o", out).exit_code == 0
+        r = run("evaluate", "--hyp", out, "--ref", ref, "--json")
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.output)
+        assert data["lines"] == 238
+        scores[fmt] = data["scores"]
+    assert scores["json"] == scores["jsonl"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"no": "segments"}', "utf-8")
+    r = run("evaluate", "--hyp", bad, "--ref", ref)
+    assert r.exit_code == 2 and "bad.json" in r.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,3 +76,14 @@ def test_language_codes_for_multilingual_models():
     assert language_codes(M2M100Tokenizer(), None, None) == ("zh", "en")
     assert language_codes(M2M100Tokenizer(), "zh", "fr") == ("zh", "fr")
     assert language_codes(MarianTokenizer(), None, None) == (None, None)
+
+
+@pytest.mark.parametrize(("cores", "load", "expected"), [(2, 0.1, 2), (2, 1.0, 1), (2, 2.3, 1), (8, 3.0, 5), (4, 0.0, 4)])
+def test_default_threads_leave_busy_cores_alone(monkeypatch, cores, load, expected):
+    import os
+
+    from translator.engines.base import default_threads
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert default_threads() == expected

@@ -194,8 +194,8 @@ def test_document_reports_adherence_and_glossary_version():
     assert doc.signature.glossary == load_glossary([SHIPPED]).version
     assert doc.term_adherence() == 0.0
     good = _pipeline(FakeEngine(), retries=0).translate_text("标题\n" + SENTENCE + "深化RCEP区域经贸合作。")
-    assert good.term_adherence() == 1.0
-    assert good.to_dict()["term_adherence"] == 1.0
+    assert good.term_adherence() == 100.0
+    assert good.to_dict()["term_adherence"] == 100.0
 
 
 @settings(max_examples=60, deadline=None)

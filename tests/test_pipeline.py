@@ -85,3 +85,21 @@ def test_unpunctuated_run_is_windowed_and_flagged(tiny_model):
     seg = result.segments[1]
     assert seg.pieces > 1
     assert any(f.check == "split_window" for f in seg.flags)
+
+
+def test_unreachable_hub_fails_fast_with_the_offline_hint(monkeypatch, tmp_path):
+    """Not offline, not cached, and the hub does not answer: a clear error at once, not minutes of retries."""
+    import time
+
+    from translator.errors import ModelNotAvailableError
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty Hugging Face cache
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # the discard port: nothing listens there
+    start = time.perf_counter()
+    with pytest.raises(ModelNotAvailableError) as err:
+        Pipeline(model="Helsinki-NLP/opus-mt-zh-en", backend="transformers", use_glossary=False,
+                 use_cache=False).translate_text("市北区。")
+    assert time.perf_counter() - start < 60  # transformers alone retries for minutes
+    assert "HF_HUB_OFFLINE=1" in str(err.value) and "cannot be reached" in str(err.value)

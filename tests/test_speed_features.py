@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
+from translator.errors import InputError
 from click.testing import CliRunner
 
 from translator import Pipeline
@@ -71,7 +73,9 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     cache_path = tmp_path / "c.sqlite3"
     glossary = tmp_path / "g.tsv"
     glossary.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
-    kw = dict(model=str(tiny_model), beams=1, retries=0, cache_path=str(cache_path), glossaries=[str(glossary)])
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)  # this test changes the model's files
+    kw = dict(model=str(model), beams=1, retries=0, cache_path=str(cache_path), glossaries=[str(glossary)])
     first = Pipeline(**kw).translate_text(SHORT_DOC)
     assert not any(s.cached for s in first.segments)
     second = Pipeline(**kw).translate_text(SHORT_DOC)
@@ -83,16 +87,17 @@ def test_cache_hit_miss_and_invalidation(tiny_model, tmp_path):
     # glossary edited: its version changes, so: miss
     glossary.write_text("source\ttarget\n市北区\tShibei\n", "utf-8")
     assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
-    # the local model rebuilt (new files): miss
-    import os
+    glossary.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
+    assert all(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # the local model rebuilt with identical files (new mtimes): still a hit, keyed by content
+    from translator.models.tiny import build_model
 
-    config = tiny_model / "config.json"
-    stat = config.stat()
-    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    try:
-        assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
-    finally:
-        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build_model(model, force=True)
+    assert all(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
+    # a model file with other content: miss
+    config = model / "config.json"
+    config.write_text(config.read_text("utf-8") + "\n", "utf-8")
+    assert not any(s.cached for s in Pipeline(**kw).translate_text(SHORT_DOC).segments)
     # --no-cache never reads
     assert not any(s.cached for s in Pipeline(**(kw | {"use_cache": False})).translate_text(SHORT_DOC).segments)
 
@@ -171,7 +176,7 @@ def test_vmap_builder_keeps_cooccurring_tokens():
     rules = dict(line.split("\t") for line in lines[1:])
     assert rules["甲"].split()[0] == "alpha"
     assert rules["丁"] == "delta"
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="line-aligned"):  # a typed error: the CLI shows it without a traceback
         build_vmap(["a"], [], str.split, str.split)
 
 
@@ -227,3 +232,47 @@ def test_next_chunk_is_queued_before_the_previous_is_collected_and_results_do_no
     assert events.index(("submit", 1)) < events.index(("collect", 0))  # chunk 2 queued while chunk 1 runs
     assert len([e for e in events if e[0] == "submit"]) == 3 + 3  # 3 chunks, each retried once
     assert all(s.target and any(t.strategy == "inject" for t in s.terms) for s in small)
+
+
+def test_auto_backend_converts_a_downloaded_model_once(tiny_model, tmp_path, monkeypatch, caplog):
+    """A model fetched by id (here: in the local store) gets CTranslate2 on first use, then reuses it."""
+    import logging
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(tiny_model, store / "Helsinki-NLP--opus-mt-zh-en")
+    kw = dict(model="Helsinki-NLP/opus-mt-zh-en", beams=1, retries=0, use_glossary=False, use_cache=False)
+    with caplog.at_level(logging.INFO, logger="translator"):
+        first = Pipeline(**kw)
+        assert first.backend == "ctranslate2"
+        doc = first.translate_text(SHORT_DOC)
+    assert doc.signature.backend == "ctranslate2"
+    assert (store / "Helsinki-NLP--opus-mt-zh-en" / "ctranslate2" / "model.bin").is_file()
+    assert sum("converting" in r.message for r in caplog.records) == 1
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="translator"):
+        again = Pipeline(**kw).translate_text(SHORT_DOC)
+    assert not any("converting" in r.message for r in caplog.records)
+    assert [s.target for s in again.segments] == [s.target for s in doc.segments]
+    # a directory the user names is never written to
+    assert Pipeline(model=str(tiny_model), use_glossary=False).backend == "transformers"
+
+
+def test_auto_conversion_failure_falls_back_with_a_warning(tiny_model, tmp_path, monkeypatch, caplog):
+    import logging
+    import shutil
+
+    import translator.engines.ctranslate2_engine as ct2_engine
+
+    shutil.copytree(tiny_model, tmp_path / "store" / "org--model")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr(ct2_engine, "convert_model", broken)
+    with caplog.at_level(logging.WARNING, logger="translator"):
+        doc = Pipeline(model="org/model", beams=1, retries=0, use_glossary=False, use_cache=False).translate_text(SHORT_DOC)
+    assert doc.signature.backend == "transformers"
+    assert any("converter exploded" in r.message and "falling back" in r.message for r in caplog.records)
+    assert not (tmp_path / "store" / "org--model" / "ctranslate2").exists()
+    assert not (tmp_path / "store" / "org--model" / "ctranslate2.partial").exists()

@@ -11,7 +11,8 @@ from translator import Pipeline
 from translator.cli import cli
 from translator.glossary import load_glossary
 from translator.segmentation.segmenter import segment_text
-from translator.summarize.extractive import candidates, check_summary_sentence, check_summary_terms, select_sentences
+from translator.checks import CheckInput, check_summary_sentence, run_checks
+from translator.summarize.extractive import candidates, select_sentences
 
 from .conftest import ROOT, SAMPLE
 from .fake_engine import FakeEngine
@@ -81,9 +82,17 @@ def test_summary_reuses_translations_of_the_same_run():
 
 
 def test_summary_sentence_checks():
-    assert check_summary_sentence("R&D exceeded 1 billion yuan.", "全社会研发投入突破10亿元。") == []
-    flags = check_summary_sentence("R&D exceeded 5 billion yuan in 市北.", "全社会研发投入突破10亿元。")
-    assert {f.check for f in flags} == {"number", "untranslated"}
+    for method in ("extractive", "abstractive"):
+        assert check_summary_sentence("R&D exceeded 1 billion yuan.", "全社会研发投入突破10亿元。", method=method) == []
+        flags = check_summary_sentence("R&D exceeded 5 billion yuan in 市北.", "全社会研发投入突破10亿元。", method=method)
+        assert {f.check for f in flags} == {"number", "untranslated"}
+    # a paraphrase may leave a number out; a whole-sentence (extractive) translation may not
+    assert check_summary_sentence("R&D spending rose.", "全社会研发投入突破10亿元。", method="abstractive") == []
+    assert [f.check for f in check_summary_sentence("R&D spending rose.", "全社会研发投入突破10亿元。")] == ["number"]
+
+
+def check_summary_terms(text, source, glossary):
+    return run_checks(CheckInput(source, text, glossary), ["term_altered"])
 
 
 def run(*args):
@@ -185,7 +194,7 @@ def test_abstractive_sentence_keeping_or_omitting_terms_is_not_flagged(text):
 
 
 def test_abstractive_summary_sentences_are_term_checked(monkeypatch, tmp_path):
-    import translator.summarize.extractive as sm
+    import translator.summarize.abstractive as sm
 
     monkeypatch.setattr(sm, "abstractive_summary", lambda model, english, **kw: "Two specialized and innovative firms were added.")
     path = tmp_path / "doc.txt"

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Pipeline": "translator.pipeline",
-    "PipelineSettings": "translator.pipeline",
+    "PipelineSettings": "translator.settings",
     "DecodeSettings": "translator.engines.base",
     "segment_text": "translator.segmentation.segmenter",
     "Document": "translator.segmentation.document",

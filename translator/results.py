@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .errors import UnknownNameError
 from .segmentation.document import Document
+
+
+#: Flag severities, most severe first.
+SEVERITIES = ("error", "warning")
+
+
+def at_least(severity: str, min_severity: str) -> bool:
+    """Return True when ``severity`` is ``min_severity`` or more severe (``error`` > ``warning``).
+
+    Raises:
+        UnknownNameError: ``min_severity`` is not one of :data:`SEVERITIES`.
+    """
+    if min_severity not in SEVERITIES:
+        raise UnknownNameError(f"unknown severity {min_severity!r}; valid severities: {', '.join(SEVERITIES)}")
+    rank = SEVERITIES.index(severity) if severity in SEVERITIES else 0
+    return rank <= SEVERITIES.index(min_severity)
 
 
 @dataclass
@@ -15,11 +32,15 @@ class Flag:
         check: Name of the check or stage that raised it (``number``, ``term_missing`` ...).
         message: Human-readable explanation.
         details: The values involved (expected, found ...).
+        severity: ``"error"`` (the translation is wrong: a changed value, scale, unit, an empty or
+            degenerate output) or ``"warning"`` (worth a look, may be legitimate: a dropped date, a count
+            the English may leave implicit). See :data:`SEVERITIES`.
     """
 
     check: str
     message: str
     details: dict = field(default_factory=dict)
+    severity: str = "error"
 
 
 @dataclass
@@ -113,6 +134,7 @@ class SummarySentence:
     source: str
     text: str
     section: str | None = None
+    section_source: str | None = None
     score: float = 0.0
     flags: list[Flag] = field(default_factory=list)
 
@@ -156,28 +178,51 @@ class DocumentResult:
                 counts[check] = counts.get(check, 0) + 1
         return counts
 
+    def severity_counts(self) -> dict[str, int]:
+        """Return how many flags there are of each severity (``{"error": 2, "warning": 5}``)."""
+        counts = {s: 0 for s in SEVERITIES}
+        for seg in self.segments:
+            for f in seg.flags:
+                counts[f.severity] = counts.get(f.severity, 0) + 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        """Return True when any segment carries an ``error`` flag (what ``translate --strict`` fails on)."""
+        return any(f.severity == "error" for s in self.segments for f in s.flags)
+
     @property
     def flagged(self) -> int:
         """Return the number of segments with at least one flag."""
         return sum(1 for s in self.segments if s.flags)
 
     def term_adherence(self) -> float | None:
-        """Return the share of approved term occurrences satisfied (None if no terms)."""
+        """Return the percentage (0-100, one decimal) of approved term uses satisfied (None if no terms).
+
+        The same scale as ``translator evaluate``'s term accuracy and every other score we print.
+        """
         uses = [t for s in self.segments for t in s.terms if t.status == "approved"]
         if not uses:
             return None
-        return sum(t.satisfied for t in uses) / len(uses)
+        return round(100.0 * sum(t.satisfied for t in uses) / len(uses), 1)
 
-    def to_dict(self) -> dict:
-        """Return a JSON-ready dict: signature, summary counts, blocks and segments."""
-        out = {
+    def head_dict(self) -> dict:
+        """Return the document-level fields of :meth:`to_dict` (everything before ``blocks``)."""
+        return {
             "name": self.name,
             "signature": str(self.signature),
             "signature_fields": asdict(self.signature),
             "segment_count": len(self.segments),
             "flagged_segments": self.flagged,
             "flag_counts": self.flag_counts(),
+            "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),
+        }
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict: signature, summary counts, blocks and segments."""
+        out = {
+            **self.head_dict(),
             "blocks": [
                 {"index": b.index, "kind": b.kind, "marker": b.marker, "line": b.line,
                  "segments": [self.segments[i].id for i in b.segment_indices]}

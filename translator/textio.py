@@ -235,12 +235,16 @@ def _umask() -> int:
     return mask
 
 
-def _chunks(content: str | Iterable[str]) -> Iterable[str]:
-    return (content,) if isinstance(content, str) else content
+def _chunks(content: str | bytes | Iterable[str]) -> Iterable[str | bytes]:
+    return (content,) if isinstance(content, (str, bytes)) else content
 
 
-def write_atomic(path: str | Path, text: str | Iterable[str], encoding: str = "utf-8") -> None:
-    """Write ``text`` (a string, or an iterable of string chunks written as they come) to ``path``.
+def _open_mode(text: str | bytes | Iterable[str], encoding: str) -> tuple[str, dict]:
+    return ("wb", {}) if isinstance(text, bytes) else ("w", {"encoding": encoding, "newline": ""})
+
+
+def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: str = "utf-8") -> None:
+    """Write ``text`` (a string, raw ``bytes``, or an iterable of string chunks written as they come) to ``path``.
 
     A regular file (or a new path) is written through a temporary file in the
     same folder and a rename, so a reader or a crash sees either the old file
@@ -264,7 +268,8 @@ def write_atomic(path: str | Path, text: str | Iterable[str], encoding: str = "u
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{path}: is a directory; name a file")
     if st is not None and not stat.S_ISREG(st.st_mode):  # FIFO, device: write through, never replace
-        with open(target, "w", encoding=encoding, newline="") as fh:
+        mode_str, kwargs = _open_mode(text, encoding)
+        with open(target, mode_str, **kwargs) as fh:
             for chunk in _chunks(text):
                 fh.write(chunk)
         return
@@ -275,7 +280,8 @@ def write_atomic(path: str | Path, text: str | Iterable[str], encoding: str = "u
     except (PermissionError, FileExistsError, NotADirectoryError) as exc:
         raise OutputError(f"{path}: cannot write in {target.parent}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        mode_str, kwargs = _open_mode(text, encoding)
+        with os.fdopen(fd, mode_str, **kwargs) as fh:
             for chunk in _chunks(text):
                 fh.write(chunk)
             fh.flush()

@@ -19,6 +19,9 @@ class CheckInput:
         max_new_tokens: That cap.
         source_tokens: Source length in model tokens (0 if unknown).
         target_tokens: Target length in model tokens (0 if unknown).
+        unknown_source: Source characters the model's tokenizer maps to ``<unk>`` (from
+            ``engine.unknown_source_chars(source)``; empty when unknown or none).
+        extra: Anything else a check may need.
     """
 
     source: str
@@ -28,4 +31,5 @@ class CheckInput:
     max_new_tokens: int = 0
     source_tokens: int = 0
     target_tokens: int = 0
+    unknown_source: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)

@@ -12,6 +12,7 @@ from .base import CheckInput
 MIN_RATIO = 0.6
 MAX_RATIO = 9.0
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_ELLIPSIS = re.compile(r"(?:\s*(?:\.{2,}|…)\s*)+")
 #: A subword loop with no spaces ("andandandand", "ververver..."): a unit of 2-10 letters 5+ times
 #: back to back, or one letter 8+ times. Ordinary English words never do this.
 _SUBWORD_LOOP = re.compile(r"([A-Za-z]{2,10}?)\1{4,}|([A-Za-z])\2{7,}")
@@ -37,7 +38,8 @@ def repeated_ngram(tokens: list[str], max_n: int = 4, min_repeats: int = 4) -> t
 def check_degenerate(item: CheckInput) -> list[Flag]:
     """Flag loops (of words, or of subwords glued together), implausible lengths and generation that hit its cap."""
     flags = []
-    tokens = _WORD.findall(item.target.lower())
+    # an ellipsis ("... ...", the usual rendering of Chinese "……") is punctuation, not a loop
+    tokens = _WORD.findall(_ELLIPSIS.sub(" … ", item.target.lower()))
     loop = repeated_ngram(tokens)
     if loop:
         flags.append(Flag("degenerate", f"repeated n-gram {loop[0]!r} x{loop[1]}", {"ngram": loop[0], "repeats": loop[1]}))
@@ -54,7 +56,9 @@ def check_degenerate(item: CheckInput) -> list[Flag]:
         ratio = tgt_len / src_len
         if ratio < MIN_RATIO or ratio > MAX_RATIO:
             flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{MAX_RATIO}",
-                              {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len}))
+                              {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len},
+                              # far outside: content lost or invented; near the bounds: may be a terse or wordy style
+                              severity="error" if ratio < MIN_RATIO / 2 or ratio > MAX_RATIO * 2 else "warning"))
     if item.hit_cap:
         flags.append(Flag("degenerate", f"generation hit its cap of {item.max_new_tokens} tokens; the output may be cut",
                           {"max_new_tokens": item.max_new_tokens, "target_tokens": item.target_tokens}))

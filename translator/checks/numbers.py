@@ -1,21 +1,44 @@
 """Number fidelity: every quantity in the source appears with the same value in the English.
 
-Chinese side: Arabic numbers (full-width folded) with 千/万/亿/万亿 scales,
-``%`` and ``个百分点`` (percentage points), fractions ``1/6``, dates and
-times split into their parts, ranges split into both ends, and Chinese
-numerals used as quantities (两家, 三支, 七方面, 第三批). Qualifiers such as
-余/多/近/约/左右/以上 do not change the value. Numerals inside names
-(五大战场, 四减四增, 5G, 一站式) are not quantities. 百分之五十 is 50%.
+Chinese side: Arabic numbers (full-width folded) with 千/万/亿/万亿 scales (also
+after a qualifier: 9000多万, 250余万; composed: 2万4801), ``%`` (also after a
+space) and ``个百分点`` (percentage points), fractions ``1/6``, dates and times
+split into their parts, ranges split into both ends, and Chinese numerals used
+as quantities (两家, 三支, 七方面, 第三批). Qualifiers such as 余/多/近/约/左右/以上
+do not change the value. Numerals inside names, words and idioms (五大战场,
+四减四增, 5G, 737NG, 一站式, 唯一, 三轮车, 千家万户, 二次元) are not quantities;
+runs such as 两三个 or 七八月份 are "two or three" and "July and August".
+百分之五十 is 50%. Conventions have their other readings: 6成 = 60%,
+20里 = 10 km, 80年代 = 1980s, 90后 = post-90s, 15时 = 3 pm, 12时 = noon.
 
-English side: digits with thousands separators and decimals, scale words
-(thousand, million, billion, trillion), number words and ordinals
-(two, fifty-five, third), multiples (twice, tripled), ``%``/percent and percentage points, month names
-next to a day or year, fractions (1/6, one-sixth) and Roman numerals after
-"phase"/"stage"/"part" (phase II for 二期).
+English side: digits with thousands separators and decimals, also glued to
+units or letters (200ml, 2F, 50K, 90s, 1980's, RMB280, No.1), clock times
+(6:40am, 15:50pm), scale words (thousand, million, billion, trillion), number
+words and ordinals (two, fifty-five, third), multiples (twice, tripled), ``%``/
+percent and (percentage) points, a unit written once for a range (80-90%),
+month names and abbreviations (with or without a day), fractions (1/6,
+one-sixth), Roman numerals after "phase"/"stage"/"part" (phase II for 二期), and
+values said in words (both, the couple, noon, midnight, none, hundreds, a
+decade, a century, around the clock, per, once); a relative day (the next day,
+that day, on Wednesday) can render a day of the month.
+
+Matching: each source quantity takes one English quantity with the same value
+(any accepted reading); a plain source number may also be matched by the same
+value with a unit. A value that is implicit in the source itself is not
+required in the English: a repeated date or a value repeated in a list (all
+100%), a count of items listed right before it (A、B两项), two or three people
+the English calls "they", the whole day 0—24时. Such a value is still flagged
+when the English shows a different number in its place.
+
+Severity: a missing value for which the English has another number of the same
+kind is an ``error`` (a wrong value or scale); a dropped date, time, or small
+count of things (which the English may leave implicit) is a ``warning``; any
+other dropped amount is an ``error``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -24,6 +47,9 @@ from ..results import Flag
 from ..textnorm import fold_width
 from .base import CheckInput
 
+#: Kinds of source quantity whose omission is a warning (the English may leave them implicit).
+DATE_KINDS = ("year", "month", "day", "hour", "minute")
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -31,14 +57,27 @@ class Quantity:
 
     Attributes:
         value: Its value (scales applied).
-        unit: ``""`` (plain), ``"%"`` or ``"pp"`` (percentage points).
+        unit: ``""`` (plain), ``"%"``, ``"pp"`` (percentage points), ``"month"`` (a month name),
+            ``"anyday"`` (a relative day such as "the next day"), ``"people"`` (a plural pronoun).
         text: The text it was read from.
+        alternatives: Other (value, unit) readings that render it as well.
+        kind: What it counts: ``year``/``month``/``day``/``hour``/``minute`` (date and time parts),
+            ``count`` (a small Chinese-numeral count), ``""`` otherwise.
+        soft: English only: read from a word that is not a number (both, noon, they, a name such as
+            COVID-19); it may render a source value but is never taken as a changed one.
+        implicit: Source only: the value is implicit in the source itself (a repeated date, a count of
+            listed items); it is only required when the English shows another number instead.
+        pos: Character offset in the text it was read from.
     """
 
     value: float
     unit: str
     text: str
     alternatives: tuple[tuple[float, str], ...] = ()
+    kind: str = ""
+    soft: bool = False
+    implicit: bool = False
+    pos: int = -1
 
     def readings(self) -> list[tuple[float, str]]:
         """Return every (value, unit) this quantity may be rendered as."""
@@ -46,13 +85,25 @@ class Quantity:
 
     def describe(self) -> str:
         """Return ``'10亿 = 1,000,000,000'`` style text (with any other accepted readings)."""
-        shown = " or ".join(_show(v, u) for v, u in self.readings())
+        shown = " or ".join(dict.fromkeys(_show(v, u) for v, u in self.readings()))
         return f"{self.text!r} = {shown}"
 
 
 def _show(v: float, unit: str) -> str:
+    if math.isnan(v):
+        return "a day"
     number = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.2f}"
-    return number + {"%": "%", "pp": " percentage points"}.get(unit, "")
+    return number + {"%": "%", "pp": " percentage points", "month": " (month)", "people": " (people)"}.get(unit, "")
+
+
+def _with(q: Quantity, **changes) -> Quantity:
+    fields = {k: getattr(q, k) for k in Quantity.__dataclass_fields__}
+    fields.update(changes)
+    return Quantity(**fields)
+
+
+def _taken(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
 
 
 # ---------------------------------------------------------------- Chinese side
@@ -65,24 +116,43 @@ MEASURE_WORDS = (
 )
 # Measure words after which a Chinese numeral is NOT a quantity (ordinal-free names).
 _NAME_AFTER = ("大", "为", "减", "增", "区", "化", "站", "卡", "链", "策", "企", "事", "流", "佳", "等", "战")
+#: Words that contain a numeral but state no quantity (a numeral + measure word + this character).
+_WORD_AFTER_MEASURE = {"轮": "车", "次": "元", "年": "级"}
+#: Characters that, before 一, make one word with it (唯一 only, 统一 unified, 之一 one of ...).
+_ONE_WORD_BEFORE = "唯统之同单逐专划万"
+#: Unit letters that may follow a number in Chinese text (24h, 5km); other letters make a name (5G, 737NG).
+_ZH_UNIT_LETTERS = frozenset("h km m cm mm kg g t ml mL L l kW kw MW GW KW s min K k".split())
 _ZH_NUM = re.compile(
-    r"(?<![A-Za-z0-9.])(\d+(?:,\d{3})+(?![\d])|\d+(?:\.\d+)?)"  # the number
-    r"(?:\s*(万亿|亿|万|千)(?!米|克|瓦|伏|赫))?"  # scale (千米 etc. are units, not scales)
-    r"(?![A-Za-z])"  # 5G, 4K: names
+    r"(?<![A-Za-z0-9.])(?>(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"  # the number, never backtracked into
+    r"(?:(?P<q>多|余)?(?P<scale>万亿|亿|万|千)(?!米|克|瓦|伏|赫)(?P<add>\d{1,4}(?![\d.]))?)?"  # scale, 2万4801
+    r"(?P<letters>[A-Za-z]+)?"
 )
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
 _ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
+_ZH_VAGUE = re.compile(r"(数|几|上)(十|百|千|万)(?:上)?(?:万)?(?!亿)")
+_ZH_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+_ZH_WHOLE_DAY = re.compile(r"(?<!\d)0\s*[—\-–~至到]\s*24\s*时")
+_ZH_LIST_SPLIT = re.compile(r"[、和与及]")
+_ZH_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(）)]")
+_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"|（[^）]*）|\([^)]*\)")
+_PEOPLE_AFTER = ("人", "个人", "位", "名")
+#: Words before a number that make it an amount, not the count of a list before it (等 = "etc.").
+_NOT_LIST_END = ("等", "至少", "最多", "约", "近", "共", "共计", "合计", "超过", "多达", "达", "有", "为", "是", "第", "再", "已",
+                 "前", "后", "每", "各", "逾", "超", "仅", "只")
+_NUMERAL_CHARS = frozenset(_CN_DIGITS) | frozenset(_CN_UNITS) | frozenset("万亿")
 
 
-def _fractions(text: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
+def _fractions(text: str) -> tuple[list[Quantity], list[tuple[int, int]]]:
     """Return the ``a/b`` fractions of ``text`` (both languages write them alike) and their spans."""
     found, taken = [], []
     for m in _FRACTION.finditer(text):
         a, b = int(m.group(1)), int(m.group(2))
+        if (a, b) == (24, 7):  # "24/7": around the clock
+            continue
         if b:
-            found.append((m.start(), Quantity(a / b, "", m.group(0))))
+            found.append(Quantity(a / b, "", m.group(0), pos=m.start()))
             taken.append(m.span())
     return found, taken
 
@@ -107,10 +177,71 @@ def parse_chinese_numeral(text: str) -> int:
     return total + current
 
 
+def _date_kind(value: float, after: str, before: str) -> tuple[str, tuple[tuple[float, str], ...]]:
+    """Return (kind, other readings) of a number by the character(s) after it (年, 月, 日, 时 ...)."""
+    whole = float(value).is_integer()
+    if after.startswith("年代") and whole and 0 <= value < 100:  # 80年代 = the 1980s
+        return "", ((1900 + value, ""), (2000 + value, ""))
+    if after.startswith("后") and whole and value in (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 85, 75, 65, 5):
+        return "", ((1900 + value, ""), (2000 + value, ""))  # 90后 = born in the 1990s
+    if after.startswith("年") and not after.startswith("年级") and whole and 1000 <= value <= 2200:
+        return "year", ()
+    if after.startswith("月") and whole and 1 <= value <= 12 and not before.endswith("个"):
+        return "month", ((value, ""),)
+    if after.startswith(("日", "号")) and whole and 1 <= value <= 31:
+        return "day", ((math.nan, "anyday"),)
+    if after.startswith(("时", "点")) and whole and 0 <= value <= 24 and not after.startswith(("点", "时间", "时期", "时代")):
+        other = [(value - 12, "")] if value > 12 else []
+        if value in (0, 24):
+            other += [(0.0, ""), (24.0, "")]
+        return "hour", tuple(other)
+    if after.startswith(("分", "秒")) and whole and 0 <= value < 60 and before.endswith(("时", "点", "分")):
+        return "minute", ()
+    return "", ()
+
+
+def _listed_count(text: str, pos: int, value: float) -> bool:
+    """Return True when ``value`` counts the items listed right before it (A、B两项; not with 等 "etc.")
+    or items named earlier (以上4人, 上述两项: "the above")."""
+    if text[max(0, pos - 2):pos] in ("以上", "上述", "前述", "这些", "前面"):
+        return True
+    start = pos
+    clause_start = 0
+    head = _QUOTED.sub(lambda m: "Q" * len(m.group(0)), text[:start])
+    for m in _ZH_CLAUSE_END.finditer(head):
+        clause_start = m.end()
+    clause = head[clause_start:]
+    if not clause or clause.endswith(_NOT_LIST_END) or "、" not in clause and value != 2:
+        return False
+    items = [i for i in _ZH_LIST_SPLIT.split(clause) if i.strip()]
+    return len(items) == value and "、" in clause or value == 2 and len(items) == 2 and "、" in clause
+
+
+def _unit_after(rest: str) -> tuple[str, tuple[tuple[float, str], ...], float]:
+    """Return (unit, other readings as factors, factor) from the text after a number."""
+    qualifier = re.match(r"\s*[余多]*(?:左右|以上|以下)?\s*", rest).group(0)
+    after = rest[len(qualifier):]
+    if after.startswith(("%", "％")):
+        return "%", (), 1.0
+    if after.startswith(("个百分点", "百分点")):
+        return "pp", (), 1.0
+    return "", (), 1.0
+
+
 def extract_chinese(text: str) -> list[Quantity]:
     """Return the quantities in a Chinese segment."""
     text = fold_width(text)
     found, taken = _fractions(text)
+    for m in _ZH_ISO_DATE.finditer(text):  # 2024-03-07, 2020.7.25: year, month, day
+        year, month, day = float(m.group(1)), float(m.group(3)), float(m.group(4))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found += [Quantity(year, "", m.group(1), kind="year", pos=m.start(1)),
+                      Quantity(month, "month", m.group(3), ((month, ""),), kind="month", pos=m.start(3)),
+                      Quantity(day, "", m.group(4), ((math.nan, "anyday"),), kind="day", pos=m.start(4))]
+            taken.append(m.span())
+    for m in _ZH_WHOLE_DAY.finditer(text):  # 0—24时: the whole day, said by the date
+        found.append(Quantity(0.0, "", m.group(0), ((24.0, ""),), kind="hour", implicit=True, pos=m.start()))
+        taken.append(m.span())
     for m in _ZH_PERCENT_WORDS.finditer(text):  # 百分之五十, 百分之三点五, 百分之28.3
         if m.group(3):
             value = float(m.group(3))
@@ -121,41 +252,106 @@ def extract_chinese(text: str) -> list[Quantity]:
                 continue
             if m.group(2):
                 value += float("0." + "".join(str(_CN_DIGITS[c]) for c in m.group(2)))
-        found.append((m.start(), Quantity(value, "%", m.group(0))))
+        found.append(Quantity(value, "%", m.group(0), pos=m.start()))
         taken.append(m.span())
     for m in _ZH_NUM.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if _taken(m.start(), taken):
             continue
-        value = float(m.group(1).replace(",", ""))
-        if m.group(2):
-            value *= _ZH_SCALE[m.group(2)]
-        rest = text[m.end():m.end() + 6]
-        unit = ""
-        qualifier = re.match(r"[余多左右以上]*", rest).group(0)
-        after = rest[len(qualifier):]
-        if after.startswith(("%", "％")):
-            unit = "%"
-        elif after.startswith(("个百分点", "百分点")):
-            unit = "pp"
-        found.append((m.start(), Quantity(value, unit, m.group(0))))
+        letters = m.group("letters")
+        if letters and letters not in _ZH_UNIT_LETTERS:
+            continue  # 5G, 737NG, 4K: names
+        value = float(m.group("n").replace(",", ""))
+        if m.group("scale"):
+            value *= _ZH_SCALE[m.group("scale")]
+            if m.group("add"):
+                value += float(m.group("add"))
+        end = m.end("scale") if m.group("scale") and not m.group("add") else m.end()
+        shown = text[m.start():end]
+        rest = text[m.end():m.end() + 8]
+        unit, _, _ = _unit_after(rest)
+        other: tuple[tuple[float, str], ...] = ()
+        kind = ""
+        if not unit and not m.group("scale") and not letters:
+            kind, other = _date_kind(value, rest, text[max(0, m.start() - 3):m.start()])
+            if kind == "month":  # 7月: July first
+                unit = "month"
+            if rest.startswith("成") and value <= 10:  # 6成 = 60%
+                unit, value, other = "%", value * 10, ((value, ""),)
+            elif rest.startswith("里") and not rest.startswith(("里程", "里面", "里边")):  # 20里 = 10 km
+                other = ((value / 2, ""),)
+            elif rest.startswith("斤"):  # 1 jin = 0.5 kg
+                other = ((value / 2, ""),)
+        elif letters == "K" or letters == "k":
+            value *= 1000
+        implicit = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
+                    and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
+        found.append(Quantity(value, unit, shown, other, kind="count" if implicit else kind, implicit=implicit,
+                              pos=m.start()))
+        taken.append((m.start(), m.end()))
+    for m in _ZH_VAGUE.finditer(text):  # 数百 = hundreds, 上万 = tens of thousands
+        if _taken(m.start(), taken):
+            continue
+        base = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4}[m.group(2)]
+        if m.group(0).endswith("万") and m.group(2) != "万":
+            base *= 1e4
+        found.append(Quantity(base, "", m.group(0), ((base, "vague"),), implicit=True, pos=m.start()))
         taken.append(m.span())
     for m in _ZH_BARE_SCALE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken) or (m.start() > 0 and text[m.start() - 1].isdigit()):
+        if _taken(m.start(), taken) or (m.start() > 0 and text[m.start() - 1] in "0123456789多余"):
             continue
-        if m.start() > 0 and text[m.start() - 1] in _CN_DIGITS or m.start() > 0 and text[m.start() - 1] in _CN_UNITS:
+        if m.start() > 0 and text[m.start() - 1] in _NUMERAL_CHARS or _idiom(text, m.start(2), m.end(2)):
             continue
-        found.append((m.start(), Quantity(_ZH_SCALE[m.group(2)], "", m.group(0))))
+        found.append(Quantity(_ZH_SCALE[m.group(2)], "", m.group(0), pos=m.start()))
+        taken.append(m.span())
+    found.extend(_chinese_numerals(text, taken))
+    found.sort(key=lambda q: q.pos)
+    return [_growth_multiple(text, q) for q in found]
+
+
+def _idiom(text: str, start: int, end: int) -> bool:
+    """Return True when the numeral at ``start`` is part of a four-character idiom (千家万户, 三心二意)."""
+    for s in range(max(0, start - 2), start + 1):
+        w = text[s:s + 4]
+        if len(w) == 4 and w[0] in _NUMERAL_CHARS and w[2] in _NUMERAL_CHARS and w[1] not in _NUMERAL_CHARS \
+                and w[3] not in _NUMERAL_CHARS and s <= start <= s + 2 and end <= s + 3:
+            return True
+    return False
+
+
+def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
     for m in _ZH_CN_NUM.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if _taken(m.start(), taken):
             continue
         ordinal, numeral = m.group(1), m.group(2)
-        after = text[m.end():m.end() + 2]
+        start = m.start(2)
         before = text[m.start() - 1] if m.start() else ""
+        if not ordinal and numeral.startswith("一") and before and before in _ONE_WORD_BEFORE:
+            numeral, start = numeral[1:], start + 1  # 唯一一个: 唯一 is "only"
+            if not numeral:
+                continue
+            before = "一"
+        after = text[m.end():m.end() + 2]
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
+        if not ordinal and after[:1] == "成" and numeral in _CN_DIGITS and numeral not in "零〇":  # 四成 = 40%
+            if not _idiom(text, start, m.end()) and not text.startswith(("成员", "成为", "成立", "成功", "成本", "成果"), m.end()):
+                value = float(_CN_DIGITS[numeral])
+                found.append(Quantity(value * 10, "%", m.group(0) + "成", ((value, ""),), pos=m.start()))
+            continue
         if after[:1] in _NAME_AFTER or not after.startswith(MEASURE_WORDS):
             continue
         if before and (before in "“‘「《\"" or before in _CN_DIGITS):
+            continue
+        if _WORD_AFTER_MEASURE.get(after[:1]) == after[1:2] or _idiom(text, start, m.end()):
+            continue  # 三轮车 (tricycle), 二次元 (anime), 千家万户
+        digits_only = all(c in _CN_DIGITS for c in numeral)
+        if digits_only and 2 <= len(numeral) <= 3 and "〇" not in numeral and "零" not in numeral:
+            # 两三个 = two or three, 七八月份 = July and August, 一二三年级: a list or an estimate
+            values = [float(_CN_DIGITS[c]) for c in numeral]
+            unit_alt = tuple((v, "month") for v in values) if after.startswith("月") else ()
+            found.append(Quantity(values[0], "", m.group(0), tuple((v, "") for v in values[1:]) + unit_alt,
+                                  kind="count", pos=m.start()))
             continue
         try:
             value = parse_chinese_numeral(numeral)
@@ -163,9 +359,18 @@ def extract_chinese(text: str) -> list[Quantity]:
             continue
         if value < 2 and not ordinal:
             continue
-        found.append((m.start(), Quantity(float(value), "", m.group(0))))
-    found.sort(key=lambda x: x[0])
-    return [_growth_multiple(text, pos, q) for pos, q in found]
+        kind, other = ("count", ()) if not ordinal and value <= 10 else ("", ())
+        implicit = False
+        if not ordinal and value <= 3 and after.startswith(_PEOPLE_AFTER):
+            other = ((float(value), "people"),)  # 两人, 他们二位 = "they", "the couple"
+        if not ordinal and value <= 10 and _listed_count(text, m.start(), value):
+            implicit = True  # 防疫、防汛两场硬仗: the count of the items just listed
+        if not ordinal and text.startswith("年代", m.end()) and value < 100:  # 八十年代 = the 1980s
+            other = ((1900.0 + value, ""), (2000.0 + value, ""))
+        if ordinal and value == 2 and after.startswith("部"):
+            other = ((2.0, "sequel"),)
+        found.append(Quantity(float(value), "", m.group(0), other, kind=kind, implicit=implicit, pos=m.start()))
+    return found
 
 
 #: A growth verb right before "N倍": 增长两倍 strictly means "grew by 200%" (tripled), but is often
@@ -173,20 +378,24 @@ def extract_chinese(text: str) -> list[Quantity]:
 _GROWTH_BEFORE = re.compile(r"(增长|增加|提高|提升|上升|扩大|增)了?(近|约|超过|超)?$")
 
 
-def _growth_multiple(text: str, pos: int, q: Quantity) -> Quantity:
+def _growth_multiple(text: str, q: Quantity) -> Quantity:
+    pos = q.pos
     end = pos + len(q.text)
     if q.unit or not text.startswith("倍", end) or not _GROWTH_BEFORE.search(text[max(0, pos - 6):pos]):
         return q
-    return Quantity(q.value, q.unit, q.text + "倍", ((q.value + 1, ""), (q.value * 100, "%")))
+    return _with(q, text=q.text + "倍", alternatives=((q.value + 1, ""), (q.value * 100, "%")))
 
 
 # ---------------------------------------------------------------- English side
-_EN_WORDS = {
+_EN_UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+}
+_EN_WORDS = {
+    **_EN_UNITS, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
+_EN_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
@@ -195,21 +404,51 @@ _EN_ORDINALS = {
 _EN_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9, "Oct": 10,
+               "Nov": 11, "Dec": 12}
 _WORDNUM = "|".join(sorted(list(_EN_WORDS) + [o + "s" for o in _EN_ORDINALS] + list(_EN_ORDINALS), key=len, reverse=True))
 _EN_TOKEN = re.compile(
-    r"(?<![\w.])(?P<num>\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?:st|nd|rd|th)?(?![A-Za-z])"
-    r"|(?<![A-Za-z])(?P<word>(?:" + _WORDNUM + r")(?:[- ](?:" + _WORDNUM + r"))?)(?![A-Za-z])",
-    re.IGNORECASE,
-)
+    r"(?<![\d,])(?<!\d\.)(?>(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))(?![\d])(?P<suffix>'s|[A-Za-z]+)?"
+    r"|(?<![A-Za-z])(?=[dehnostfz])(?P<word>(?:" + _WORDNUM + r")(?:[- ](?:" + _WORDNUM + r"))?)(?![A-Za-z])",
+)  # matched on lowercased text: IGNORECASE makes the word alternation several times slower
 _EN_AFTER = re.compile(r"\s*(?:-\s*)?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn)?(?![A-Za-z])", re.IGNORECASE)
-_EN_UNIT = re.compile(r"\s*(?P<unit>%|percent\b|per cent\b|percentage points?\b|pp\b)", re.IGNORECASE)
-_EN_MONTH_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)(?=\s+\d)|(?<=\d\s)(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_EN_UNIT = re.compile(r"\s*(?P<unit>%|percent\b|per cent\b|percentage points?\b|pp\b|points?\b)", re.IGNORECASE)
+_EN_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?![\d])", re.IGNORECASE)
+_EN_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+                       r"|\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.")
 _EN_MULTIPLES = re.compile(r"\b(twice|double|doubled|twofold|triple|tripled|threefold|quadruple|quadrupled|fourfold)\b",
                            re.IGNORECASE)
 _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+_EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
+#: Values said in words: (pattern, value, unit, extra readings).
+_EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the text must contain)
+    (r"\bboth\b|\bcouple\b|\bpair\b|\btwins?\b|\bduo\b", 2.0, "", ((2.0, "people"),), ("both", "couple", "pair", "twin", "duo")),
+    (r"\btoday and tomorrow\b|\byesterday and today\b|\banother\b|\bsecondary\b", 2.0, "", (),
+     ("tomorrow", "yesterday", "another", "secondary")),
+    (r"\b(?:noon|midday)\b", 12.0, "", (), ("noon", "midday")),
+    (r"\bmidnight\b", 0.0, "", ((24.0, ""),), ("midnight",)),
+    (r"\b(?:none|no|nil|zero|not a single)\b", 0.0, "", (), ("no ", "no-", "none", "nil", "zero", "single")),
+    (r"\bdecades?\b", 10.0, "", (), ("decade",)),
+    (r"\b(?:centenary|centennial|century|centuries)\b", 100.0, "", (), ("centen", "centur")),
+    (r"\baround the clock\b|\bround[- ]the[- ]clock\b|\b24/7\b|\ball day\b", 24.0, "", (), ("clock", "24/7", "all day")),
+    (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
+    (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
+    (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
+    (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
+    (r"\bhundreds of thousands\b", 1e5, "vague", (), ("hundreds of",)),
+    (r"\bmillions\b", 1e6, "vague", (), ("millions",)),
+    (r"\bdozens\b|\btens\b", 10.0, "vague", (), ("dozens", "tens")),
+    (r"\bsequel\b", 2.0, "sequel", (), ("sequel",)),
+    (r"\b(?:they|them|their|the two)\b", 2.0, "people", ((3.0, "people"),), ("they", "them", "their", "the two")),
+    (r"\b(?:next|following|same|previous|that|this) (?:day|morning|afternoon|evening|night)\b|\btoday\b|\byesterday\b"
+     r"|\btomorrow\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", math.nan, "anyday", (),
+     ("day", "morning", "afternoon", "evening", "night", "tomorrow")),
+]
+_EN_SOFT_RE = [(re.compile(p, re.IGNORECASE if unit != "anyday" else 0), v, unit, alt, keys)
+               for p, v, unit, alt, keys in _EN_SOFT]
 
 
 def _word_value(words: str) -> tuple[float, bool]:
@@ -233,60 +472,205 @@ def _word_value(words: str) -> tuple[float, bool]:
     return total, ordinal
 
 
-def extract_english(text: str) -> list[Quantity]:
-    """Return the quantities in an English segment."""
-    found, taken = _fractions(text)
-    tokens = list(_EN_TOKEN.finditer(text))
+def _composes(words: str) -> bool:
+    """Return True when two number words make one number (twenty-five, twenty first, five hundred)."""
+    parts = re.split(r"[- ]", words.lower())
+    if len(parts) < 2:
+        return True
+    first, second = parts[0], parts[1].removesuffix("s") if parts[1] not in _EN_WORDS else parts[1]
+    if second == "hundred":
+        return True
+    if first in _EN_WORDS and second in _EN_ORDINALS and _EN_ORDINALS[second] > 2 and _EN_WORDS[first] < _EN_ORDINALS[second]:
+        return True  # two-thirds
+    unit = _EN_UNITS.get(second, _EN_ORDINALS.get(second, 99))
+    return first in _EN_TENS and 1 <= unit <= 9
+
+
+def _english_tokens(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found: list[Quantity] = []
+    matches = []
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lowercase is longer: keep offsets with ASCII-only lowering
+        lowered = "".join(c.lower() if c.isascii() else c for c in text)
+    for m in _EN_TOKEN.finditer(lowered):
+        if m.group("word") and not _composes(m.group("word")):  # "three nine-foot", "first two": two numbers
+            w1 = re.split(r"[- ]", m.group("word"))[0]
+            matches.append((m.start(), m.start() + len(w1), w1, None))
+            w2_start = m.start() + len(w1) + 1
+            matches.append((w2_start, m.end(), text[w2_start:m.end()], None))
+        else:
+            matches.append((m.start(), m.end(), text[m.start():m.end()] if m.group("word") else None, m))
     skip_next = False
-    for idx, m in enumerate(tokens):
+    for idx, (start, end, word, m) in enumerate(matches):
         if skip_next:
             skip_next = False
             continue
-        if any(s <= m.start() < e for s, e in taken):
+        if _taken(start, taken):
             continue
-        if m.group("num"):
+        alt: list[tuple[float, str]] = []
+        soft = False
+        kind = ""
+        if m is not None and m.group("num"):
             value = float(m.group("num").replace(",", ""))
+            suffix = text[m.start("suffix"):m.end("suffix")] if m.group("suffix") else ""
+            end = m.end("num")
+            before = text[max(0, start - 1):start]
+            if before.isalpha() or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+                soft = not text[max(0, start - 3):start].upper().endswith(("RMB", "USD", "HKD", "EUR", "NO", "$", "US"))
+            if suffix.lower() in ("st", "nd", "rd", "th"):
+                end = m.end()
+                kind = "ordinal"
+            elif suffix.lower() in ("s", "'s"):  # 1990s, 90s, 1980's: a decade
+                end = m.end()
+                alt += [(value % 100, "")] if value >= 1000 else [(1900 + value, "")]
+            elif suffix in ("K", "k"):  # 50K
+                alt.append((value * 1000, ""))
+                end = m.end()
+            elif suffix:
+                if suffix.lower() in ("am", "pm"):
+                    end = m.end()
+                elif suffix.isupper() and suffix not in ("ML", "KW", "MW", "GW", "KG", "KM", "L", "F", "T"):
+                    soft = True  # 5G, 737NG, 737MAX: names (they may render the source, never stand for a changed value)
         else:
-            value, ordinal = _word_value(m.group("word"))
-            nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            value, ordinal = _word_value(word)
+            kind = "ordinal" if ordinal else ""
+            nxt = matches[idx + 1] if idx + 1 < len(matches) else None
             # "one sixth", "one-sixth": a fraction
-            if not ordinal and nxt is not None and nxt.group("word") and text[m.end():nxt.start()] in (" ", "-"):
-                denom, is_ord = _word_value(nxt.group("word"))
+            if not ordinal and nxt is not None and nxt[2] and nxt[3] is not None and nxt[3].group("word") \
+                    and text[end:nxt[0]] in (" ", "-"):
+                denom, is_ord = _word_value(nxt[2])
                 if is_ord and denom > 2:
-                    found.append((m.start(), Quantity(value / denom, "", text[m.start():nxt.end()])))
+                    found.append(Quantity(value / denom, "", text[start:nxt[1]], pos=start))
                     skip_next = True
                     continue
-        end = m.end()
         after = _EN_AFTER.match(text, end)
         if after and after.group("scale"):
-            value *= _EN_SCALE[after.group("scale").lower()]
+            scale = _EN_SCALE[after.group("scale").lower()]
+            value *= scale
+            alt = [(v * scale, u) for v, u in alt]
             end = after.end()
         unit_m = _EN_UNIT.match(text, end)
         unit = ""
         if unit_m:
             u = unit_m.group("unit").lower()
-            unit = "pp" if u.startswith("percentage") or u == "pp" else "%"
+            unit = "pp" if u.startswith("percentage") or u == "pp" else "points" if u.startswith("point") else "%"
             end = unit_m.end()
-        found.append((m.start(), Quantity(value, unit, text[m.start():end].strip())))
-    for m in _EN_MULTIPLES.finditer(text):  # 两倍 -> "twice", 增长3倍 -> "tripled"
-        found.append((m.start(), Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1))))
-    for m in _EN_PHASE_ROMAN.finditer(text):  # "phase II" for 二期
-        found.append((m.start(1), Quantity(float(_ROMAN[m.group(1)]), "", m.group(0))))
-    for m in _EN_MONTH_DAY.finditer(text):
-        name = m.group(1) or m.group(2)
-        found.append((m.start(), Quantity(float(_MONTHS[name.lower()]), "", name)))
-    found.sort(key=lambda x: x[0])
-    return [q for _, q in found]
+        found.append(Quantity(value, unit, text[start:end].strip(), tuple(alt), kind=kind, soft=soft, pos=start))
+    return found
+
+
+def _range_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Give the first number of a range the unit or scale written once after the second (80-90%, 1-2 million)."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = text[a.pos + len(a.text):b.pos] if a.pos >= 0 and b.pos >= 0 else "x"
+        if not _EN_RANGE.match(gap) or len(gap) > 6:
+            continue
+        if b.unit and not a.unit:
+            out[i] = _with(a, alternatives=(*a.alternatives, (a.value, b.unit)))
+        raw = re.match(r"[\d,.]+", b.text)
+        if raw and not a.unit:
+            try:
+                factor = b.value / float(raw.group(0).replace(",", ""))
+            except (ValueError, ZeroDivisionError):
+                factor = 1.0
+            if factor > 1 and float(factor).is_integer():
+                out[i] = _with(out[i], alternatives=(*out[i].alternatives, (a.value * factor, b.unit)))
+    return out
+
+
+def extract_english(text: str) -> list[Quantity]:
+    """Return the quantities in an English segment."""
+    lowered = text.lower()
+    # cheap substring tests before each regex scan: most sentences have no time, fraction or multiple
+    found, taken = _fractions(text) if "/" in text else ([], [])
+    for m in _EN_TIME.finditer(text) if ":" in text else ():  # 6:40am, 15:50pm, 19:44:50
+        hour = float(m.group(1))
+        pm = (m.group(4) or "").lower().startswith("p")
+        alt = ((hour + 12, ""),) if pm and hour < 12 else ()
+        found.append(Quantity(hour, "", m.group(0), alt, pos=m.start()))
+        found.append(Quantity(float(m.group(2)), "", m.group(2), pos=m.start(2)))
+        if m.group(3):
+            found.append(Quantity(float(m.group(3)), "", m.group(3), pos=m.start(3)))
+        taken.append(m.span())
+    for rx, value, unit, alt, keys in _EN_SOFT_RE:
+        if any(k in lowered for k in keys):  # a substring test is far cheaper than a regex scan
+            for m in rx.finditer(text):
+                found.append(Quantity(value, unit, m.group(0), alt, soft=True, pos=m.start()))
+    tokens = _english_tokens(text, taken)
+    found.extend(_range_units(text, tokens))
+    multiples = any(k in lowered for k in ("twice", "doubl", "tripl", "fold", "quadrupl"))
+    for m in _EN_MULTIPLES.finditer(text) if multiples else ():  # 两倍 -> "twice", 增长3倍 -> "tripled"
+        found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
+    for m in _EN_PHASE_ROMAN.finditer(text) if "I" in text or "V" in text or "X" in text else ():  # phase II: 二期
+        found.append(Quantity(float(_ROMAN[m.group(1)]), "", m.group(0), pos=m.start(1)))
+    for m in _EN_MONTH.finditer(text):
+        if m.group(1):
+            value = _MONTHS[m.group(1).lower()]
+            day_near = re.match(r"\s+\d", text[m.end():]) or re.search(r"\d\s+$", text[:m.start()])
+            soft = not day_near and m.group(1) == "May" and (m.start() == 0 or text[m.start() - 2:m.start()] in (". ", '" '))
+        else:
+            value, soft = _MONTH_ABBR[m.group(2)], False
+        found.append(Quantity(float(value), "month", m.group(0), soft=soft, pos=m.start()))
+    found.sort(key=lambda q: q.pos)
+    return found
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
     """Return True when two quantities have the same value (relative tolerance 1e-9), whatever the unit."""
-    return abs(a.value - b.value) <= 1e-9 * max(1.0, abs(a.value))
+    return _close(a.value, b.value)
 
 
-def _same(a: Quantity, b: Quantity) -> bool:
-    """Return True when English quantity ``b`` renders source quantity ``a`` (any of its readings)."""
-    return any(unit == b.unit and same_value(Quantity(value, unit, ""), b) for value, unit in a.readings())
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+
+
+def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
+    """Return True when English quantity ``b`` renders source quantity ``a`` (any readings of both).
+
+    ``loose``: a plain source number may also be rendered as a percentage (5区间 -> "5%").
+    """
+    loose = loose and a.unit == ""
+    for value, unit in a.readings():
+        for v2, u2 in b.readings():
+            if unit == "anyday" and u2 == "anyday":
+                return True
+            if unit == "vague" and u2 == "vague":  # 上万 = "thousands" or "tens of thousands"
+                return 0.1 <= value / v2 <= 10
+            if math.isnan(value) or math.isnan(v2):
+                continue
+            if (unit == u2 or loose and unit == "" and u2 in ("%", "points") or unit == "pp" and u2 == "points") \
+                    and _close(value, v2):
+                return True
+    return False
+
+
+def _near(q: Quantity, e: Quantity) -> bool:
+    """Return True when ``e`` is a date figure of a date part ``q``, or a figure of the same order of magnitude."""
+    if q.kind in DATE_KINDS:
+        return True
+    return e.kind != "ordinal" and e.value > 0 and q.value > 0 and 0.1 <= e.value / q.value <= 10
+
+
+def _candidate(q: Quantity, e: Quantity) -> bool:
+    """Return True when unmatched English ``e`` may be a changed rendering of source ``q`` (same kind of number)."""
+    if e.soft or math.isnan(e.value):
+        return False
+    if q.kind == "count" and (e.kind == "ordinal" or not 2 <= e.value <= 10):
+        return False
+    units = {u for _, u in q.readings()}
+    if e.unit not in units and not (e.unit == "" and units & {"month"}):
+        return False
+    limits = {"year": (1000, 2200), "month": (1, 12), "day": (1, 31), "hour": (0, 24), "minute": (0, 59)}
+    if q.kind in limits:
+        if not e.text[:1].isdigit():
+            return False  # English writes dates and times in digits: "the last one" is no day
+        lo, hi = limits[q.kind]
+        return lo <= e.value <= hi and float(e.value).is_integer()
+    if 1900 <= e.value <= 2100 and float(e.value).is_integer() and not 1900 <= q.value <= 2100:
+        return False  # a year is not a changed amount
+    return True
 
 
 @dataclass
@@ -309,14 +693,51 @@ def compare_numbers(source: str, english: str) -> NumberReport:
     src = extract_chinese(source)
     eng = extract_english(english)
     free = list(eng)
-    missing = []
-    for q in src:
-        hit = next((e for e in free if _same(q, e)), None)
-        if hit is None:
-            missing.append(q)
-        else:
-            free.remove(hit)
-    return NumberReport(src, eng, missing, free)
+    pending = list(src)
+    matched: list[Quantity] = []
+    by_word: list[Quantity] = []
+    primary = [(lambda q, e: e.unit == q.unit and _close(q.value, e.value) and not math.isnan(q.value)),
+               _same, (lambda q, e: _same(q, e, loose=True))]
+    for match in primary:  # each source value's own reading first, then its other readings, then loosely
+        still = []
+        for q in pending:
+            hits = [e for e in free if match(q, e)]
+            hit = next((e for e in hits if not e.soft), hits[0] if hits else None)  # a figure before a word
+            if hit is None:
+                still.append(q)
+            else:
+                free.remove(hit)
+                matched.append(q)
+                if hit.soft:
+                    by_word.append(q)
+        pending = still
+    unmatched = [e for e in free if not e.soft]
+    # a value rendered only by a word ("that day", "per") while the English has another figure in its place
+    pending += [q for q in by_word if not q.implicit and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
+    missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, pending))
+               or any(_candidate(q, e) for e in unmatched)]
+    missing.sort(key=lambda q: q.pos)
+    return NumberReport(src, eng, missing, unmatched)
+
+
+def _date_dropped(q: Quantity, pending: list[Quantity]) -> bool:
+    """Return True when month or year ``q`` belongs to a date whose following part is missing too (7月5日)."""
+    end = q.pos + len(q.text)
+    return q.kind in ("year", "month") and any(p.kind in ("month", "day") and end < p.pos <= end + 1 for p in pending)
+
+
+def _repeats(q: Quantity, matched: list[Quantity]) -> bool:
+    """Return True when ``q`` repeats a source value the English has (a repeated date, "all 100%")."""
+    return q.kind not in ("hour", "minute") and any(
+        m.value == q.value and m.unit == q.unit and m.kind == q.kind for m in matched)
+
+
+def severity_of(q: Quantity, report: NumberReport) -> str:
+    """Return ``error`` when the English has another number of the same kind, else ``warning`` for a dropped
+    date, time or small count, ``error`` for any other dropped amount."""
+    if any(_candidate(q, e) for e in report.unmatched_english):
+        return "error"
+    return "warning" if q.kind in DATE_KINDS or q.kind == "count" else "error"
 
 
 def check_numbers(item: CheckInput) -> list[Flag]:
@@ -326,8 +747,10 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     for q in report.missing:
         others = [e for e in report.unmatched_english if e.unit == q.unit] or report.unmatched_english
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
+        severity = severity_of(q, report)
         flags.append(Flag("number", f"{q.describe()} not found in the English{found}",
-                          {"expected": q.value, "unit": q.unit, "source_text": q.text,
+                          {"expected": q.value, "unit": q.unit, "source_text": q.text, "kind": q.kind,
                            "found": [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]}
-                          | ({"accepted": [{"value": v, "unit": u} for v, u in q.readings()]} if q.alternatives else {})))
+                          | ({"accepted": [{"value": v, "unit": u} for v, u in q.readings()]} if q.alternatives else {}),
+                          severity=severity))
     return flags

@@ -12,12 +12,7 @@ def check_terms(item: CheckInput) -> list[Flag]:
     if item.glossary is None:
         return []
     flags = []
-    seen: set[str] = set()
-    for m in item.glossary.find(item.source):
-        e = m.entry
-        if e.key in seen or e.status != "approved":
-            continue
-        seen.add(e.key)
+    for e in item.glossary.entries_in(item.source):
         if not target_present(e, item.target):
             kind = "do-not-translate term" if e.type == "dnt" else "term"
             flags.append(Flag("term_missing", f"{kind} {e.source!r} should appear as {e.output!r}",

@@ -8,8 +8,40 @@ batches the same way.
 from __future__ import annotations
 
 import abc
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class EngineOption:
+    """A setting an engine understands, declared by the engine (as CTranslate2's converters declare theirs).
+
+    Attributes:
+        setting: The :class:`~translator.settings.PipelineSettings` field that carries it.
+        argument: The engine constructor's keyword for it.
+        default: Its default (the settings field's default is this value).
+        help: One line for users.
+        choices: The valid values, if limited.
+    """
+
+    setting: str
+    argument: str
+    default: Any
+    help: str
+    choices: tuple = ()
+
+
+#: Options every engine takes.
+COMMON_OPTIONS = (
+    EngineOption("device", "device", "cpu", "cpu, cuda or cuda:N."),
+    EngineOption("threads", "threads", None, "CPU threads (None: the backend's default)."),
+    EngineOption("src_lang", "src_lang", None, "Source language code for NLLB/M2M100 (e.g. zho_Hans)."),
+    EngineOption("tgt_lang", "tgt_lang", None, "Target language code for NLLB/M2M100 (e.g. eng_Latn)."),
+    EngineOption("target_vocab_only", "target_vocab_only", True,
+                  "Let Marian models output only their target-side vocabulary (False: the whole joint vocabulary)."),
+)
 
 
 @dataclass(frozen=True)
@@ -75,9 +107,32 @@ class EngineInfo:
 
 
 class Engine(abc.ABC):
-    """Abstract translation backend."""
+    """Abstract translation backend.
+
+    A backend declares the settings it understands in ``OPTIONS`` and is built
+    by :func:`translator.engines.build_engine` with those settings as keyword
+    arguments; it says what goes into output signatures and segment-cache keys.
+    """
 
     name: str = "abstract"
+    #: Settings this backend understands (beyond the model id).
+    OPTIONS: ClassVar[tuple[EngineOption, ...]] = COMMON_OPTIONS
+
+    @classmethod
+    def serves(cls, model: str) -> bool:
+        """Return True when ``--backend auto`` should choose this backend for ``model`` (cheap: no loading)."""
+        return False
+
+    @classmethod
+    def signature_parts(cls, options: dict) -> list[str]:
+        """Return the ``key:value`` parts this backend adds to output signatures, given its option values."""
+        return [] if options.get("target_vocab_only", True) else ["vocab:full"]
+
+    @classmethod
+    def cache_key_parts(cls, options: dict) -> list[str]:
+        """Return every option value that changes this backend's outputs (for segment-cache keys)."""
+        return [f"{o.setting}={options.get(o.setting, o.default)}" for o in cls.OPTIONS
+                if o.setting not in ("device", "threads")]
 
     @property
     @abc.abstractmethod
@@ -100,6 +155,14 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def accepts_verbatim(self, text: str) -> bool:
         """Return True when both tokenizers encode ``text`` with no unknown piece and decode it back."""
+
+    def unknown_source_chars(self, text: str) -> list[str]:
+        """Return the source characters the model cannot see (its tokenizer maps them to ``<unk>``), each once.
+
+        The pipeline passes them to the checks as ``CheckInput.unknown_source``; a backend without a
+        tokenizer returns ``[]``.
+        """
+        return []
 
     @abc.abstractmethod
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
@@ -158,6 +221,21 @@ class Engine(abc.ABC):
         lengths = self.count_tokens(texts) if texts else []
         order = sorted(range(len(texts)), key=lambda i: -lengths[i] if longest_first else lengths[i])
         return lengths, plan_batches(order, lengths, settings.batch_size, settings.token_budget)
+
+
+def default_threads() -> int:
+    """Return the CPU threads to use when none are set: the cores this process may use, less those busy now.
+
+    torch spins its idle threads, so a pool as wide as the machine collapses when other processes
+    share the cores (9 s idle became 89 s beside two busy processes on 2 cores; 1 thread: 25 s).
+    The 1-minute load average counts the busy ones; at least one thread is always used.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except (OSError, AttributeError):  # not available on this platform
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 0.5)))
 
 
 def in_input_order(n: int, batched: Iterable[tuple[list[int], list[EngineOutput]]]) -> list[EngineOutput]:

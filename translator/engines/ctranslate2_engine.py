@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..models.store import CT2_SUBDIR, check_device, check_model_folder, hub_offline, model_missing_error, resolve_model, store_dir, store_name
-from .base import DecodeSettings, EngineInfo, EngineOutput, in_input_order
+from ..models.store import (CT2_SUBDIR, check_device, check_model_folder, load_tokenizer, model_missing_error,
+                            quiet_transformers, resolve_model, store_dir, store_name)
+from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
@@ -54,10 +55,7 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     if out.exists() and any(out.iterdir()) and not force:
         raise TranslatorError(f"{out} already exists; pass --force to overwrite it")
     src_dir = ref.load_from
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
+    quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if ref.local_dir is not None and (ref.local_dir / f).is_file()]
     try:
         converter = ct2.converters.TransformersConverter(src_dir, copy_files=copy or None)
@@ -65,6 +63,73 @@ def convert_model(model: str, output: str | Path | None = None, quantization: st
     except OSError as exc:
         raise model_missing_error(model, exc) from exc
     return out
+
+
+#: transformers model types CTranslate2's converter handles (opus-mt, NLLB, M2M100, mBART, BART, T5).
+CONVERTIBLE_TYPES = ("marian", "m2m_100", "mbart", "bart", "t5", "mt5")
+
+
+class AutoConversionError(TranslatorError):
+    """Converting a model on first use failed (the caller may fall back to the transformers backend)."""
+
+
+def auto_convertible(model: str) -> bool:
+    """Return True when ``--backend auto`` should convert ``model`` on first use.
+
+    Only models fetched by id (the local store or the Hugging Face cache) are
+    converted, into the model store; a directory the user names is never
+    written to (convert it with ``translator models convert``).
+    """
+    import importlib.util
+    import json
+
+    if importlib.util.find_spec("ctranslate2") is None or Path(model).expanduser().exists():
+        return False
+    ref = resolve_model(model)
+    if ref.local_dir is not None:
+        config = ref.local_dir / "config.json"
+    else:
+        try:
+            from huggingface_hub import try_to_load_from_cache
+        except ImportError:  # pragma: no cover - transformers depends on it
+            return False
+        cached = try_to_load_from_cache(model, "config.json")
+        if not isinstance(cached, str):
+            return False
+        config = Path(cached)
+    try:
+        return json.loads(config.read_text("utf-8")).get("model_type") in CONVERTIBLE_TYPES
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def convert_on_first_use(model: str, quantization: str) -> Path:
+    """Convert ``model`` into the model store once, saying so on the ``translator`` logger.
+
+    Raises:
+        AutoConversionError: The conversion failed (nothing half-written is left to be picked up later).
+    """
+    import logging
+    import shutil
+    import time
+
+    log = logging.getLogger("translator")
+    target = store_dir() / store_name(model) / CT2_SUBDIR
+    log.info("converting %s to CTranslate2 (%s) once, into %s; later runs load it directly", model, quantization, target)
+    start = time.perf_counter()
+    partial = target.with_name(target.name + ".partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        convert_model(model, partial, quantization, force=True)
+        if target.exists():
+            shutil.rmtree(target)
+        partial.rename(target)
+    except Exception as exc:  # noqa: BLE001 - converter errors come in many types
+        shutil.rmtree(partial, ignore_errors=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AutoConversionError(f"could not convert {model!r} to CTranslate2: {first}") from exc
+    log.info("converted %s in %.1f s", model, time.perf_counter() - start)
+    return target
 
 
 def _load_with_vmap(ct2, ct2_dir: Path, vmap: str, options: dict):
@@ -113,6 +178,24 @@ class CTranslate2Engine(TokenizerEngine):
     """
 
     name = "ctranslate2"
+    OPTIONS = (*COMMON_OPTIONS,
+               EngineOption("quantization", "compute_type", "int8", "CTranslate2 compute type.", QUANTIZATIONS),
+               EngineOption("use_vmap", "use_vmap", False,
+                            "Restrict the output vocabulary with the converted model's vmap.txt shortlist."))
+
+    @classmethod
+    def serves(cls, model: str) -> bool:
+        """ctranslate2 is installed and a converted copy of ``model`` exists or will be made on first use."""
+        import importlib.util
+
+        if importlib.util.find_spec("ctranslate2") is None:
+            return False
+        return resolve_model(model).ct2_dir is not None or auto_convertible(model)
+
+    @classmethod
+    def signature_parts(cls, options: dict) -> list[str]:
+        parts = [f"compute:{options.get('quantization', 'int8')}", *super().signature_parts(options)]
+        return parts + (["vmap:yes"] if options.get("use_vmap") else [])
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
                  tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False,
@@ -121,10 +204,13 @@ class CTranslate2Engine(TokenizerEngine):
         ct2 = _import_ct2()
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
+        if ct2_dir is None and auto_convertible(model):
+            ct2_dir = convert_on_first_use(model, compute_type if compute_type in QUANTIZATIONS else "int8")
+            ref = resolve_model(model)
         if ct2_dir is None:
             raise ModelNotAvailableError(
-                f"no CTranslate2 conversion of {model!r} found; run `translator models convert {model} --to ct2` "
-                "or use --backend transformers")
+                f"no CTranslate2 conversion of {model!r} found; convert it with `translator models convert {model}` "
+                "or use the transformers backend")
         check_model_folder(ct2_dir, "ctranslate2")
         tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else Path(ref.load_from)
         if tok_dir.is_dir():
@@ -132,16 +218,10 @@ class CTranslate2Engine(TokenizerEngine):
         if is_marian_dir(tok_dir):  # opus-mt: no transformers, no torch import
             self.tokenizer = MarianSpmTokenizer(tok_dir)
         else:
-            from transformers import AutoTokenizer
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.set_verbosity_error()
-            try:
-                self.tokenizer = AutoTokenizer.from_pretrained(str(tok_dir), local_files_only=hub_offline())
-            except (OSError, ValueError) as exc:
-                raise model_missing_error(model, exc) from exc
+            self.tokenizer = load_tokenizer(model, tok_dir)
         if use_vmap and not (ct2_dir / "vmap.txt").is_file():
-            raise ModelNotAvailableError(f"--vmap needs {ct2_dir / 'vmap.txt'}; build it with `translator models build-vmap`")
+            raise ModelNotAvailableError(f"the vmap option needs {ct2_dir / 'vmap.txt'}; build it with "
+                                         "`translator models build-vmap`")
         self.model_dir = ct2_dir
         threads = threads or os.cpu_count() or 1
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).
@@ -220,4 +300,5 @@ class CTranslate2Engine(TokenizerEngine):
         return lambda: in_input_order(len(texts), ((batch, self._collect(*job)) for batch, job in queued))
 
 
-__all__ = ["CTranslate2Engine", "QUANTIZATIONS", "convert_model"]
+__all__ = ["AutoConversionError", "CONVERTIBLE_TYPES", "CTranslate2Engine", "QUANTIZATIONS", "auto_convertible",
+           "convert_model", "convert_on_first_use"]

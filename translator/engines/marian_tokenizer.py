@@ -76,6 +76,18 @@ class MarianSpmTokenizer:
             return {"input_ids": self._ids(data, target, add_special_tokens)}
         return {"input_ids": [self._ids(t, target, add_special_tokens) for t in data]}
 
+    def unknown_source_chars(self, text: str) -> list[str]:
+        """Return the characters of ``text`` that the source side encodes as ``<unk>`` (each once, in order).
+
+        A piece is unknown when sentencepiece does not know it (rare characters such as 赟) or when
+        vocab.json lacks it (opus-mt-zh-en has 38 such source pieces); its characters are returned.
+        """
+        chars: list[str] = []
+        for piece in self.spm_source.encode(text, out_type="proto").pieces:
+            if piece.piece not in self.encoder:
+                chars.extend(c for c in piece.surface if not c.isspace() and c not in chars)
+        return chars
+
     def tokenize(self, text: str) -> list[str]:
         """Return the source pieces of ``text``."""
         return self.spm_source.encode(text, out_type=str)

@@ -51,6 +51,22 @@ def tokenizer_accepts(tokenizer: object, text: str) -> bool:
     return tokenizer.decode(tgt, skip_special_tokens=True).strip() == text
 
 
+def unknown_source_chars(tokenizer: object, text: str) -> list[str]:
+    """Return the characters of ``text`` that ``tokenizer`` encodes as its unknown token (each once, in order).
+
+    Uses the tokenizer's own ``unknown_source_chars`` when it has one (the torch-free Marian tokenizer);
+    otherwise encodes the text once and, only if an unknown id appears, each distinct character alone.
+    """
+    own = getattr(tokenizer, "unknown_source_chars", None)
+    if callable(own):
+        return list(own(text))
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if unk is None or unk not in tokenizer(text, add_special_tokens=False)["input_ids"]:
+        return []
+    chars = [c for c in dict.fromkeys(text) if not c.isspace()]
+    return [c for c in chars if unk in tokenizer(c, add_special_tokens=False)["input_ids"]]
+
+
 class TokenizerEngine(Engine):
     """An engine whose ``self.tokenizer`` follows the transformers tokenizer interface."""
 
@@ -66,6 +82,9 @@ class TokenizerEngine(Engine):
 
     def accepts_verbatim(self, text: str) -> bool:
         return tokenizer_accepts(self.tokenizer, text)
+
+    def unknown_source_chars(self, text: str) -> list[str]:
+        return unknown_source_chars(self.tokenizer, text)
 
     def _setup_languages(self, src_lang: str | None, tgt_lang: str | None) -> int | None:
         """Set the language codes (defaulted by tokenizer class); return the forced BOS id, if any."""

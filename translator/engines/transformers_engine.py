@@ -8,16 +8,10 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..errors import ModelNotAvailableError
-from ..models.store import check_device, check_model_folder, hub_offline, model_missing_error, resolve_model
-from .base import DecodeSettings, EngineInfo, EngineOutput
+from ..models.store import check_device, check_model_folder, load_seq2seq, resolve_model
+from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
-
-def _load_error(folder, exc: BaseException) -> ModelNotAvailableError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ModelNotAvailableError(f"model folder {folder}: cannot be loaded ({type(exc).__name__}: {first})")
-
 
 class TransformersEngine(TokenizerEngine):
     """Translate with ``transformers`` generate().
@@ -25,7 +19,8 @@ class TransformersEngine(TokenizerEngine):
     Args:
         model: Hub id or local directory.
         device: ``cpu``, ``cuda`` or ``cuda:N``.
-        threads: torch intra-op threads (None = torch's default).
+        threads: torch intra-op threads (None: :func:`~translator.engines.base.default_threads`, the
+            cores not busy with other work).
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
         target_vocab_only: Mask output ids outside the target-side vocabulary of
@@ -37,32 +32,16 @@ class TransformersEngine(TokenizerEngine):
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
                  src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
         check_device(device)
-        ref = resolve_model(model)
+        ref = resolve_model(model)  # a wrong path or a broken folder fails before torch is imported
         if ref.local_dir is not None:
             check_model_folder(ref.local_dir, "transformers")
         import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-
-        if threads:
-            torch.set_num_threads(threads)
+        self.threads = threads or default_threads()
+        torch.set_num_threads(self.threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise TranslatorError(f"device {device!r} requested but CUDA is not available; use --device cpu")
-        try:
-            offline = hub_offline()  # read now: huggingface_hub reads it only once, at import
-            self.tokenizer = AutoTokenizer.from_pretrained(ref.load_from, local_files_only=offline)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=offline)
-        except (OSError, ValueError, EnvironmentError) as exc:
-            if ref.local_dir is None:
-                raise model_missing_error(model, exc) from exc
-            raise _load_error(ref.local_dir, exc) from exc
-        except Exception as exc:  # noqa: BLE001 - torch/safetensors/transformers raise many types for bad files
-            if ref.local_dir is None:
-                raise model_missing_error(model, exc) from exc
-            raise _load_error(ref.local_dir, exc) from exc
+            raise TranslatorError(f"device {device!r} requested but CUDA is not available; use device 'cpu'")
+        self.tokenizer, self.model = load_seq2seq(model)
         self.model.to(device).eval()
         self._torch = torch
         self._model_id = model

@@ -53,13 +53,9 @@ def term_accuracy(hyps: list[str], refs: list[str], srcs: list[str] | None = Non
 
     total = ok = 0
     for src, hyp in zip(srcs, hyps):
-        seen = set()
-        for m in glossary.find(src):
-            if m.entry.status != "approved" or m.entry.key in seen:
-                continue
-            seen.add(m.entry.key)
+        for entry in glossary.entries_in(src):
             total += 1
-            ok += target_present(m.entry, hyp)
+            ok += target_present(entry, hyp)
     value = 100.0 * ok / total if total else 100.0
     return Score("term_accuracy", round(value, 2), f"glossary:{glossary.version}|unit:entry-per-segment",
                  {"satisfied": ok, "total": total})
@@ -106,3 +102,18 @@ def evaluate(hyps: list[str], refs: list[str], srcs: list[str] | None = None, gl
         if score is not None:
             scores.append(score)
     return scores
+
+
+def evaluate_files(hyp: str, ref: str, src: str | None = None, glossary=None) -> tuple[list[Score], int]:
+    """Score a line-aligned hypothesis file against a reference file (terms and numbers with ``src``).
+
+    Returns:
+        The scores and the number of lines.
+
+    Raises:
+        InputError: A file is unreadable or the files are not line-aligned (the message names them).
+    """
+    from .qa import read_aligned
+
+    data = read_aligned({"hyp": hyp, "ref": ref} | ({"src": src} if src else {}))
+    return evaluate(data["hyp"], data["ref"], data.get("src"), glossary), len(data["hyp"])

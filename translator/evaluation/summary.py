@@ -4,13 +4,14 @@ summaries BLEU/chrF of each sentence against the aligned reference sentence."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from ..checks import CheckInput, run_checks
+from ..checks import check_summary_sentence
 from ..errors import BackendUnavailableError, InputError
-from .qa import read_lines
 from ..textio import read_text
 from . import METRICS, Score
+from .qa import read_lines
 
 
 def rouge(summary: str, reference: str) -> list[Score]:
@@ -19,7 +20,7 @@ def rouge(summary: str, reference: str) -> list[Score]:
         from rouge_score import rouge_scorer
     except ImportError as exc:
         raise BackendUnavailableError("ROUGE needs `pip install rouge-score` (or the [summary] extra)") from exc
-    from ..summarize.extractive import split_english_sentences
+    from ..summarize.abstractive import split_english_sentences
 
     types = ["rouge1", "rouge2", "rougeLsum"]
     # Lsum needs one sentence per line; we split ourselves (rouge-score's splitter needs NLTK data downloads).
@@ -87,7 +88,7 @@ def evaluate_summary(summary_path: str, ref_summary_path: str, ref_translation: 
         flags = [dict(f) for f in s.get("flags", [])]
         seg_id = str(s.get("segment_id", ""))
         if s.get("source") and seg_id.startswith("s") and seg_id[1:].isdigit():
-            flags = [f.__dict__ for f in run_checks(CheckInput(s["source"], s["text"], glossary), ["number", "term", "untranslated"])]
+            flags = [asdict(f) for f in check_summary_sentence(s["text"], s["source"], glossary, "extractive")]
             if ref_lines is not None:
                 idx = int(seg_id[1:]) - 1
                 if not 0 <= idx < len(ref_lines):

@@ -2,7 +2,8 @@
 
 XLIFF and TMX are written and read with translate-toolkit, the reference
 implementation CAT-tool users rely on, so what we write is what standard
-readers read. Flags travel as notes (``origin="translator"``); a flagged unit
+readers read. Flags travel as notes (``origin="translator"``), each
+``[check] severity: message``; JSONL carries every flag with its ``severity``; a flagged unit
 is marked as needing review (``state="needs-review-translation"``), a clean
 one ``translated``.
 """
@@ -42,7 +43,7 @@ def _toolkit():
 
 
 def _notes(seg) -> list[str]:
-    return [f"[{f.check}] {f.message}" for f in seg.flags] + [
+    return [f"[{f.check}] {f.severity}: {f.message}" for f in seg.flags] + [
         f"[term] {t.source} -> {t.target}: {'ok' if t.satisfied else 'MISSING'}" for t in seg.terms]
 
 

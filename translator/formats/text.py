@@ -3,7 +3,9 @@
 txt and md keep the document's structure: title, meta lines, photo captions
 (marked ``[Photo]``), bylines, numbered headings and paragraphs. Every source
 segment yields one target segment; an empty translation is shown as a
-visible ``[untranslated: s12]`` marker, never as nothing.
+visible ``[untranslated: s12]`` marker, never as nothing. A flagged segment
+is followed by a number, and its flags are listed after its paragraph (a
+reader sees what to check); the signature closes the document.
 """
 
 from __future__ import annotations
@@ -21,34 +23,51 @@ def _segment_text(doc: DocumentResult, i: int) -> str:
     return seg.target.strip() or f"[untranslated: {seg.id}]"
 
 
-def _blocks(doc: DocumentResult) -> list[tuple[str, str | None, str]]:
-    out = []
+def _blocks(doc: DocumentResult, notes: bool) -> list[tuple[str, str | None, str, list[str]]]:
+    """Return (kind, marker, English text, notes) per block; flagged segments get a numbered marker."""
+    out, number = [], 0
     for block in doc.document.blocks:
-        text = " ".join(_segment_text(doc, i) for i in block.segment_indices)
-        out.append((block.kind, block.marker, text))
+        parts, block_notes = [], []
+        for i in block.segment_indices:
+            seg, text = doc.segments[i], _segment_text(doc, i)
+            if notes and seg.flags:
+                number += 1
+                text += f" [{number}]"
+                block_notes.append(f"[{number}] {seg.id}: " + "; ".join(f"{f.check}: {f.message}" for f in seg.flags))
+            parts.append(text)
+        out.append((block.kind, block.marker, " ".join(parts), block_notes))
     return out
 
 
-def render_txt(doc: DocumentResult) -> str:
-    """Return plain text, one block per paragraph."""
+def render_txt(doc: DocumentResult, notes: bool = True) -> str:
+    """Return plain text, one block per paragraph, then the signature.
+
+    Args:
+        doc: The translated document.
+        notes: Mark each flagged segment with a number and list the flags after its paragraph.
+    """
     lines = []
-    for kind, marker, text in _blocks(doc):
+    for kind, marker, text, block_notes in _blocks(doc, notes):
         if kind == "caption":
             text = f"[Photo] {text}"
-        elif kind == "heading" and marker:
+        elif kind in ("heading", "byline") and marker:
             text = f"{marker} {text}"
-        elif kind == "byline" and marker:
-            text = f"{marker} {text}"
-        lines.append(text)
+        lines.append("\n".join([text, *("    " + n for n in block_notes)]))
     if doc.summary is not None and doc.summary.sentences:
         lines.append("Summary: " + doc.summary.text)
+    lines.append(f"-- Machine translation, check before use: {doc.signature}")
     return "\n\n".join(lines) + "\n"
 
 
-def render_md(doc: DocumentResult) -> str:
-    """Return Markdown with the title as H1 and section headings as H2."""
+def render_md(doc: DocumentResult, notes: bool = True) -> str:
+    """Return Markdown with the title as H1 and section headings as H2, then the signature.
+
+    Args:
+        doc: The translated document.
+        notes: Mark each flagged segment with a number and list the flags after its block (as a quote).
+    """
     lines = []
-    for kind, marker, text in _blocks(doc):
+    for kind, marker, text, block_notes in _blocks(doc, notes):
         if kind == "title":
             lines.append(f"# {text}")
         elif kind == "heading":
@@ -61,14 +80,16 @@ def render_md(doc: DocumentResult) -> str:
             lines.append(f"**{text}**")
         else:
             lines.append(text)
+        if block_notes:
+            lines.append("\n".join(f"> {n}  " for n in block_notes))
     if doc.summary is not None and doc.summary.sentences:
         lines.append("## Summary")
         lines.extend(f"- {s.text} ({s.segment_id})" for s in doc.summary.sentences)
-    lines.append(f"<!-- {doc.signature} -->")
+    lines.append(f"---\n\n*Machine translation, check before use: `{doc.signature}`*")
     return "\n\n".join(lines) + "\n"
 
 
-def render_json(doc: DocumentResult) -> str:
+def render_json(doc: DocumentResult, notes: bool = True) -> str:
     """Return the bilingual segments, flags, structure and signature as JSON."""
     return "".join(iter_json(doc))
 
@@ -91,9 +112,7 @@ def iter_json(doc: DocumentResult) -> Iterator[str]:
     but no whole-document dict or string is ever built, so a 5 MB input does not
     need gigabytes to write.
     """
-    head = {"name": doc.name, "signature": str(doc.signature), "signature_fields": asdict(doc.signature),
-            "segment_count": len(doc.segments), "flagged_segments": doc.flagged, "flag_counts": doc.flag_counts(),
-            "term_adherence": doc.term_adherence()}
+    head = doc.head_dict()
     yield json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ",\n"
     blocks = ({"index": b.index, "kind": b.kind, "marker": b.marker, "line": b.line,
                "segments": [doc.segments[i].id for i in b.segment_indices]} for b in doc.document.blocks)
@@ -107,7 +126,7 @@ def iter_json(doc: DocumentResult) -> Iterator[str]:
 
 
 def _review(name: str):
-    def render_review(doc: DocumentResult) -> str:
+    def render_review(doc: DocumentResult, notes: bool = True) -> str:
         from . import review
 
         return getattr(review, f"to_{name}")(doc)
@@ -133,8 +152,13 @@ STREAMERS = {"json": iter_json, "jsonl": _iter_jsonl}
 """Formats rendered chunk by chunk (one segment at a time): big documents are written in bounded memory."""
 
 
-def render(doc: DocumentResult, fmt: str) -> str:
+def render(doc: DocumentResult, fmt: str, notes: bool = True) -> str:
     """Render ``doc`` in format ``fmt``.
+
+    Args:
+        doc: The translated document.
+        fmt: One of :data:`FORMATS`.
+        notes: txt and md: mark flagged segments and list their flags (the other formats always carry flags).
 
     Raises:
         UnknownNameError: Unknown format; the message lists the valid ones.
@@ -143,10 +167,10 @@ def render(doc: DocumentResult, fmt: str) -> str:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}") from None
-    return renderer(doc)
+    return renderer(doc, notes)
 
 
-def render_chunks(doc: DocumentResult, fmt: str) -> Iterator[str]:
+def render_chunks(doc: DocumentResult, fmt: str, notes: bool = True) -> Iterator[str]:
     """Yield ``render(doc, fmt)`` in pieces; json and jsonl are produced one segment at a time.
 
     Pass the iterator to :func:`translator.textio.write_atomic` to write a big
@@ -157,7 +181,7 @@ def render_chunks(doc: DocumentResult, fmt: str) -> Iterator[str]:
     """
     if fmt in STREAMERS:
         return STREAMERS[fmt](doc)
-    return iter((render(doc, fmt),))
+    return iter((render(doc, fmt, notes),))
 
 
 def render_summary(summary, fmt: str, signature: str = "") -> str:

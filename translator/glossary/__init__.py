@@ -5,9 +5,12 @@ from .termbase import (
     Entry,
     Glossary,
     TermMatch,
+    default_glossary,
     default_glossary_path,
+    distinct_entries,
     load_glossary,
+    resolve_glossary,
     target_present,
 )
 
-__all__ = ["COLUMNS", "Entry", "Glossary", "TermMatch", "default_glossary_path", "load_glossary", "target_present"]
+__all__ = ["COLUMNS", "Entry", "Glossary", "TermMatch", "default_glossary", "default_glossary_path", "distinct_entries", "load_glossary", "resolve_glossary", "target_present"]

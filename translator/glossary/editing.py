@@ -98,6 +98,14 @@ class TermBaseFile:
         self._index()[existing.key] = new
         return "replaced"
 
+    def merge(self, entries: list[Entry], replace_existing: bool = False) -> dict[str, int]:
+        """Add every entry (see :meth:`add`); return how many had each outcome (``added``, ``replaced`` ...)."""
+        counts: dict[str, int] = {}
+        for entry in entries:
+            outcome = self.add(entry, replace_existing)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
     def remove(self, source: str) -> Entry:
         """Remove the entry for ``source``.
 
@@ -122,3 +130,42 @@ class TermBaseFile:
             raise ValidationError(problems=errors, what=f"glossary {self.path} after the edit (nothing written)")
         write_atomic(self.path, text)
 
+
+
+def add_entry(path: str, source: str, target: str, variants: tuple[str, ...] = (), dnt: bool = False,
+              case_sensitive: bool = False, proposed: bool = False, note: str = "",
+              replace_existing: bool = False) -> str:
+    """Add one entry to the term base file at ``path`` and save it; return the outcome (``added`` ...).
+
+    Raises:
+        GlossaryConflictError: A conflicting entry exists and ``replace_existing`` is False.
+        ValidationError: The entry is invalid (every problem listed).
+    """
+    tb = TermBaseFile(path)
+    entry = Entry(source.strip(), target.strip(), tuple(v.strip() for v in variants), "dnt" if dnt else "term",
+                  "sensitive" if case_sensitive else "insensitive", "proposed" if proposed else "approved", note)
+    outcome = tb.add(entry, replace_existing)
+    tb.save()
+    return outcome
+
+
+def remove_entry(path: str, source: str) -> Entry:
+    """Remove the entry for ``source`` from the term base file at ``path``, save it and return the entry."""
+    tb = TermBaseFile(path)
+    removed = tb.remove(source)
+    tb.save()
+    return removed
+
+
+def import_entries(path: str, source_file: str, replace_existing: bool = False) -> dict[str, int]:
+    """Merge the entries of ``source_file`` (.tsv, .csv or .tbx) into the term base at ``path`` and save it.
+
+    Returns:
+        How many entries had each outcome (``added``, ``replaced``, ``unchanged`` ...).
+    """
+    from .exchange import read_entries
+
+    tb = TermBaseFile(path)
+    counts = tb.merge(read_entries(source_file), replace_existing)
+    tb.save()
+    return counts

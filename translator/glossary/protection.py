@@ -23,7 +23,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .termbase import Entry, Glossary, TermMatch, target_present
+from .termbase import Entry, Glossary, TermMatch, distinct_entries, target_present
 from ..results import TermUse
 
 STRATEGIES = ("placeholder", "inject")
@@ -74,11 +74,7 @@ class ProtectedText:
     @property
     def enforced(self) -> list[Entry]:
         """Return the distinct approved entries, in order of first appearance."""
-        seen: dict[str, Entry] = {}
-        for m in self.matches:
-            if m.entry.status == "approved":
-                seen.setdefault(m.entry.key, m.entry)
-        return list(seen.values())
+        return distinct_entries(self.matches)
 
 
 class TermProtector:
@@ -142,12 +138,7 @@ class TermProtector:
     def assess(translation: str, protected: ProtectedText) -> list[TermUse]:
         """Report every distinct entry found in the source and whether it was kept."""
         uses = []
-        seen: set[str] = set()
-        for m in protected.matches:
-            e = m.entry
-            if e.key in seen:
-                continue
-            seen.add(e.key)
+        for e in distinct_entries(protected.matches, approved_only=False):
             uses.append(TermUse(source=e.source, target=e.output, type=e.type,
                                 satisfied=target_present(e, translation),
                                 strategy=protected.strategy if e.status == "approved" else "none",

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import InputError, Problem, ValidationError
 from ..textnorm import ZERO_WIDTH, fold_width
 
+DEFAULT_GLOSSARY_NAME = "zh-en.tsv"
 COLUMNS = ("source", "target", "variants", "type", "case", "status", "note")
 TYPES = ("term", "dnt")
 CASES = ("insensitive", "sensitive")
@@ -35,15 +36,42 @@ _SPACES = re.compile(r"\s+")
 
 
 def default_glossary_path() -> Path | None:
-    """Return the default term base: ``TRANSLATOR_GLOSSARY``, ./glossary/zh-en.tsv, or the repo's."""
+    """Return the default term base: ``TRANSLATOR_GLOSSARY`` if set, else the packaged ``zh-en.tsv``.
+
+    The packaged file is the repository's glossary/zh-en.tsv (the live file in a
+    checkout or editable install, a copy in a wheel); None only if a broken
+    install lacks it.
+    """
     env = os.environ.get("TRANSLATOR_GLOSSARY")
     if env:
         return Path(env)
-    for candidate in (Path.cwd() / "glossary" / "zh-en.tsv",
-                      Path(__file__).resolve().parents[2] / "glossary" / "zh-en.tsv"):
-        if candidate.is_file():
-            return candidate
-    return None
+    from importlib import resources
+
+    try:
+        packaged = resources.files("translator.termbases").joinpath(DEFAULT_GLOSSARY_NAME)
+    except ModuleNotFoundError:
+        return None
+    return Path(str(packaged)).resolve() if packaged.is_file() else None  # the editors' file in a checkout
+
+
+def default_glossary() -> Glossary:
+    """Load the default term base.
+
+    Raises:
+        InputError: There is none (a broken install): never translate without one silently.
+    """
+    path = default_glossary_path()
+    if path is None:
+        raise InputError(f"the default glossary ({DEFAULT_GLOSSARY_NAME}) is missing from this installation; "
+                         "pass glossary files explicitly or disable the glossary")
+    return load_glossary([path])
+
+
+def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -> Glossary | None:
+    """Return the term base a run uses: ``paths`` merged in order, else the default; None when disabled."""
+    if not enabled:
+        return None
+    return load_glossary(list(paths)) if paths else default_glossary()
 
 
 @lru_cache(maxsize=65536)
@@ -211,6 +239,32 @@ class Glossary:
             else:
                 i += 1
         return matches
+
+
+    def rows(self, grep: str | None = None) -> list[list[str]]:
+        """Return the entries as TSV rows; with ``grep``, only rows with a cell containing it (any case)."""
+        rows = [e.row() for e in self.entries]
+        if grep:
+            rows = [r for r in rows if any(grep.lower() in cell.lower() for cell in r)]
+        return rows
+
+    def entries_in(self, text: str, approved_only: bool = True) -> list[Entry]:
+        """Return the distinct entries found in ``text``, in order of first appearance.
+
+        Args:
+            text: Source text to search.
+            approved_only: Leave out ``proposed`` entries (they are reported, never enforced or checked).
+        """
+        return distinct_entries(self.find(text), approved_only)
+
+
+def distinct_entries(matches: list[TermMatch], approved_only: bool = True) -> list[Entry]:
+    """Return the distinct entries of ``matches`` (by key), in order of first appearance."""
+    seen: dict[str, Entry] = {}
+    for m in matches:
+        if not approved_only or m.entry.status == "approved":
+            seen.setdefault(m.entry.key, m.entry)
+    return list(seen.values())
 
 
 def _norm_target(text: str) -> str:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelNotAvailableError
+from ..errors import ModelNotAvailableError, TranslatorError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 CT2_SUBDIR = "ctranslate2"
@@ -25,6 +25,12 @@ def store_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("translator")) / "models"
+
+
+def stored_models() -> list[Path]:
+    """Return the model folders in the local store (none if it does not exist yet)."""
+    store = store_dir()
+    return sorted(p for p in store.iterdir() if p.is_dir()) if store.is_dir() else []
 
 
 def store_name(model_id: str) -> str:
@@ -75,25 +81,74 @@ def hub_snapshot(model: str) -> str | None:
 
 
 def model_fingerprint(model: str) -> str:
-    """Return a fingerprint of the model's files: names, sizes and mtimes for a local model,
+    """Return a fingerprint of the model's files: a hash of their names and contents for a local model,
     the cached snapshot's commit for a hub id (``hub:uncached`` before its first download).
 
-    Used in segment-cache keys, so rebuilding or replacing a local model, or a new revision of a
-    hub model in the Hugging Face cache, invalidates its cached segments.
+    Used in segment-cache keys, so replacing a local model with different files, or a new revision of a
+    hub model in the Hugging Face cache, invalidates its cached segments, while rebuilding or copying
+    identical files keeps them. Content hashes are remembered by (path, size, mtime) in
+    ``model-hashes.json`` beside the segment cache, so an unchanged model is not read again.
     """
     import hashlib
 
     ref = resolve_model(model)
     if ref.local_dir is None:
         return f"hub:{hub_snapshot(model) or 'uncached'}"
+    memo = _HashMemo()
     h = hashlib.sha256()
     for folder in (ref.local_dir, ref.local_dir / CT2_SUBDIR):
         if not folder.is_dir():
             continue
         for f in sorted(p for p in folder.iterdir() if p.is_file()):
-            st = f.stat()
-            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+            h.update(f"{f.name}:{memo.content_hash(f)};".encode())
+    memo.save()
     return h.hexdigest()[:16]
+
+
+class _HashMemo:
+    """File content hashes remembered by (resolved path, size, mtime); a damaged memo is simply rebuilt."""
+
+    def __init__(self) -> None:
+        import json
+
+        from ..translation.cache import default_cache_path
+
+        self.path = default_cache_path().with_name("model-hashes.json")
+        try:
+            self.known: dict[str, str] = json.loads(self.path.read_text("utf-8"))
+            if not isinstance(self.known, dict):
+                self.known = {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def content_hash(self, file: Path) -> str:
+        import hashlib
+
+        st = file.stat()
+        key = f"{file.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+        if key not in self.known:
+            h = hashlib.sha256()
+            with open(file, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            self.known[key] = h.hexdigest()
+            self.changed = True
+        return self.known[key]
+
+    def save(self) -> None:
+        """Write the memo atomically; a cache folder that cannot be written only costs re-hashing next time."""
+        if not self.changed:
+            return
+        import json
+
+        from ..textio import write_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(self.known))
+        except (OSError, TranslatorError):
+            pass
 
 
 def resolve_model(model: str) -> ModelRef:
@@ -138,8 +193,9 @@ def model_missing_error(model: str, reason: object) -> ModelNotAvailableError:
     return ModelNotAvailableError(
         f"model {model!r} is not available{offline}: {first}\n"
         f"Get it on a machine with internet access with `translator models download {model}` "
-        f"(stored in {store_dir()}), then copy that folder here, or pass --model DIR "
-        "pointing to a local copy; `translator models build-tiny DIR` builds an offline test model."
+        f"(stored in {store_dir()}), then copy that folder here, or give a local model directory as the model "
+        "(--model DIR); set HF_HUB_OFFLINE=1 to never wait for the hub; `translator models build-tiny DIR` "
+        "builds an offline test model."
     )
 
 
@@ -161,6 +217,91 @@ def download_model(model_id: str, dest: Path | None = None) -> Path:
     except Exception as exc:  # noqa: BLE001 - hub errors come in many types
         raise model_missing_error(model_id, exc) from exc
     return target
+
+
+def quiet_transformers() -> None:
+    """Silence transformers' progress bars and warnings (our errors say what went wrong)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Return True when the Hugging Face hub (``HF_ENDPOINT`` or huggingface.co) accepts a connection within ``timeout`` s."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_fetchable(model: str) -> None:
+    """Fail fast when ``model`` would have to come from a hub that cannot be reached.
+
+    Without this, transformers retries for more than a minute before its error.
+    A local directory, a model in the store or in the Hugging Face cache, and
+    HF_HUB_OFFLINE=1 (nothing is fetched) need no network and pass at once.
+
+    Raises:
+        ModelNotAvailableError: The model is not here and the hub does not answer.
+    """
+    ref = resolve_model(model)
+    if ref.local_dir is not None or hub_offline() or hub_snapshot(model) is not None:
+        return
+    if not hub_reachable():
+        raise model_missing_error(model, "it is not in the local store or the Hugging Face cache, and the hub "
+                                  "cannot be reached (no network?)")
+
+
+def load_tokenizer(model: str, folder: str | Path | None = None):
+    """Load the transformers tokenizer of ``model`` (from ``folder`` when given), honouring HF_HUB_OFFLINE.
+
+    Raises:
+        ModelNotAvailableError: Not cached offline, not on the hub, or a broken folder (names the model).
+    """
+    from transformers import AutoTokenizer
+
+    quiet_transformers()
+    if folder is None:
+        ensure_fetchable(model)
+    ref = resolve_model(model)
+    source = str(folder) if folder is not None else ref.load_from
+    try:
+        return AutoTokenizer.from_pretrained(source, local_files_only=hub_offline())
+    except Exception as exc:  # noqa: BLE001 - tokenizer libraries raise many types for bad files
+        raise _load_failure(model, Path(folder) if folder is not None else ref.local_dir, exc) from exc
+
+
+def load_seq2seq(model: str):
+    """Load ``model``'s tokenizer and seq2seq model (torch) the ordinary way, honouring HF_HUB_OFFLINE.
+
+    Returns:
+        ``(tokenizer, model)``.
+
+    Raises:
+        ModelNotAvailableError: Not cached offline, not on the hub, or a broken folder (names the model).
+    """
+    from transformers import AutoModelForSeq2SeqLM
+
+    tokenizer = load_tokenizer(model)
+    ref = resolve_model(model)
+    try:  # read the offline flag now: huggingface_hub reads it only once, at import
+        return tokenizer, AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=hub_offline())
+    except Exception as exc:  # noqa: BLE001 - torch/safetensors/transformers raise many types for bad files
+        raise _load_failure(model, ref.local_dir, exc) from exc
+
+
+def _load_failure(model: str, folder: Path | None, exc: BaseException) -> ModelNotAvailableError:
+    """The one-line error for a model that failed to load: missing (hub id) or broken (a local folder)."""
+    if folder is None:
+        return model_missing_error(model, exc)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ModelNotAvailableError(f"model folder {folder}: cannot be loaded ({type(exc).__name__}: {first})")
 
 
 DEVICE_CHOICES = ("cpu", "cuda", "cuda:N")

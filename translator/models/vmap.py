@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InputError
 
 
 def fixed_candidates_line(tokens: list[str]) -> str:
@@ -40,7 +43,7 @@ def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[s
         always: Most frequent target tokens always allowed.
     """
     if len(sources) != len(targets):
-        raise ValueError(f"{len(sources)} source lines but {len(targets)} target lines")
+        raise InputError(f"{len(sources)} source lines but {len(targets)} target lines: the corpus must be line-aligned")
     src_df: Counter = Counter()
     tgt_df: Counter = Counter()
     tgt_tf: Counter = Counter()
@@ -63,3 +66,33 @@ def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[s
         best = sorted(candidates[a], key=lambda x: (-x[0], x[1]))[:per_token]
         lines.append(f"{a}\t{' '.join(b for _, b in best)}")
     return "\n".join(lines) + "\n"
+
+
+def build_model_vmap(model: str, src: str, ref: str, per_token: int = 50, always: int = 1000) -> tuple[Path, int]:
+    """Build and write the vocabulary shortlist (vmap.txt) of a converted CTranslate2 ``model``.
+
+    Args:
+        model: Hub id or directory with a CTranslate2 conversion.
+        src: Source lines of a parallel corpus.
+        ref: Their translations, line-aligned.
+        per_token: Candidates kept per source token.
+        always: Most frequent target tokens always allowed.
+
+    Returns:
+        The path written and the number of source tokens mapped.
+    """
+    from ..engines.ctranslate2_engine import CTranslate2Engine
+    from ..evaluation.qa import read_aligned
+    from ..textio import write_atomic
+
+    engine = CTranslate2Engine(model)
+    data = read_aligned({"src": src, "ref": ref})
+    tok = engine.tokenizer
+
+    def target_pieces(text: str) -> list[str]:
+        return tok.convert_ids_to_tokens(tok(text_target=text, add_special_tokens=False)["input_ids"])
+
+    text = build_vmap(data["src"], data["ref"], engine.tokenize, target_pieces, per_token, always)
+    path = engine.model_dir / "vmap.txt"
+    write_atomic(path, text)
+    return path, len(text.splitlines()) - 1

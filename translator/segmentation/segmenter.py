@@ -199,3 +199,53 @@ def segment_lines(lines: list[str], name: str = "<segments>") -> Document:
         pos += len(line) + 1
     doc.separators.append("")
     return doc
+
+
+def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> Document:
+    """Make a document of structural blocks read from a formatted file (Word, HTML, Markdown, PDF).
+
+    Each block becomes one :class:`Block` of the given kind; titles and headings are one
+    segment, every other kind is split into sentences with the text segmenter's rules
+    (:func:`split_sentences`), so a sentence spread over several formatting runs is one segment.
+
+    Args:
+        blocks: (kind, text) pairs in reading order; kinds are :data:`~.document.BLOCK_KINDS`.
+            No text may be blank (callers drop empty paragraphs).
+        name: Where they came from, used in messages.
+
+    Returns:
+        The :class:`Document`. Its ``text`` is the blocks' texts joined by ``\\n``; segment offsets
+        point into it; ``line`` (of blocks and segments) is the 1-based block number.
+
+    Raises:
+        ValueError: A blank block or an unknown kind.
+    """
+    from .document import BLOCK_KINDS
+
+    text = "\n".join(t for _, t in blocks)
+    doc = Document(text=text, name=name)
+    pos = 0
+    prev = 0
+    for number, (kind, body) in enumerate(blocks, start=1):
+        if kind not in BLOCK_KINDS:
+            raise ValueError(f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}")
+        start, end = pos, pos + len(body)
+        pos = end + 1
+        if kind in ("title", "heading"):
+            s, e = _strip_span(text, start, end)
+            spans = [(s, e)] if s < e else []
+        else:
+            spans = split_sentences(text, start, end)
+        if not spans:
+            raise ValueError(f"block {number} of {name} is blank")
+        block = Block(index=len(doc.blocks), kind=kind, marker=None, segment_indices=[], line=number)
+        doc.blocks.append(block)
+        for a, b in spans:
+            block.segment_indices.append(len(doc.segments))
+            doc.separators.append(text[prev:a])
+            raw = text[a:b]
+            doc.segments.append(Segment(index=len(doc.segments), block_index=block.index, kind=kind, raw=raw,
+                                        text=clean_segment_text(raw), start=a, end=b, line=number))
+            prev = b
+    doc.separators.append(text[prev:])
+    return doc

@@ -1,0 +1,131 @@
+"""Flag severities in every output, qa filtering and counts, and the unknown_source check."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from translator.checks import CheckInput, run_checks
+from translator.engines.marian_tokenizer import MarianSpmTokenizer
+from translator.engines.tokenizer_engine import unknown_source_chars
+from translator.errors import UnknownNameError
+from translator.evaluation.qa import run_qa
+from translator.formats.review import to_jsonl, to_tmx, to_xliff
+from translator.results import DocumentResult, Flag, SegmentResult, Signature, at_least
+from translator.segmentation.segmenter import segment_text
+
+from .conftest import ROOT
+
+#: The real opus-mt-zh-en tokenizer files (no weights); see the shared data's SOURCE.md.
+REAL_TOKENIZER = Path(os.environ.get("TRANSLATOR_OPUS_ZH_EN_TOKENIZER",
+                                     ROOT.parent.parent / "shared" / "opus-mt-zh-en-tokenizer"))
+
+
+def test_flags_are_errors_unless_said_otherwise():
+    assert Flag("number", "x").severity == "error"
+    assert asdict(Flag("number", "x", severity="warning"))["severity"] == "warning"
+
+
+@pytest.mark.parametrize(("severity", "minimum", "kept"), [("error", "error", True), ("warning", "error", False),
+                                                          ("error", "warning", True), ("warning", "warning", True)])
+def test_at_least(severity, minimum, kept):
+    assert at_least(severity, minimum) == kept
+
+
+def test_unknown_severity_names_the_valid_ones():
+    with pytest.raises(UnknownNameError, match="error, warning"):
+        at_least("error", "fatal")
+
+
+@pytest.mark.parametrize(("zh", "en", "severity"), [
+    ("新华社北京7月26日电 国务院召开会议", "Beijing (Xinhua) -- The State Council held a meeting", "warning"),  # dropped date
+    ("确诊病例54例", "43 confirmed cases", "error"),  # wrong value
+    ("投资10亿元", "an investment of 10 billion yuan", "error"),  # wrong scale
+    ("投资10亿元", "an investment was made", "error"),  # dropped amount
+    ("组建三支队伍", "teams were formed", "warning"),  # a small count the English may leave implicit
+])
+def test_number_flag_severity(zh, en, severity):
+    flags = run_checks(CheckInput(zh, en), ["number"])
+    assert flags and {f.severity for f in flags} == {severity}
+
+
+def _doc() -> DocumentResult:
+    document = segment_text("确诊病例54例。\n新华社北京7月26日电。\n")
+    seg_flags = [[Flag("number", "'54' = 54 not found", severity="error")], [Flag("number", "'26' = 26 not found", severity="warning")]]
+    segments = [SegmentResult(s.id, i, s.block_index, "paragraph", s.text, "text", s.start, s.end, s.line, flags=f)
+                for i, (s, f) in enumerate(zip(document.segments, seg_flags))]
+    return DocumentResult("d.txt", document, segments, Signature("0", "m", "b", 1))
+
+
+def test_severity_in_json_and_jsonl():
+    doc = _doc()
+    data = doc.to_dict()
+    assert data["severity_counts"] == {"error": 1, "warning": 1}
+    assert doc.has_errors
+    lines = [json.loads(line) for line in to_jsonl(doc).splitlines()]
+    assert [line["flags"][0]["severity"] for line in lines] == ["error", "warning"]
+
+
+def test_severity_in_xliff_and_tmx_notes():
+    pytest.importorskip("translate.storage.xliff")
+    doc = _doc()
+    assert "[number] error: '54' = 54 not found" in to_xliff(doc)
+    assert "[number] warning: '26' = 26 not found" in to_tmx(doc)
+
+
+def test_qa_counts_by_check_and_severity_and_filters():
+    sources = ["确诊病例54例", "新华社北京7月26日电 国务院召开会议", "组建三支队伍"]
+    hyps = ["43 confirmed cases", "Beijing (Xinhua) -- The State Council held a meeting", "three teams were formed"]
+    report = run_qa(sources, hyps)
+    summary = report.summary
+    assert summary["by_severity"] == {"error": 1, "warning": 2}  # 54 -> 43; month and day of the dateline dropped
+    assert summary["by_check_severity"] == {"number": {"error": 1, "warning": 2}}
+    assert [i["severity"] for s in report.to_dict()["segments"] for i in s["issues"]] == ["error", "warning", "warning"]
+    errors = run_qa(sources, hyps, min_severity="error")
+    assert errors.summary["by_severity"] == {"error": 1, "warning": 0}
+    assert report.filtered("error").summary == errors.summary
+    with pytest.raises(UnknownNameError):
+        run_qa(sources, hyps, min_severity="severe")
+
+
+# ------------------------------------------------------------------ unknown_source
+def test_unknown_source_names_the_characters():
+    flags = run_checks(CheckInput("王赟龑出席", "Wang Yun attended", unknown_source=("赟", "龑")), ["unknown_source"])
+    assert len(flags) == 1 and flags[0].severity == "error"
+    assert "赟 (U+8D5F)" in flags[0].message and flags[0].details["characters"] == ["赟", "龑"]
+    assert run_checks(CheckInput("王云出席", "Wang Yun attended"), ["unknown_source"]) == []
+
+
+@pytest.mark.skipif(not (REAL_TOKENIZER / "source.spm").is_file(), reason="the real opus-mt-zh-en tokenizer files are absent")
+def test_real_opus_tokenizer_reports_rare_name_characters():
+    tok = MarianSpmTokenizer(REAL_TOKENIZER)
+    assert tok.unknown_source_chars("刘䶮称帝，王赟龑出席。") == ["䶮", "赟", "龑"]
+    assert tok.unknown_source_chars("市北区打造多层次创新平台。") == []
+    ids = tok("赟", add_special_tokens=False)["input_ids"]
+    assert tok.unk_token_id in ids
+
+
+def test_qa_flags_unknown_source_with_a_tokenizer(tiny_model):
+    tok = MarianSpmTokenizer(tiny_model)
+    unknown = tok.unknown_source_chars("龘")
+    assert unknown == ["龘"]  # the tiny model was never shown it
+    report = run_qa(["王龘出席"], ["Wang attended"], tokenizer=tok)
+    assert [f.check for f in report.lines[0].issues] == ["unknown_source"]
+
+
+class _CharTokenizer:
+    """A transformers-like tokenizer that knows only some characters (no unknown_source_chars of its own)."""
+
+    unk_token_id = 1
+
+    def __call__(self, text, add_special_tokens=True):
+        return {"input_ids": [5 if c in "市北区" else self.unk_token_id for c in text if not c.isspace()]}
+
+
+def test_generic_tokenizers_report_unknown_characters_too():
+    assert unknown_source_chars(_CharTokenizer(), "市北 区") == []
+    assert unknown_source_chars(_CharTokenizer(), "市北龘区龘") == ["龘"]

@@ -1,0 +1,108 @@
+"""``translator glossary``: the editors' commands for the term base."""
+
+from __future__ import annotations
+
+import click
+
+from .options import emit, glossary_file_option, library_errors
+
+
+def _path(path: str | None) -> str:
+    from ..glossary import default_glossary_path
+    from ..errors import InputError
+
+    if path:
+        return path
+    default = default_glossary_path()
+    if default is None:
+        raise InputError("no default glossary in this installation: pass --file FILE")
+    return str(default)
+
+
+@click.group()
+def glossary() -> None:
+    """Maintain the term base (list, add, remove, check, import, export)."""
+
+
+@glossary.command("list")
+@glossary_file_option
+@click.option("--grep", default=None, help="Only entries whose source, target, variants or note contain TEXT.")
+@library_errors
+def glossary_list(path: str | None, grep: str | None) -> None:
+    """List the entries of the term base."""
+    from ..glossary import load_glossary
+
+    for row in load_glossary([_path(path)], strict=False).rows(grep):
+        click.echo("\t".join(row).rstrip("\t"))
+
+
+@glossary.command("add")
+@click.argument("source")
+@click.argument("target")
+@click.option("--variant", "variants", multiple=True, help="Another accepted rendering (repeatable).")
+@click.option("--dnt", is_flag=True, help="Do not translate: the source is copied as is.")
+@click.option("--case-sensitive", is_flag=True, help="Match the source's case exactly.")
+@click.option("--proposed", is_flag=True, help="Report but do not enforce the entry.")
+@click.option("--note", default="", help="Editor's note.")
+@click.option("--replace", "replace_existing", is_flag=True, help="Replace a conflicting entry.")
+@glossary_file_option
+@library_errors
+def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, replace_existing, path) -> None:
+    """Add SOURCE -> TARGET (refuses a conflicting entry unless --replace)."""
+    from ..glossary.editing import add_entry
+
+    outcome = add_entry(_path(path), source, target, variants, dnt, case_sensitive, proposed, note, replace_existing)
+    click.echo(f"{outcome}: {source} -> {target}")
+
+
+@glossary.command("remove")
+@click.argument("source")
+@glossary_file_option
+@library_errors
+def glossary_remove(source: str, path: str | None) -> None:
+    """Remove the entry for SOURCE."""
+    from ..glossary.editing import remove_entry
+
+    removed = remove_entry(_path(path), source)
+    click.echo(f"removed: {removed.source} -> {removed.target}")
+
+
+@glossary.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--quiet", "-q", is_flag=True, help="Only print errors and warnings, not infos.")
+@library_errors
+def glossary_check(files: tuple[str, ...], quiet: bool) -> None:
+    """Validate term base FILES (default: the packaged glossary/zh-en.tsv); exit 2 on errors."""
+    from ..glossary import load_glossary
+
+    g = load_glossary(list(files) or [_path(None)])
+    for problem in g.problems:
+        if not (quiet and problem.severity == "info"):
+            click.echo(f"  - {problem}")
+    click.echo(f"ok: {len(g.entries)} entries, version {g.version}")
+
+
+@glossary.command("import")
+@click.argument("source_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", "replace_existing", is_flag=True, help="Replace conflicting entries.")
+@glossary_file_option
+@library_errors
+def glossary_import(source_file: str, replace_existing: bool, path: str | None) -> None:
+    """Merge entries from SOURCE_FILE (.tsv, .csv or .tbx) into the term base."""
+    from ..glossary.editing import import_entries
+
+    counts = import_entries(_path(path), source_file, replace_existing)
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import")
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "tbx", "tmx"]), required=True, help="Export format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file [default: stdout].")
+@glossary_file_option
+@library_errors
+def glossary_export(fmt: str, output: str, path: str | None) -> None:
+    """Export the term base as CSV, TSV, TBX or TMX."""
+    from ..glossary import load_glossary
+    from ..glossary.exchange import export_glossary
+
+    emit(output, export_glossary(load_glossary([_path(path)]), fmt))
