@@ -41,7 +41,7 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
 @click.option("--bilingual", is_flag=True,
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any segment has an error-severity flag (warnings pass).")
 @click.option("--force", is_flag=True, help="Replace existing output files (an input is never replaced).")
 @click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
@@ -80,7 +80,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
     if documents:
         results = _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences,
                                        encoding, not no_notes)
-        if strict and any(doc.flagged for doc in results):
+        if strict and any(doc.has_errors for doc in results):
             sys.exit(EXIT_FLAGGED)
         return
     done = [0, 0]  # distinct segments finished (cached or translated), of all
@@ -109,7 +109,7 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
         if not quiet:
             _report(doc, str(target))
-    if strict and any(doc.flagged for doc in results):
+    if strict and any(doc.has_errors for doc in results):
         sys.exit(EXIT_FLAGGED)
 
 
