@@ -162,7 +162,7 @@ def test_txt_and_md_mark_flagged_segments_and_show_the_signature(tiny_model, doc
 def test_summary_with_a_review_format_is_refused(tiny_model, doc):
     for fmt in ("jsonl", "xliff", "tmx"):
         r = run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "--summary", "2")
-        assert r.exit_code == 2 and "--summary needs --format" in r.output
+        assert r.exit_code == 2 and "a summary needs the format txt, md, json" in r.output
 
 
 def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
