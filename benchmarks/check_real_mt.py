@@ -59,11 +59,17 @@ def reference_precision(zh: list[str], ref: list[str], classified: dict, lines: 
     unclassified, false_rows, flagged_keys = [], [], Counter()
     for i in lines:
         for flag in run_checks(CheckInput(zh[i - 1], ref[i - 1]), ["number"]):
-            key = (i, flag.details.get("source_text", ""))
-            labels = classified.get(key, [])
-            k = flagged_keys[key]
-            flagged_keys[key] += 1
-            label = labels[k] if k < len(labels) else (labels[-1] if labels else None)
+            # a date or time missing as a whole is one flag listing its parts; the list classifies parts
+            texts = [p["source_text"] for p in flag.details["parts"]] if "parts" in flag.details else [
+                flag.details.get("source_text", "")]
+            found = []
+            for text in texts:
+                key = (i, text)
+                labels = classified.get(key, [])
+                k = flagged_keys[key]
+                flagged_keys[key] += 1
+                found.append(labels[k] if k < len(labels) else (labels[-1] if labels else None))
+            label = next((lab for lab in ("T1", "T2", "AMB") if lab in found), found[0])
             if label in ("T1", "T2"):
                 real += 1
             elif label == "AMB":

@@ -764,17 +764,47 @@ def severity_of(q: Quantity, report: NumberReport) -> str:
     return "warning" if q.kind in DATE_KINDS or q.kind == "count" else "error"
 
 
+_DATE_KINDS = frozenset({"year", "month", "day", "hour", "minute"})
+_DATE_GLUE = re.compile(r"[年月日号时點点分秒:：/.\-\s]*")
+
+
+def _date_runs(source: str, missing: list[Quantity]) -> list[list[Quantity]]:
+    """Group the missing quantities: the parts of one date or time expression together, others alone."""
+    runs: list[list[Quantity]] = []
+    for q in missing:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and q.kind in _DATE_KINDS and prev.kind in _DATE_KINDS and prev.pos >= 0 and q.pos >= 0
+                and _DATE_GLUE.fullmatch(source[prev.pos + len(prev.text):q.pos])):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return runs
+
+
 def check_numbers(item: CheckInput) -> list[Flag]:
-    """Flag every source quantity whose value is not in the English."""
+    """Flag every source quantity whose value is not in the English (a date or time missing as a whole: one flag)."""
     report = compare_numbers(item.source, item.target)
     flags = []
-    for q in report.missing:
+    missing = sorted(report.missing, key=lambda q: q.pos)
+    for run in _date_runs(item.source, missing):
+        q = run[0]
         others = [e for e in report.unmatched_english if e.unit == q.unit] or report.unmatched_english
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
-        severity = severity_of(q, report)
+        severities = [severity_of(part, report) for part in run]
+        severity = "error" if "error" in severities else severities[0]
+        found_list = [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]
+        if len(run) > 1:
+            span = item.source[run[0].pos:run[-1].pos + len(run[-1].text)]
+            span += next((c for c in item.source[run[-1].pos + len(run[-1].text):][:1] if c in "年月日号时分秒"), "")
+            parts = ", ".join(part.describe() for part in run)
+            flags.append(Flag("number", f"date/time {span!r} not found in the English ({parts}){found}",
+                              {"source_text": span, "kind": "date", "parts": [
+                                  {"expected": part.value, "unit": part.unit, "source_text": part.text, "kind": part.kind}
+                                  for part in run], "found": found_list}, severity=severity))
+            continue
         flags.append(Flag("number", f"{q.describe()} not found in the English{found}",
                           {"expected": q.value, "unit": q.unit, "source_text": q.text, "kind": q.kind,
-                           "found": [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]}
+                           "found": found_list}
                           | ({"accepted": [{"value": v, "unit": u} for v, u in q.readings()]} if q.alternatives else {}),
                           severity=severity))
     return flags
