@@ -234,7 +234,7 @@ def test_a_killed_worker_does_not_stop_the_batch(executor, tiny_model, tmp_path,
     """SIGKILL the worker that finished the first document (it is on the next one): the batch still finishes."""
     if executor == "ray":
         request.getfixturevalue("ray_local")
-    docs = _corpus(tmp_path / "in", 6)
+    docs = _corpus(tmp_path / "in", 5, LINES[:8])
     cache = tmp_path / "cache.sqlite3"
     first: list[str] = []
     done = threading.Event()
@@ -251,10 +251,11 @@ def test_a_killed_worker_does_not_stop_the_batch(executor, tiny_model, tmp_path,
     thread.join(600)
     assert "error" not in box, box.get("error")
     report = box["report"]
-    assert report.ok and report.translated == 6, [r.error for r in report.records]
-    for record, src in zip(report.records, docs):
+    assert report.ok and report.translated == 5, [r.error for r in report.records]
+    assert sorted(r.document for r in report.records) == sorted(map(str, docs))
+    for record in report.records:
         data = json.loads(Path(record.output).read_text("utf-8"))
-        assert data["name"] == str(src) and data["segment_count"] == record.segments >= 5
+        assert data["name"] == record.document and data["segment_count"] == record.segments >= 5
     distinct = {s["source"] for r in report.records for s in json.loads(Path(r.output).read_text("utf-8"))["segments"]}
     assert _cache_rows(cache) == len(distinct)
 
@@ -280,13 +281,13 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_resume_after_a_killed_driver_translates_nothing_twice(tiny_model, tmp_path):
-    _corpus(tmp_path / "in", 6)
+    _corpus(tmp_path / "in", 5, LINES[:8])
     cache, out = tmp_path / "cache.sqlite3", tmp_path / "out"
     cmd = [sys.executable, "-c", DRIVER, str(tmp_path / "in"), json.dumps(_fast(tiny_model, cache)), str(out)]
     env = os.environ | {"HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     manifest = out / MANIFEST_NAME
-    _wait(lambda: proc.poll() is not None or (manifest.exists() and len(read_manifest(manifest)) >= 2), "2 rows")
+    _wait(lambda: proc.poll() is not None or (manifest.exists() and len(read_manifest(manifest)) >= 1), "a row")
     assert proc.poll() is None, "the batch finished before it could be killed"
     workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
@@ -298,7 +299,7 @@ def test_resume_after_a_killed_driver_translates_nothing_twice(tiny_model, tmp_p
     second = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr
     rows = _rows(manifest)
-    assert rows[-1]["summary"]["translated"] + rows[-1]["summary"]["skipped"] == 6
+    assert rows[-1]["summary"]["translated"] + rows[-1]["summary"]["skipped"] == 5
     assert {r["document"] for r in rows[:-1] if r["status"] == "skipped"} == set(finished)
     fresh = {s["source"] for r in rows[:-1] if r["status"] == "translated"
              for s in json.loads(Path(r["output"]).read_text("utf-8"))["segments"] if not s["cached"]}
