@@ -306,3 +306,25 @@ def test_resume_after_a_killed_driver_translates_nothing_twice(tiny_model, tmp_p
     # every segment translated by the re-run added a new cache row: none was in the cache already
     assert _cache_rows(cache) - rows_before == len(fresh)
     assert all(json.loads(Path(r["output"]).read_text("utf-8"))["segment_count"] == r["segments"] for r in rows[:-1])
+
+
+def test_corpus_progress_shows_documents_segments_rate_and_eta_only_on_a_terminal():
+    import io
+
+    from translator.batch.corpus import _progress_bar
+    from translator.batch.document import DocumentRecord
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    with _progress_bar(True, 4, tty) as advance:
+        advance(DocumentRecord("a.txt", "a.en.txt", "translated", segments=30))
+        advance(DocumentRecord("b.txt", "b.en.txt", "failed"))
+    shown = tty.getvalue()
+    assert "2/4" in shown and "30 seg" in shown and "seg/s" in shown and "1 failed" in shown and "<" in shown  # ETA
+    plain = io.StringIO()
+    with _progress_bar(True, 4, plain) as advance:
+        advance(DocumentRecord("a.txt", "a.en.txt", "translated", segments=30))
+    assert plain.getvalue() == ""
