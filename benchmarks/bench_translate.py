@@ -1,37 +1,45 @@
-"""Speed benchmark on a random-weight model of opus-mt-zh-en's exact shape.
+"""Speed benchmark on a random-weight model of opus-mt-zh-en's exact shape and real tokenizer.
 
-Run: ``python benchmarks/bench_translate.py`` (about 6 minutes on 2 cores).
+Run: ``python benchmarks/bench_translate.py --write`` (about 15 minutes on 2 quiet cores;
+Argos Translate needs ``pip install -r benchmarks/requirements-argos.txt``).
 
-Variants, all on the sample report's segments, beam 4, in one run:
+The model (built once into benchmarks/models/) has opus-mt-zh-en's exact shape
+(d_model 512, 6+6 layers, 8 heads, FFN 2048, vocab 65001, swish) on the real
+model's tokenizer files (models/opus-mt-zh-en-tokenizer/: source.spm,
+target.spm, vocab.json; CC-BY 4.0, Helsinki-NLP / OPUS-MT), so every token
+count, batch and output-vocabulary size (31,997 target-side ids) is the real
+model's; only the weights are random. It is converted once to CTranslate2 int8.
 
-1. baseline: transformers generate(), one sentence at a time (a newcomer's loop);
-2. our pipeline, transformers backend (token-budget batches);
-3. our pipeline, CTranslate2 int8 backend, default settings (output restricted
-   to the target-side vocabulary, see translator/engines/target_vocabulary.py);
-4. a cached re-run of (3);
+Variants, all on the sample report, beam 4 unless noted, in one run:
 
-and, to see what each idea gives: (3) with the full joint output vocabulary,
-(3) with the corpus-built vmap shortlist, (3) with greedy decoding, (3) on one thread.
+* ``baseline``: transformers ``generate()``, one sentence at a time (a newcomer's
+  loop), on every 5th segment of the report (``--baseline-every``; a spread
+  subset, so its length mix is the report's);
+* ``argos``: Argos Translate on the same int8 CTranslate2 model (see
+  benchmarks/argos_bench.py: package built from our conversion, offline spaCy
+  sentence splitter, same threads, same forced output lengths);
+* ``transformers``: our pipeline, transformers backend;
+* ``ctranslate2``: our pipeline, CTranslate2 int8 backend, default settings;
+* ``cached``: a re-run of ``ctranslate2`` with the segment cache filled;
+* ``ctranslate2:fullvocab|vmap|greedy|1thread``: one idea changed each;
+* ``argos:2workers``: Argos with 2 CTranslate2 workers of 1 thread (its default
+  is 1 worker of all threads).
 
-The model's sentencepiece models are padded to 32,000 pieces each, the size of
-opus-mt-zh-en's (spm32k,spm32k), so 32,000 of its 65,001 ids are target-side
-pieces, as many as the real model can have at most.
+``transformers``, ``ctranslate2:fullvocab``, ``ctranslate2:1thread`` and
+``argos:2workers`` run only when named in ``--variants`` (to keep the default
+run near 15 minutes).
 
 Random weights never emit EOS on purpose, so every variant is forced to the same
-output length: min = max new tokens = ceil(1.3 x source tokens) (for the batched
-variants, of the longest source in the batch, which only handicaps them). The pipeline
-variants include segmentation, glossary protection and every check; retries are
-off (with random weights every segment fails its term checks and would be retried,
-which a real model does not do). Each variant runs in its own process, so its peak
-RSS is its own. The baseline may be measured on the first N sentences
-(``--baseline-sentences``) to save time: its rate is in sentences/s either way.
-
-The vmap is built by ``translator models build-vmap`` from the sample and its
-reference translation (in-domain; a deployment builds it from a large parallel
-corpus). Random weights say nothing about its effect on quality: measure that
-with ``translator evaluate`` on a real model before using ``--vmap``.
-Peak RSS is each process's VmHWM. ``--write`` records the table in
-benchmarks/RESULTS.md.
+output length: at most int(1.3 x source tokens) + 1 and at least int(1.3 x source
+tokens), where a batch uses its longest source (the baseline: ceil(1.3 x) per
+sentence). The pipeline variants include segmentation, glossary protection,
+every check and the model load (Argos: its model load and sentence splitting);
+library imports are outside the timing for every variant. Retries are off (with
+random weights every segment fails its term check and would be retried, which a
+real model rarely needs). Each variant runs in its own process (peak RSS is its
+own); the repetitions are interleaved (run 1 of every variant, then run 2 ...),
+so a change in the shared machine's load hits every variant alike. The table
+gives the median of the repetitions and their spread (min-max).
 """
 
 from __future__ import annotations
@@ -52,15 +60,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "shibei-2023-report.zh.txt"
-MODEL_DIR = ROOT / "benchmarks" / "models" / "opus-mt-zh-en-shape"
+MODELS = ROOT / "benchmarks" / "models"
+MODEL_DIR = MODELS / "opus-mt-zh-en-shape"
+ARGOS_HOME = MODELS / "argos"
 RATIO = 1.3
+
+VARIANTS = {
+    "baseline": "1 baseline: transformers generate, 1 sentence at a time",
+    "argos": "2 Argos Translate 1.11, same int8 CTranslate2 model",
+    "transformers": "3 our pipeline, transformers backend",
+    "ctranslate2": "4 our pipeline, ctranslate2 int8 (default settings)",
+    "cached": "5 cached re-run of 4",
+    "ctranslate2:fullvocab": "6 = 4 with the full joint output vocabulary",
+    "ctranslate2:vmap": "7 = 4 with the corpus vmap shortlist (--vmap)",
+    "ctranslate2:greedy": "8 = 4 with greedy decoding (beam 1)",
+    "ctranslate2:1thread": "9 = 4 on 1 thread",
+    "argos:2workers": "10 = 2 with 2 CTranslate2 workers x 1 thread",
+}
+#: Run by default (the others with --variants): about 15 minutes on 2 quiet cores.
+DEFAULT_VARIANTS = ("baseline", "argos", "ctranslate2", "cached", "ctranslate2:vmap", "ctranslate2:greedy")
 
 
 def ensure_model() -> Path:
-    from translator.models.tiny import SHAPES, build_model
+    """Build (once) the model, its CTranslate2 int8 conversion and its vmap; rebuild if the tokenizer changed."""
+    from translator.models.tiny import REAL_TOKENIZER_DIR, build_model
 
-    if not (MODEL_DIR / "config.json").is_file() or target_pieces() != SHAPES["opus-mt-zh-en"].spm_pieces:
-        shutil.rmtree(MODEL_DIR, ignore_errors=True)  # missing, or built before the tokenizers had 32k pieces
+    real = (REAL_TOKENIZER_DIR / "source.spm").read_bytes()
+    built = MODEL_DIR / "source.spm"
+    if not (MODEL_DIR / "config.json").is_file() or not built.is_file() or built.read_bytes() != real:
+        shutil.rmtree(MODEL_DIR, ignore_errors=True)  # missing, or built on the old sample-trained tokenizer
         build_model(MODEL_DIR, shape="opus-mt-zh-en", force=True)
     if not (MODEL_DIR / "ctranslate2" / "model.bin").is_file():
         from translator.engines.ctranslate2_engine import convert_model
@@ -74,11 +102,21 @@ def ensure_model() -> Path:
     return MODEL_DIR
 
 
-def target_pieces() -> int:
-    import sentencepiece as spm
+def ensure_argos_package() -> Path | None:
+    """Build the Argos package from our conversion (None when argostranslate is not installed)."""
+    import importlib.util
 
-    path = MODEL_DIR / "target.spm"
-    return spm.SentencePieceProcessor(model_file=str(path)).get_piece_size() if path.is_file() else 0
+    if importlib.util.find_spec("argostranslate") is None:
+        return None
+    sys.path.insert(0, str(Path(__file__).parent))
+    from argos_bench import PACKAGE_NAME, build_package
+
+    archive = ARGOS_HOME / f"{PACKAGE_NAME}.argosmodel"
+    model_bin = MODEL_DIR / "ctranslate2" / "model.bin"
+    if not archive.is_file() or archive.stat().st_mtime < model_bin.stat().st_mtime:
+        ARGOS_HOME.mkdir(parents=True, exist_ok=True)
+        build_package(MODEL_DIR / "ctranslate2", MODEL_DIR / "source.spm", ARGOS_HOME)
+    return archive
 
 
 def segments() -> list[str]:
@@ -87,27 +125,49 @@ def segments() -> list[str]:
     return [s.text for s in segment_text(SAMPLE.read_text("utf-8")).segments]
 
 
-def run_baseline(n: int, threads: int) -> dict:
+def run_baseline(every: int, threads: int) -> dict:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     torch.set_num_threads(threads)
     tok = AutoTokenizer.from_pretrained(MODEL_DIR)
     model = AutoModelForSeq2SeqLM.from_pretrained(MODEL_DIR).eval()
-    texts = segments()[:n] if n else segments()
+    texts = segments()[::every]
+    produced = 0
     start = time.perf_counter()
     with torch.inference_mode():
         for text in texts:
             batch = tok([text], return_tensors="pt")
             length = math.ceil(RATIO * batch["input_ids"].shape[1])
-            model.generate(**batch, num_beams=4, min_new_tokens=length, max_new_tokens=length)
-    return {"sentences": len(texts), "seconds": time.perf_counter() - start}
+            out = model.generate(**batch, num_beams=4, min_new_tokens=length, max_new_tokens=length)
+            produced += out.shape[1] - 1  # less the decoder start token
+    return {"sentences": len(texts), "seconds": time.perf_counter() - start, "output_tokens": produced}
+
+
+def count_engine_outputs() -> dict:
+    """Count the tokens every engine produces in this process (wraps ``submit`` of both backends)."""
+    from translator.engines.ctranslate2_engine import CTranslate2Engine
+    from translator.engines.transformers_engine import TransformersEngine
+
+    counts = {"output_tokens": 0}
+    for cls in (CTranslate2Engine, TransformersEngine):
+        def submit(self, texts, settings, hints=None, _submit=cls.submit):
+            collect = _submit(self, texts, settings, hints)
+
+            def done():
+                outs = collect()
+                counts["output_tokens"] += sum(o.target_tokens for o in outs)
+                return outs
+            return done
+        cls.submit = submit
+    return counts
 
 
 def run_pipeline(backend: str, cache_path: str | None, threads: int, beams: int = 4, vmap: bool = False,
                  full_vocab: bool = False) -> dict:
     from translator import Pipeline
 
+    counts = count_engine_outputs()
     pipe = Pipeline(model=str(MODEL_DIR), backend=backend, beams=beams, retries=0, threads=threads,
                     min_length_ratio=RATIO, max_length_ratio=RATIO, max_length_extra=1, use_vmap=vmap,
                     target_vocab_only=not full_vocab,
@@ -115,7 +175,21 @@ def run_pipeline(backend: str, cache_path: str | None, threads: int, beams: int 
     start = time.perf_counter()
     doc = pipe.translate_file(SAMPLE)  # segmentation, terms, translation and checks, model load included
     return {"sentences": len(doc.segments), "seconds": time.perf_counter() - start,
-            "cached": sum(s.cached for s in doc.segments)}
+            "cached": sum(s.cached for s in doc.segments), "output_tokens": counts["output_tokens"]}
+
+
+def run_argos(archive: str) -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from argos_bench import install_length_forcing, install_package, translator_for
+
+    install_package(Path(archive))
+    counts = install_length_forcing(RATIO, extra=1)
+    text = SAMPLE.read_text("utf-8")
+    start = time.perf_counter()
+    translation = translator_for("zh", "en")  # loads the spaCy splitter; the model loads on first use
+    translation.translate(text)
+    return {"sentences": len(segments()), "seconds": time.perf_counter() - start,
+            "output_tokens": counts.output_tokens, "argos_sentences": counts.sentences, "argos_batches": counts.batches}
 
 
 def peak_rss_mb() -> float:
@@ -129,21 +203,25 @@ def peak_rss_mb() -> float:
 def child(args) -> None:
     name, *opts = args.variant.split(":")
     if name == "baseline":
-        out = run_baseline(args.baseline_sentences, args.threads)
+        out = run_baseline(args.baseline_every, args.threads)
+    elif name == "argos":  # argos:2workers differs only in its environment
+        out = run_argos(args.argos_package)
     else:
-        out = run_pipeline(name, args.cache or None, 1 if "1thread" in opts else args.threads,
+        backend = "ctranslate2" if name == "cached" else name
+        out = run_pipeline(backend, args.cache or None, 1 if "1thread" in opts else args.threads,
                            beams=1 if "greedy" in opts else 4, vmap="vmap" in opts, full_vocab="fullvocab" in opts)
     out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
-def spawn(variant: str, args, cache: str = "") -> dict:
+def spawn(variant: str, args, cache: str = "", env: dict | None = None) -> dict:
+    load = os.getloadavg()[0]
     cmd = [sys.executable, __file__, "--child", "--variant", variant, "--threads", str(args.threads),
-           "--baseline-sentences", str(args.baseline_sentences), "--cache", cache]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+           "--baseline-every", str(args.baseline_every), "--cache", cache, "--argos-package", args.argos_package]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"} | (env or {}))
     if out.returncode:
         sys.exit(f"{variant} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1]) | {"load_before": load}
 
 
 def help_time() -> float:
@@ -155,52 +233,136 @@ def help_time() -> float:
     return statistics.median(times)
 
 
+def machine_info() -> list[str]:
+    """Name the machine: CPU model and ISA (lscpu), and what CTranslate2 selected on it."""
+    import ctranslate2
+
+    lscpu = {}
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
+            key, _, value = line.partition(":")
+            lscpu[key.strip()] = value.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    flags = set(lscpu.get("Flags", "").split())
+    isa = [f for f in ("avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8") if f in flags]
+    probe = subprocess.run([sys.executable, "-c", "import ctranslate2, sys; "
+                            "ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')",
+                            str(MODEL_DIR / "ctranslate2")],
+                           capture_output=True, text=True, env=os.environ | {"CT2_VERBOSE": "1"})
+    ct2 = [line.split("[info]", 1)[1].strip().lstrip("- ") for line in probe.stderr.splitlines()
+           if "[info]" in line and any(k in line for k in ("CPU:", "ISA", "MKL", "backend"))]
+    return [f"CPU: {lscpu.get('Model name', platform.processor() or '?')} ({lscpu.get('Vendor ID', '?')}), "
+            f"{os.cpu_count()} logical CPUs, {lscpu.get('Hypervisor vendor', 'no')} hypervisor; "
+            f"ISA flags: {', '.join(isa) or 'none found'}",
+            f"OS: {platform.system()} {platform.release()}, Python {platform.python_version()}, "
+            f"ctranslate2 {ctranslate2.__version__} (compute types {', '.join(sorted(ctranslate2.get_supported_compute_types('cpu')))})",
+            "CTranslate2 on this CPU: " + "; ".join(ct2)]
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Median and spread of the repetitions of one variant."""
+    seconds = [r["seconds"] for r in runs]
+    rates = [r["sentences"] / r["seconds"] for r in runs]
+    token_rates = [r["output_tokens"] / r["seconds"] for r in runs]
+    return {"sentences": runs[0]["sentences"], "seconds": statistics.median(seconds), "min": min(seconds),
+            "max": max(seconds), "rate": statistics.median(rates), "tokens_rate": statistics.median(token_rates),
+            "output_tokens": runs[0]["output_tokens"], "rss": max(r["peak_rss_mb"] for r in runs), "runs": runs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", default="", help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--argos-package", default="", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="CPU threads for every variant.")
-    parser.add_argument("--baseline-sentences", type=int, default=60, help="Sentences for the slow baseline (0 = all).")
+    parser.add_argument("--reps", type=int, default=3, help="Repetitions of each variant (median reported).")
+    parser.add_argument("--baseline-every", type=int, default=5,
+                        help="The slow baseline translates every Nth segment (1 = all).")
+    parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
+                        help=f"Comma-separated subset of: {', '.join(VARIANTS)}.")
     parser.add_argument("--write", action="store_true", help="Record the results in benchmarks/RESULTS.md.")
     args = parser.parse_args()
     if args.child:
         child(args)
         return
+    chosen = [v for v in args.variants.split(",") if v]
+    unknown = [v for v in chosen if v not in VARIANTS]
+    if unknown:
+        sys.exit(f"unknown variant(s) {', '.join(unknown)}; valid: {', '.join(VARIANTS)}")
+    if "cached" in chosen and "ctranslate2" not in chosen:
+        sys.exit("the cached variant re-runs ctranslate2: choose both")
+    started = time.time()
     ensure_model()
-    cache = str(Path(tempfile.mkdtemp()) / "bench-cache.sqlite3")
-    rows = [("1 baseline: transformers generate, 1 sentence at a time", spawn("baseline", args)),
-            ("2 pipeline, transformers backend", spawn("transformers", args)),
-            ("3 pipeline, ctranslate2 int8 (default settings)", spawn("ctranslate2", args, cache)),
-            ("4 cached re-run of 3", spawn("ctranslate2:again", args, cache)),
-            ("5 = 3 with the full joint output vocabulary", spawn("ctranslate2:fullvocab", args)),
-            ("6 = 3 with the corpus vmap shortlist (--vmap)", spawn("ctranslate2:vmap", args)),
-            ("7 = 3 with greedy decoding (beam 1)", spawn("ctranslate2:greedy", args)),
-            ("8 = 3 on 1 thread", spawn("ctranslate2:1thread", args))]
-    base_rate = rows[0][1]["sentences"] / rows[0][1]["seconds"]
-    lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-             f"Python {platform.python_version()}; threads {args.threads}; beam 4 unless noted; "
-             f"forced output length = ceil({RATIO} x source tokens); model load included for 2-8, not for 1",
-             "",
-             f"| {'variant':<55} | sent | seconds | sent/s | x baseline | peak RSS MB |",
-             f"|{'-' * 57}|-----:|--------:|-------:|-----------:|------------:|"]
-    for name, r in rows:
-        rate = r["sentences"] / r["seconds"]
-        lines.append(f"| {name:<55} | {r['sentences']:>4} | {r['seconds']:>7.2f} | {rate:>6.2f} | {rate / base_rate:>10.1f} | "
-                     f"{r['peak_rss_mb']:>11.0f} |")
-    first, again = rows[2][1]["seconds"], rows[3][1]["seconds"]
+    argos_env: dict = {}
+    if any(v.startswith("argos") for v in chosen):
+        archive = ensure_argos_package()
+        if archive is None:
+            print("argostranslate is not installed (pip install -r benchmarks/requirements-argos.txt): skipping argos",
+                  file=sys.stderr)
+            chosen = [v for v in chosen if not v.startswith("argos")]
+        else:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from argos_bench import argos_environment
+
+            args.argos_package = str(archive)
+            argos_env = {"argos": argos_environment(ARGOS_HOME / "home", args.threads),
+                         "argos:2workers": argos_environment(ARGOS_HOME / "home", args.threads, inter_threads=2)}
+    info = machine_info()
+    runs: dict[str, list[dict]] = {v: [] for v in chosen}
+    for rep in range(args.reps):
+        cache = str(Path(tempfile.mkdtemp()) / "bench-cache.sqlite3")
+        for variant in chosen:
+            if variant == "cached":
+                runs[variant].append(spawn("cached", args, cache))
+            elif variant == "ctranslate2":
+                runs[variant].append(spawn(variant, args, cache))
+            else:
+                runs[variant].append(spawn(variant, args, env=argos_env.get(variant)))
+            r = runs[variant][-1]
+            print(f"run {rep + 1}/{args.reps} {variant}: {r['sentences']} sentences in {r['seconds']:.2f} s", file=sys.stderr,
+                  flush=True)
+    rows = {v: summarise(runs[v]) for v in chosen}
+    lines = [*info, f"threads {args.threads}; beam 4 unless noted; forced output length (see above); "
+             f"median of {args.reps} interleaved runs, spread = min-max seconds; model load included except for 1; "
+             f"1 runs on every {args.baseline_every}th segment", "",
+             f"| {'variant':<55} | sent | seconds (spread) | sent/s | out tok/s | x baseline | x Argos | peak RSS MB |",
+             f"|{'-' * 57}|-----:|-----------------:|-------:|----------:|-----------:|--------:|------------:|"]
+    base = rows.get("baseline")
+    argos = rows.get("argos")
+    for variant, r in rows.items():
+        spread = f"{r['seconds']:.2f} ({r['min']:.2f}-{r['max']:.2f})"
+        x_base = f"{r['rate'] / base['rate']:.1f}" if base else "-"
+        x_argos = f"{r['rate'] / argos['rate']:.1f}" if argos else "-"
+        lines.append(f"| {VARIANTS[variant]:<55} | {r['sentences']:>4} | {spread:>16} | {r['rate']:>6.2f} | "
+                     f"{r['tokens_rate']:>9.0f} | {x_base:>10} | {x_argos:>7} | {r['rss']:>11.0f} |")
     lines.append("")
-    lines.append(f"cached re-run vs its first run: {first / again:.0f}x faster ({rows[3][1]['cached']} of "
-                 f"{rows[3][1]['sentences']} segments from the cache)")
+    if argos:
+        first = argos["runs"][0]
+        lines.append(f"Argos split the report into {first['argos_sentences']} sentences (ours: {argos['sentences']} "
+                     f"segments; sent/s uses the report's {argos['sentences']} for both) and ran them in "
+                     f"{first['argos_batches']} CTranslate2 batches; output tokens: Argos {argos['output_tokens']}, "
+                     f"ours {rows['ctranslate2']['output_tokens'] if 'ctranslate2' in rows else '-'}")
+    if "cached" in rows and "ctranslate2" in rows:
+        c = rows["cached"]
+        lines.append(f"cached re-run vs its first run: {rows['ctranslate2']['seconds'] / c['seconds']:.0f}x faster "
+                     f"({c['runs'][0]['cached']} of {c['sentences']} segments from the cache)")
+    loads = [r["load_before"] for v in runs.values() for r in v]
+    lines.append(f"load average (1 min) when each run started: {min(loads):.2f}-{max(loads):.2f} "
+                 f"(the machine has {os.cpu_count()} logical CPUs; other work on it slows the multi-threaded variants most)")
     lines.append(f"`translator --help` start-up (median of 5): {help_time():.3f} s")
+    lines.append(f"whole benchmark: {(time.time() - started) / 60:.1f} min")
     print("\n".join(lines))
+    raw = ROOT / "benchmarks" / "models" / "last-run.json"
+    raw.write_text(json.dumps({"info": info, "runs": runs}, indent=1), "utf-8")
     if args.write:
         from translator.textio import write_atomic
 
         results = ROOT / "benchmarks" / "RESULTS.md"
         head = results.read_text("utf-8").split("<!-- results -->")[0] if results.is_file() else "# Benchmark results\n\n"
-        write_atomic(results, head + "<!-- results -->\n\n" + time.strftime("%Y-%m-%d") + ", `python benchmarks/bench_translate.py --write`\n\n"
-                     + "\n".join(lines) + "\n")
+        write_atomic(results, head + "<!-- results -->\n\n" + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+                     + ", `python benchmarks/bench_translate.py --write`\n\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

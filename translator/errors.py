@@ -80,3 +80,10 @@ class ValidationError(TranslatorError):
         lines = [f"{self.what}: {len(errors)} error(s)"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+class OutputError(TranslatorError, OSError):
+    """An output cannot be written (read-only folder, a directory, an input in the way).
+
+    It is also an :class:`OSError`, so callers catching file-system errors still catch it.
+    """

@@ -25,7 +25,7 @@ from .models.store import model_fingerprint
 from .results import DocumentResult, SegmentResult, Signature, Summary
 from .segmentation import Document, read_document, segment_lines, segment_text
 from .settings import PipelineSettings
-from .translation.cache import SegmentCache
+from .translation.cache import SegmentCache, is_segment_result
 from .translation.rounds import Progress, TranslationRounds, assemble
 
 _UNSET = object()
@@ -121,7 +121,7 @@ class Pipeline:
             return None
         cache = getattr(self._local, "cache", None)
         if cache is None:
-            cache = self._local.cache = SegmentCache(self.settings.cache_path)
+            cache = self._local.cache = SegmentCache(self.settings.cache_path, validate=is_segment_result)
         return cache
 
     @property
@@ -185,23 +185,51 @@ class Pipeline:
             raise TypeError(f"translate_text needs a str, got {type(text).__name__}")
         return self.translate_documents([(segment_text(text, name), None)])[0]
 
-    def translate_file(self, path: str | Path, encoding: str | None = None) -> DocumentResult:
-        """Read (detecting the encoding), segment and translate one file."""
-        return self.translate_batch([path], encoding)[0]
+    def translate_file(self, path: str | Path, encoding: str | None = None, output: str | Path | None = None,
+                       fmt: str | None = None, bilingual: bool = False, progress: Progress | None = None,
+                       summary_sentences: int | None = None) -> DocumentResult:
+        """Read, segment and translate one file: text (encoding detected), .docx, .html, .md or .pdf.
+
+        Args:
+            path: The input file.
+            encoding: Input encoding of a text file (None: detected).
+            output: Also write the English here, as the same kind of document by default
+                (``fmt`` chooses another: txt, md, json, jsonl, xliff, tmx, docx, html); None writes nothing.
+            fmt: Output format when writing.
+            bilingual: Write a side-by-side review document (docx or html) instead.
+            progress: Called with (segments finished since the last call, total distinct segments).
+            summary_sentences: Also summarise the document in this many sentences.
+
+        Returns:
+            The document result; ``output`` says where it was written (None when nothing was).
+        """
+        from .documents import is_document, translate_document
+
+        if output is None and not bilingual and not is_document(path):
+            return self.translate_batch([path], encoding, progress, summary_sentences)[0]
+        target = "-" if output is None else output
+        written = translate_document(self, path, target, fmt or ("json" if output is None else None), bilingual,
+                                     encoding, progress, summary_sentences)
+        written.result.output = str(written.output) if written.output is not None else None
+        return written.result
 
     def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
                         progress: Progress | None = None, summary_sentences: int | None = None) -> list[DocumentResult]:
         """Translate many files with one model load, batching across documents.
 
         Args:
-            sources: File paths (``-`` = stdin).
-            encoding: Input encoding (None: detected per file).
+            sources: File paths: text (``-`` = stdin), .docx, .html, .md or .pdf.
+            encoding: Input encoding of text files (None: detected per file).
             progress: Called with (segments finished since the last call, total distinct segments).
             summary_sentences: Also summarise each document in this many sentences (``DocumentResult.summary``).
         """
         if isinstance(sources, (str, Path)) or not all(isinstance(s, (str, Path)) for s in sources):
             raise TypeError("sources must be a list of file paths (a single path goes in a list)")
-        results = self.translate_documents([read_document(str(src), encoding) for src in sources], progress)
+        from .documents import is_document, open_document
+
+        docs = [(open_document(src).document, None) if is_document(src) else read_document(str(src), encoding)
+                for src in sources]
+        results = self.translate_documents(docs, progress)
         if summary_sentences:
             for doc in results:
                 doc.summary = self.summarize(doc, sentences=summary_sentences)

@@ -162,6 +162,7 @@ class DocumentResult:
         segments: One result per source segment, in order.
         signature: How it was produced.
         summary: An English summary, when one was asked for.
+        output: Where the English was written, when it was (:meth:`Pipeline.translate_file` with an output).
     """
 
     name: str
@@ -169,6 +170,7 @@ class DocumentResult:
     segments: list[SegmentResult]
     signature: Signature
     summary: Summary | None = None
+    output: str | None = None
 
     def flag_counts(self) -> dict[str, int]:
         """Return how many segments carry each kind of flag."""
@@ -206,9 +208,9 @@ class DocumentResult:
             return None
         return round(100.0 * sum(t.satisfied for t in uses) / len(uses), 1)
 
-    def to_dict(self) -> dict:
-        """Return a JSON-ready dict: signature, summary counts, blocks and segments."""
-        out = {
+    def head_dict(self) -> dict:
+        """Return the document-level fields of :meth:`to_dict` (everything before ``blocks``)."""
+        return {
             "name": self.name,
             "signature": str(self.signature),
             "signature_fields": asdict(self.signature),
@@ -217,6 +219,12 @@ class DocumentResult:
             "flag_counts": self.flag_counts(),
             "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),
+        }
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict: signature, summary counts, blocks and segments."""
+        out = {
+            **self.head_dict(),
             "blocks": [
                 {"index": b.index, "kind": b.kind, "marker": b.marker, "line": b.line,
                  "segments": [self.segments[i].id for i in b.segment_indices]}

@@ -8,7 +8,6 @@ is reported at once in one :class:`~translator.errors.ValidationError`.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import asdict, dataclass, field, fields
 
 from .errors import Problem, UnknownNameError, ValidationError
@@ -16,7 +15,6 @@ from .models.store import DEFAULT_MODEL
 
 #: Most extra attempts a segment gets (placeholder -> inject -> inject with anti-repetition decoding).
 MAX_RETRIES = 2
-_DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
 
 
 @dataclass
@@ -89,6 +87,7 @@ class PipelineSettings:
     def problems(self) -> list[str]:
         """Return one message per invalid field (empty when the settings are valid)."""
         from .engines import BACKEND_CHOICES, engine_options
+        from .models.store import check_device
 
         out: list[str] = []
 
@@ -104,7 +103,10 @@ class PipelineSettings:
 
         need(isinstance(self.model, str) and bool(self.model.strip()), "model", "a hub id or a directory (str or path)")
         need(self.backend in BACKEND_CHOICES, "backend", "one of " + ", ".join(BACKEND_CHOICES))
-        need(isinstance(self.device, str) and bool(_DEVICE.match(self.device)), "device", "cpu, cuda or cuda:N")
+        try:
+            check_device(self.device)
+        except UnknownNameError as exc:
+            out.append(str(exc))
         need(is_int(self.beams) and self.beams >= 1, "beams", "an integer >= 1")
         need(is_int(self.batch_size) and self.batch_size >= 1, "batch_size", "an integer >= 1")
         need(is_int(self.token_budget) and self.token_budget >= 16, "token_budget", "an integer >= 16")

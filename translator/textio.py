@@ -1,15 +1,42 @@
-"""Reading documents in any common Chinese encoding, and writing atomically."""
+"""Reading documents in any common Chinese encoding, and writing outputs safely.
+
+Reading refuses what would hang or exhaust memory: inputs over
+:data:`DEFAULT_MAX_INPUT_BYTES` (50 MB; override with the
+``TRANSLATOR_MAX_INPUT_BYTES`` environment variable or ``max_bytes=``) and
+device files such as ``/dev/urandom``; pipes and stdin are read up to the
+same limit. Undecodable bytes, control characters and inputs holding only
+whitespace or zero-width characters are refused with the file and line named.
+
+Writing (:func:`write_atomic`) replaces regular files atomically, keeping
+their permission bits (new files get the umask's), follows a symlink to its
+target, and writes straight through to FIFOs and character devices
+(``-o /dev/null`` stays the device it was).
+"""
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
+import stat
 import sys
 import tempfile
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, OutputError
+
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_text", "write_atomic"]
+
+DEFAULT_MAX_INPUT_BYTES = 50_000_000
+"""Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_BLANK = re.compile(f"[\\s{_ZERO_WIDTH}]*")
+# C0 controls other than tab, newline and carriage return: not text, and not allowed in XML 1.0
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -50,15 +77,16 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
         raise InputError(f"{name}: the input is empty")
     if encoding:
         try:
-            text = data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
+            codecs.lookup(encoding)
+        except LookupError as exc:
             raise InputError(f"{name}: cannot decode as {encoding}: {exc}") from exc
-        return DecodedText(_newlines(text.lstrip("\ufeff")), encoding, name)
+        return _checked(_decode_or_raise(data, encoding, name, f"cannot decode as {encoding}").lstrip("\ufeff"), encoding, name)
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return DecodedText(_newlines(data.decode(enc).lstrip("\ufeff")), enc, name)
+            text = _decode_or_raise(data, enc, name, f"starts with a {enc.removesuffix('-sig').upper()} byte-order mark, then")
+            return _checked(text.lstrip("\ufeff"), enc, name)
     try:
-        return DecodedText(_newlines(data.decode("utf-8")), "utf-8", name)
+        return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
     if _looks_binary(data):
@@ -75,7 +103,36 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: detected {enc} but cannot decode: {exc}; pass --encoding") from exc
-    return DecodedText(_newlines(text), enc, name)
+    return _checked(text, enc, name)
+
+
+def _decode_or_raise(data: bytes, encoding: str, name: str, what: str) -> str:
+    """Decode strictly; on failure name the line and byte offset of the first bad bytes."""
+    skip = 0
+    if encoding.replace("_", "-").lower() == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        skip, encoding = len(codecs.BOM_UTF8), "utf-8"  # so error offsets count from the file's start
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[skip:skip + exc.start].decode(encoding, errors="replace").count("\n") + 1
+        bad = data[skip + exc.start:skip + exc.end][:8].hex(" ")
+        raise InputError(f"{name}:{line}: {what}: invalid bytes at byte {skip + exc.start} ({bad}: {exc.reason}); "
+                         f"pass --encoding or fix the file") from None
+
+
+def _checked(text: str, encoding: str, name: str) -> DecodedText:
+    """Normalise line breaks; refuse blank input and control characters (naming where they are)."""
+    text = _newlines(text)
+    if _BLANK.fullmatch(text):
+        raise InputError(f"{name}: the input is empty (only whitespace or zero-width characters)")
+    found = _CONTROL.search(text)
+    if found:
+        count = len(_CONTROL.findall(text))
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise InputError(f"{name}:{line}:{column}: control character U+{ord(found.group()):04X} "
+                         f"({count} in the file); remove it (it is not text and cannot be written to XLIFF/TMX)")
+    return DecodedText(text, encoding, name)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -87,39 +144,148 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Make every line break ``\\n``: CRLF, CR, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return text
 
 
-def read_text(path: str, encoding: str | None = None) -> DecodedText:
-    """Read a file (or ``-`` for stdin) and decode it.
+def max_input_bytes(max_bytes: int | None = None) -> int | None:
+    """Return the input size limit in bytes (None: no limit).
+
+    ``max_bytes`` wins when given; else ``TRANSLATOR_MAX_INPUT_BYTES``; else
+    :data:`DEFAULT_MAX_INPUT_BYTES`. Zero or a negative number means no limit.
 
     Raises:
-        InputError: Missing, unreadable, empty, binary or undecodable input.
+        InputError: ``TRANSLATOR_MAX_INPUT_BYTES`` is not an integer.
     """
+    if max_bytes is None:
+        env = os.environ.get("TRANSLATOR_MAX_INPUT_BYTES", "").strip().replace("_", "")
+        if env:
+            try:
+                max_bytes = int(env)
+            except ValueError:
+                raise InputError(f"TRANSLATOR_MAX_INPUT_BYTES={env!r} is not a whole number of bytes") from None
+        else:
+            max_bytes = DEFAULT_MAX_INPUT_BYTES
+    return max_bytes if max_bytes > 0 else None
+
+
+def _too_big(name: str, limit: int) -> InputError:
+    return InputError(f"{name}: larger than the {limit:,}-byte input limit; split it, or raise the limit with "
+                      f"TRANSLATOR_MAX_INPUT_BYTES (0 = no limit)")
+
+
+def _read_capped(fh, name: str, limit: int | None) -> bytes:
+    """Read a stream to its end, refusing it as soon as it passes ``limit`` bytes."""
+    if limit is None:
+        return fh.read()
+    chunks, size = [], 0
+    while True:
+        chunk = fh.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise _too_big(name, limit)
+
+
+def read_text(path: str, encoding: str | None = None, max_bytes: int | None = None) -> DecodedText:
+    """Read a file (or ``-`` for stdin) and decode it.
+
+    Args:
+        path: The file, or ``-`` for standard input.
+        encoding: Force this encoding (default: detect).
+        max_bytes: Refuse inputs larger than this (default: :func:`max_input_bytes`; 0 = no limit).
+
+    Raises:
+        InputError: Missing, unreadable, too large, a device, empty, binary or undecodable input.
+    """
+    limit = max_input_bytes(max_bytes)
     if path == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "<stdin>", encoding)
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a text file")
+        return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding)
     try:
-        data = p.read_bytes()
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a directory, not a text file")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+        raise InputError(f"{path}: is a device or socket, not a text file (it may never end); "
+                         f"redirect a bounded amount into a file first")
+    if stat.S_ISREG(st.st_mode) and limit is not None and st.st_size > limit:
+        raise _too_big(path, limit)
+    try:
+        with open(path, "rb") as fh:  # a FIFO is read up to the limit like stdin
+            data = _read_capped(fh, path, limit)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     return decode_bytes(data, path, encoding)
 
 
-def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+_UMASK_LOCK = threading.Lock()
 
-    A reader (or a crash) sees either the old file or the complete new one.
+
+def _umask() -> int:
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _chunks(content: str | bytes | Iterable[str]) -> Iterable[str | bytes]:
+    return (content,) if isinstance(content, (str, bytes)) else content
+
+
+def _open_mode(text: str | bytes | Iterable[str], encoding: str) -> tuple[str, dict]:
+    return ("wb", {}) if isinstance(text, bytes) else ("w", {"encoding": encoding, "newline": ""})
+
+
+def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: str = "utf-8") -> None:
+    """Write ``text`` (a string, raw ``bytes``, or an iterable of string chunks written as they come) to ``path``.
+
+    A regular file (or a new path) is written through a temporary file in the
+    same folder and a rename, so a reader or a crash sees either the old file
+    or the complete new one; the file keeps its permission bits (a new one gets
+    ``0666 & ~umask``). A symlink is followed and its target replaced. FIFOs,
+    character devices and sockets are written directly (``-o /dev/null``
+    writes to the device; it is never replaced by a file).
+
+    Raises:
+        OutputError: ``path`` is a directory, or its folder cannot be written
+            (also an :class:`OSError`). Other OS errors (a full disk) propagate
+            after the temporary file is removed; the old file is untouched.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{path}: is a directory; name a file")
+    if st is not None and not stat.S_ISREG(st.st_mode):  # FIFO, device: write through, never replace
+        mode_str, kwargs = _open_mode(text, encoding)
+        with open(target, mode_str, **kwargs) as fh:
+            for chunk in _chunks(text):
+                fh.write(chunk)
+        return
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except (PermissionError, FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"{path}: cannot write in {target.parent}: {exc.strerror or exc}") from exc
+    try:
+        mode_str, kwargs = _open_mode(text, encoding)
+        with os.fdopen(fd, mode_str, **kwargs) as fh:
+            for chunk in _chunks(text):
+                fh.write(chunk)
             fh.flush()
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:

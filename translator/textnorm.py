@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f"
+ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f\x85\u2028\u2029"
 
 _ZW_RE = re.compile(f"[{ZERO_WIDTH}]")
 _SPACE_RE = re.compile(f"[ {ODD_SPACES}]+")

@@ -38,12 +38,13 @@ def library_errors(fn):
     return wrapper
 
 
-def emit(output: str, text: str) -> None:
-    """Write ``text`` to stdout when ``output`` is ``-``, else atomically to that file."""
+def emit(output: str, text) -> None:
+    """Write ``text`` (a string or an iterable of chunks) to stdout when ``output`` is ``-``, else atomically."""
     from ..textio import write_atomic
 
     if output == "-":
-        click.echo(text, nl=False)
+        for chunk in ([text] if isinstance(text, str) else text):
+            click.echo(chunk, nl=False)
     else:
         write_atomic(output, text)
 

@@ -50,8 +50,12 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx"]), default="txt",
-              show_default=True, help="Output format (jsonl, xliff and tmx are bilingual review formats).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
+              default=None, help="Output format (jsonl, xliff and tmx are bilingual review formats) [default: txt for "
+              "text; the input's own kind for .docx, .html, .md and .pdf: report.docx -> report.en.docx, a PDF -> .docx].")
+@click.option("--bilingual", is_flag=True,
+              help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
+              "beside its English, flagged segments highlighted with the flags as comments.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
 @click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
@@ -60,10 +64,12 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @encoding_option
 @model_options
 @library_errors
-def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str, strict: bool,
-              no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None, **opts) -> None:
-    """Translate INPUT files ('-' for stdin) into English."""
-    from ..formats import SUMMARY_FORMATS, render
+def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str | None, bilingual: bool,
+              strict: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
+              **opts) -> None:
+    """Translate INPUT files ('-' for stdin) into English: text, .docx, .html, .md or .pdf."""
+    from ..documents import is_document
+    from ..formats import SUMMARY_FORMATS, render_chunks
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
@@ -71,10 +77,19 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
         raise click.UsageError("use either -o/--output or --out-dir, not both")
     if len(inputs) > 1 and not out_dir:
         raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
+    documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
+    if not documents:
+        fmt = fmt or "txt"
     if summary_sentences and fmt not in SUMMARY_FORMATS:
-        raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt} has no place for a "
+        raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt or 'a document output'} has no place for a "
                                "summary; write it with `translator summarize`)")
     pipeline = Pipeline(settings_from_options(opts))
+    if documents:
+        results = _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences,
+                                       encoding, not no_notes)
+        if strict and any(doc.flagged for doc in results):
+            sys.exit(EXIT_FLAGGED)
+        return
     done = [0, 0]  # distinct segments finished (cached or translated), of all
 
     with progress_reporter(enabled=not quiet) as bar:
@@ -98,16 +113,52 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
             sys.exit(EXIT_INTERRUPTED)
     targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
     for doc, target in zip(results, targets):
-        emit(str(target), render(doc, fmt, notes=not no_notes))
+        emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
         if not quiet:
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
-            adherence = doc.term_adherence()
-            terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
-            cached = sum(s.cached for s in doc.segments)
-            click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
-                       f"[{counts}]{terms} -> {target if str(target) != '-' else 'stdout'}", err=True)
+            _report(doc, str(target))
     if strict and any(doc.flagged for doc in results):
         sys.exit(EXIT_FLAGGED)
+
+
+def _report(doc, target: str, note: str = "") -> None:
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(doc.flag_counts().items())) or "none"
+    adherence = doc.term_adherence()
+    terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
+    cached = sum(s.cached for s in doc.segments)
+    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+               f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
+
+
+def _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences, encoding,
+                         notes) -> list:
+    """Translate each input with :func:`translator.documents.translate_document` (documents keep their kind)."""
+    from ..documents import default_output, output_formats, translate_document
+    from ..formats import render_chunks
+    from ..progress import progress_reporter
+
+    results, used = [], set()
+    for src in inputs:
+        target = output
+        if out_dir:
+            path = src if src != "-" else "stdin.txt"
+            name = default_output(path, fmt or ("docx" if bilingual else output_formats(path)[0]), bilingual).name
+            stem, n = name, 2
+            while name in used:
+                name = stem.replace(".en.", f"-{n}.en.").replace(".zh-en.", f"-{n}.zh-en.")
+                n += 1
+            used.add(name)
+            target = str(Path(out_dir) / name)
+        elif src == "-" and not target:
+            target = "-"
+        with progress_reporter(enabled=not quiet) as advance:
+            fr = translate_document(pipeline, src, target, fmt, bilingual, encoding, advance, summary_sentences,
+                                    notes=notes)
+        if fr.output is None:
+            emit("-", render_chunks(fr.result, fr.format, notes=notes))
+        results.append(fr.result)
+        if not quiet:
+            _report(fr.result, str(fr.output or "-"), "" if fr.layout_kept else " (text only: the PDF's layout is not kept)")
+    return results
 
 
 @click.command()

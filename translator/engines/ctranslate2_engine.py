@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
-from ..models.store import CT2_SUBDIR, load_tokenizer, quiet_transformers, model_missing_error, resolve_model, store_dir, store_name
+from ..models.store import (CT2_SUBDIR, check_device, check_model_folder, load_tokenizer, model_missing_error,
+                            quiet_transformers, resolve_model, store_dir, store_name)
 from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
 from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
@@ -199,6 +200,7 @@ class CTranslate2Engine(TokenizerEngine):
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None, src_lang: str | None = None,
                  tgt_lang: str | None = None, compute_type: str = "int8", use_vmap: bool = False,
                  target_vocab_only: bool = True) -> None:
+        check_device(device)
         ct2 = _import_ct2()
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
@@ -209,7 +211,10 @@ class CTranslate2Engine(TokenizerEngine):
             raise ModelNotAvailableError(
                 f"no CTranslate2 conversion of {model!r} found; convert it with `translator models convert {model}` "
                 "or use the transformers backend")
+        check_model_folder(ct2_dir, "ctranslate2")
         tok_dir = ct2_dir if (ct2_dir / "vocab.json").is_file() or (ct2_dir / "tokenizer_config.json").is_file() else Path(ref.load_from)
+        if tok_dir.is_dir():
+            check_model_folder(tok_dir, None)
         if is_marian_dir(tok_dir):  # opus-mt: no transformers, no torch import
             self.tokenizer = MarianSpmTokenizer(tok_dir)
         else:
@@ -227,10 +232,15 @@ class CTranslate2Engine(TokenizerEngine):
         self.output_vocab = len(target_tokens) if target_tokens else None
         self.use_vmap = use_vmap
         self._restrict_output = use_vmap or target_tokens is not None
-        if target_tokens:
-            self.translator = _load_with_vmap(ct2, ct2_dir, always_allowed_vmap(target_tokens), options)
-        else:
-            self.translator = ct2.Translator(str(ct2_dir), **options)
+        try:
+            if target_tokens:
+                self.translator = _load_with_vmap(ct2, ct2_dir, always_allowed_vmap(target_tokens), options)
+            else:
+                self.translator = ct2.Translator(str(ct2_dir), **options)
+        except (RuntimeError, ValueError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelNotAvailableError(f"model folder {ct2_dir}: model.bin cannot be loaded by CTranslate2 "
+                                         f"({first}); convert the model again") from exc
         self._model_id = model
         self._device = device
         self._compute_type = compute_type

@@ -35,10 +35,23 @@ class MarianSpmTokenizer:
     def __init__(self, path: str | Path) -> None:
         import sentencepiece as spm
 
+        from ..errors import ModelNotAvailableError
+
         path = Path(path)
-        self.spm_source = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
-        self.spm_target = spm.SentencePieceProcessor(model_file=str(path / "target.spm"))
-        self.encoder: dict[str, int] = json.loads((path / "vocab.json").read_text("utf-8"))
+        processors = []
+        for name in ("source.spm", "target.spm"):
+            try:
+                processors.append(spm.SentencePieceProcessor(model_file=str(path / name)))
+            except (OSError, RuntimeError) as exc:
+                raise ModelNotAvailableError(f"model folder {path}: {name} is not a sentencepiece model "
+                                             f"({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})") from None
+        self.spm_source, self.spm_target = processors
+        try:
+            self.encoder: dict[str, int] = json.loads((path / "vocab.json").read_text("utf-8"))
+            if not isinstance(self.encoder, dict) or "<unk>" not in self.encoder or "</s>" not in self.encoder:
+                raise ValueError("not an object with <unk> and </s>")
+        except (OSError, ValueError) as exc:
+            raise ModelNotAvailableError(f"model folder {path}: vocab.json is not a Marian vocabulary ({exc})") from None
         self.decoder = {i: t for t, i in self.encoder.items()}
         self.unk_token_id = self.encoder["<unk>"]
         self.eos_token_id = self.encoder["</s>"]

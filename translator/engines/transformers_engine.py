@@ -8,7 +8,7 @@ torch and transformers are imported when an engine is built, not before.
 from __future__ import annotations
 
 from ..errors import TranslatorError
-from ..models.store import load_seq2seq, resolve_model
+from ..models.store import check_device, check_model_folder, load_seq2seq, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
@@ -31,7 +31,10 @@ class TransformersEngine(TokenizerEngine):
 
     def __init__(self, model: str, device: str = "cpu", threads: int | None = None,
                  src_lang: str | None = None, tgt_lang: str | None = None, target_vocab_only: bool = True) -> None:
-        resolve_model(model)  # a wrong path fails before torch is imported
+        check_device(device)
+        ref = resolve_model(model)  # a wrong path or a broken folder fails before torch is imported
+        if ref.local_dir is not None:
+            check_model_folder(ref.local_dir, "transformers")
         import torch
 
         self.threads = threads or default_threads()

@@ -32,16 +32,43 @@ def rouge(summary: str, reference: str) -> list[Score]:
 
 
 def load_summary(path: str) -> tuple[str, list[dict]]:
-    """Read a summary: JSON from ``translator summarize --format json`` or plain text (one sentence a line)."""
+    """Read a summary: JSON from ``translator summarize --format json`` or plain text (one sentence a line).
+
+    Raises:
+        InputError: Malformed JSON, or JSON that is not a summary; the message names the file,
+            the line (for syntax errors) or the sentence, and what is wrong.
+    """
     text = read_text(path).text
     if Path(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
-            sentences = data["sentences"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}: not a summary JSON (expected a 'sentences' list): {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        sentences = data.get("sentences") if isinstance(data, dict) else None
+        if not isinstance(sentences, list):
+            raise InputError(f"{path}: not a summary JSON (expected an object with a 'sentences' list, "
+                             "as `translator summarize --format json` writes)")
+        for n, sent in enumerate(sentences, 1):
+            problem = _sentence_problem(sent)
+            if problem:
+                raise InputError(f"{path}: sentence {n}: {problem}")
         return " ".join(s["text"] for s in sentences), sentences
     return " ".join(line.strip() for line in text.splitlines() if line.strip()), []
+
+
+def _sentence_problem(sent: object) -> str | None:
+    """Return what is wrong with one summary sentence of a JSON summary, or None."""
+    if not isinstance(sent, dict):
+        return f"expected an object, found {type(sent).__name__}"
+    if not isinstance(sent.get("text"), str):
+        return "'text' is missing or not a string"
+    for key in ("segment_id", "source"):
+        if key in sent and not isinstance(sent[key], (str, type(None))):
+            return f"'{key}' must be a string"
+    flags = sent.get("flags", [])
+    if not isinstance(flags, list) or not all(isinstance(f, dict) for f in flags):
+        return "'flags' must be a list of objects"
+    return None
 
 
 def evaluate_summary(summary_path: str, ref_summary_path: str, ref_translation: str | None = None, glossary=None) -> dict:

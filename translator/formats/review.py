@@ -11,9 +11,25 @@ one ``translated``.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 
-from ..errors import BackendUnavailableError
+from ..errors import BackendUnavailableError, InputError
 from ..results import DocumentResult
+
+# characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF):
+# the toolkit would drop them silently, so a document holding one is refused instead
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_xml_text(doc: DocumentResult, fmt: str) -> None:
+    """Raise :class:`InputError` naming the first segment whose text XML cannot carry."""
+    for seg in doc.segments:
+        for field_name in ("source", "target"):
+            found = _NOT_XML.search(getattr(seg, field_name))
+            if found:
+                raise InputError(f"{doc.name}:{seg.line}: segment {seg.id}: the {field_name} holds U+{ord(found.group()):04X}, "
+                                 f"which {fmt} (XML) cannot carry; remove it or use --format json/jsonl")
 
 REVIEW_FORMATS = ("jsonl", "xliff", "tmx")
 
@@ -33,17 +49,22 @@ def _notes(seg) -> list[str]:
 
 def to_jsonl(doc: DocumentResult) -> str:
     """One JSON object per segment, each stamped with the document's signature."""
+    return "".join(iter_jsonl(doc))
+
+
+def iter_jsonl(doc: DocumentResult) -> Iterator[str]:
+    """Yield :func:`to_jsonl`'s lines one segment at a time."""
     sig = str(doc.signature)
-    lines = []
+    if not doc.segments:
+        yield "\n"
     for seg in doc.segments:
-        d = seg.to_dict()
-        lines.append(json.dumps({"document": doc.name, "signature": sig, **d}, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
+        yield json.dumps({"document": doc.name, "signature": sig, **seg.to_dict()}, ensure_ascii=False) + "\n"
 
 
 def to_xliff(doc: DocumentResult) -> str:
     """XLIFF 1.2, one trans-unit per segment (id = segment id)."""
     xliff, _ = _toolkit()
+    _check_xml_text(doc, "XLIFF")
     store = xliff.xlifffile(sourcelanguage="zh", targetlanguage="en")
     store.setfilename(store.getfilenode("NoName"), doc.name)
     for seg in doc.segments:
@@ -70,6 +91,7 @@ def to_xliff(doc: DocumentResult) -> str:
 def to_tmx(doc: DocumentResult) -> str:
     """TMX 1.4, one translation unit per segment with flags as notes."""
     _, tmx = _toolkit()
+    _check_xml_text(doc, "TMX")
     store = tmx.tmxfile(sourcelanguage="zh", targetlanguage="en")
     for seg in doc.segments:
         store.addtranslation(seg.source, "zh", seg.target, "en", comment="\n".join(_notes(seg)) or None)

@@ -11,6 +11,8 @@ reader sees what to check); the signature closes the document.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 
 from ..errors import UnknownNameError
 from ..results import DocumentResult
@@ -89,7 +91,38 @@ def render_md(doc: DocumentResult, notes: bool = True) -> str:
 
 def render_json(doc: DocumentResult, notes: bool = True) -> str:
     """Return the bilingual segments, flags, structure and signature as JSON."""
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_json(doc))
+
+
+def _json_list(key: str, items: Iterable[object], last: bool) -> Iterator[str]:
+    """Yield ``"key": [...]`` one item at a time, laid out exactly as ``json.dumps(..., indent=2)`` at depth 1."""
+    yield f"  {json.dumps(key)}: "
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ("[\n    " if first else ",\n    ") + text
+        first = False
+    yield ("[]" if first else "\n  ]") + ("\n" if last else ",\n")
+
+
+def iter_json(doc: DocumentResult) -> Iterator[str]:
+    """Yield the JSON of :func:`render_json` in chunks of one block or segment.
+
+    The text is identical to ``json.dumps(doc.to_dict(), ensure_ascii=False, indent=2)``,
+    but no whole-document dict or string is ever built, so a 5 MB input does not
+    need gigabytes to write.
+    """
+    head = doc.head_dict()
+    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ",\n"
+    blocks = ({"index": b.index, "kind": b.kind, "marker": b.marker, "line": b.line,
+               "segments": [doc.segments[i].id for i in b.segment_indices]} for b in doc.document.blocks)
+    yield from _json_list("blocks", blocks, last=False)
+    summary = doc.summary
+    yield from _json_list("segments", (s.to_dict() for s in doc.segments), last=summary is None)
+    if summary is not None:
+        data = {"method": summary.method, "text": summary.text, "sentences": [asdict(s) for s in summary.sentences]}
+        yield '  "summary": ' + json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n  ") + "\n"
+    yield "}\n"
 
 
 def _review(name: str):
@@ -109,6 +142,16 @@ FORMATS = tuple(RENDERERS)
 SUMMARY_FORMATS = ("txt", "md", "json")
 
 
+def _iter_jsonl(doc: DocumentResult) -> Iterator[str]:
+    from . import review
+
+    return review.iter_jsonl(doc)
+
+
+STREAMERS = {"json": iter_json, "jsonl": _iter_jsonl}
+"""Formats rendered chunk by chunk (one segment at a time): big documents are written in bounded memory."""
+
+
 def render(doc: DocumentResult, fmt: str, notes: bool = True) -> str:
     """Render ``doc`` in format ``fmt``.
 
@@ -125,6 +168,20 @@ def render(doc: DocumentResult, fmt: str, notes: bool = True) -> str:
     except KeyError:
         raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}") from None
     return renderer(doc, notes)
+
+
+def render_chunks(doc: DocumentResult, fmt: str, notes: bool = True) -> Iterator[str]:
+    """Yield ``render(doc, fmt)`` in pieces; json and jsonl are produced one segment at a time.
+
+    Pass the iterator to :func:`translator.textio.write_atomic` to write a big
+    document without holding its whole text in memory.
+
+    Raises:
+        UnknownNameError: Unknown format; the message lists the valid ones.
+    """
+    if fmt in STREAMERS:
+        return STREAMERS[fmt](doc)
+    return iter((render(doc, fmt, notes),))
 
 
 def render_summary(summary, fmt: str, signature: str = "") -> str:

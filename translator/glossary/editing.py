@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError, TranslatorError
 from ..textio import write_atomic
-from .termbase import COLUMNS, Entry, fold_key, parse_rows
+from .termbase import COLUMNS, Entry, fold_key, parse_rows, split_lines, tsv_line
 
 
 class GlossaryConflictError(TranslatorError):
@@ -25,12 +25,13 @@ class TermBaseFile:
         self.path = Path(path)
         if self.path.exists():
             try:
-                self.lines = self.path.read_text("utf-8-sig").splitlines()
+                self.lines = split_lines(self.path.read_text("utf-8-sig"))
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason})") from None
         else:
             self.lines = ["\t".join(COLUMNS)]
         self.header = self._header()
+        self._by_key: dict[str, Entry] | None = None  # folded source -> entry (with its line), built once
 
     def _header(self) -> list[str]:
         for line in self.lines:
@@ -45,12 +46,28 @@ class TermBaseFile:
 
     def _row_text(self, entry: Entry) -> str:
         values = dict(zip(COLUMNS, entry.row()))
-        return "\t".join(values.get(col, "") for col in self.header).rstrip("\t")
+        return tsv_line([values.get(col, "") for col in self.header]).rstrip("\t")
+
+    @staticmethod
+    def _check_fields(entry: Entry) -> None:
+        """Refuse values a one-line TSV row cannot hold (a tab or line break would split or end the row)."""
+        for name, value in zip(COLUMNS, entry.row()):
+            bad = next((c for c in value if c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), None)
+            if bad is not None:
+                what = "a tab" if bad == "\t" else "a line break"
+                raise InputError(f"{entry.source!r}: the {name} holds {what} (U+{ord(bad):04X}); "
+                                 f"a term base row is one line: remove it")
+
+    def _index(self) -> dict[str, Entry]:
+        if self._by_key is None:
+            self._by_key = {}
+            for e in self.entries():
+                self._by_key.setdefault(e.key, e)
+        return self._by_key
 
     def find(self, source: str) -> Entry | None:
-        """Return the entry whose source folds to the same key, if any."""
-        key = fold_key(source)
-        return next((e for e in self.entries() if e.key == key), None)
+        """Return the (first) entry whose source folds to the same key, if any."""
+        return self._index().get(fold_key(source))
 
     def add(self, entry: Entry, replace_existing: bool = False) -> str:
         """Add ``entry``; refuse a conflicting one unless ``replace_existing``.
@@ -60,10 +77,13 @@ class TermBaseFile:
 
         Raises:
             GlossaryConflictError: A different entry for the same source exists.
+            InputError: A field holds a tab or a line break.
         """
+        self._check_fields(entry)
         existing = self.find(entry.source)
         if existing is None:
             self.lines.append(self._row_text(entry))
+            self._index()[entry.key] = replace(entry, file=str(self.path), line=len(self.lines))
             return "added"
         same = fold_key(existing.target) == fold_key(entry.target) and existing.type == entry.type \
             and set(existing.variants) == set(entry.variants)
@@ -73,7 +93,9 @@ class TermBaseFile:
             raise GlossaryConflictError(
                 f"{self.path}:{existing.line}: {existing.source!r} is already listed as {existing.target!r}; "
                 f"pass --replace to change it to {entry.target!r}")
-        self.lines[existing.line - 1] = self._row_text(replace(entry, note=entry.note or existing.note))
+        new = replace(entry, note=entry.note or existing.note, file=str(self.path), line=existing.line)
+        self.lines[existing.line - 1] = self._row_text(new)
+        self._index()[existing.key] = new
         return "replaced"
 
     def merge(self, entries: list[Entry], replace_existing: bool = False) -> dict[str, int]:
@@ -94,6 +116,7 @@ class TermBaseFile:
         if existing is None:
             raise TranslatorError(f"{self.path}: no entry for {source!r}")
         del self.lines[existing.line - 1]
+        self._by_key = None  # later rows moved up a line
         return existing
 
     def save(self) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, UnknownNameError
-from .termbase import COLUMNS, Entry, Glossary, parse_rows
+from .termbase import COLUMNS, Entry, Glossary, parse_rows, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
@@ -24,7 +24,7 @@ EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
 
 def to_tsv(entries: list[Entry]) -> str:
     """Return entries as a TSV term base with a header."""
-    return "\t".join(COLUMNS) + "\n" + "".join("\t".join(e.row()) + "\n" for e in entries)
+    return "\t".join(COLUMNS) + "\n" + "".join(tsv_line(e.row()) + "\n" for e in entries)
 
 
 def to_csv(entries: list[Entry]) -> str:

@@ -269,11 +269,12 @@ def load_tokenizer(model: str, folder: str | Path | None = None):
     quiet_transformers()
     if folder is None:
         ensure_fetchable(model)
-    source = str(folder) if folder is not None else resolve_model(model).load_from
+    ref = resolve_model(model)
+    source = str(folder) if folder is not None else ref.load_from
     try:
         return AutoTokenizer.from_pretrained(source, local_files_only=hub_offline())
-    except (OSError, ValueError) as exc:
-        raise model_missing_error(model, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - tokenizer libraries raise many types for bad files
+        raise _load_failure(model, Path(folder) if folder is not None else ref.local_dir, exc) from exc
 
 
 def load_seq2seq(model: str):
@@ -288,8 +289,144 @@ def load_seq2seq(model: str):
     from transformers import AutoModelForSeq2SeqLM
 
     tokenizer = load_tokenizer(model)
+    ref = resolve_model(model)
     try:  # read the offline flag now: huggingface_hub reads it only once, at import
-        return tokenizer, AutoModelForSeq2SeqLM.from_pretrained(resolve_model(model).load_from,
-                                                                local_files_only=hub_offline())
-    except (OSError, ValueError) as exc:
-        raise model_missing_error(model, exc) from exc
+        return tokenizer, AutoModelForSeq2SeqLM.from_pretrained(ref.load_from, local_files_only=hub_offline())
+    except Exception as exc:  # noqa: BLE001 - torch/safetensors/transformers raise many types for bad files
+        raise _load_failure(model, ref.local_dir, exc) from exc
+
+
+def _load_failure(model: str, folder: Path | None, exc: BaseException) -> ModelNotAvailableError:
+    """The one-line error for a model that failed to load: missing (hub id) or broken (a local folder)."""
+    if folder is None:
+        return model_missing_error(model, exc)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ModelNotAvailableError(f"model folder {folder}: cannot be loaded ({type(exc).__name__}: {first})")
+
+
+DEVICE_CHOICES = ("cpu", "cuda", "cuda:N")
+
+
+def check_device(device: str) -> str:
+    """Return ``device`` when it is ``cpu``, ``cuda`` or ``cuda:N``.
+
+    Raises:
+        UnknownNameError: Any other device (``tpu``, ``gpu``, ``cuda:x``); the message lists the valid ones.
+    """
+    from ..errors import UnknownNameError
+
+    kind, _, index = str(device).partition(":")
+    if kind == "cpu" and not index or kind == "cuda" and (not index or index.isdigit()):
+        return device
+    raise UnknownNameError(f"unknown device {device!r}; valid devices: {', '.join(DEVICE_CHOICES)}")
+
+
+def _broken(folder: Path, name: str, what: str) -> ModelNotAvailableError:
+    return ModelNotAvailableError(f"model folder {folder}: {name} {what}")
+
+
+def _check_json_object(folder: Path, name: str) -> dict | None:
+    import json
+
+    path = folder / name
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _broken(folder, name, f"is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _broken(folder, name, f"must hold a JSON object, not {type(data).__name__}")
+    return data
+
+
+def _check_safetensors(folder: Path, name: str) -> None:
+    """Check a safetensors file's header and that every tensor it lists lies inside the file."""
+    import json
+    import struct
+
+    path = folder / name
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if len(head) < 8:
+            raise _broken(folder, name, f"is truncated ({size} bytes)")
+        (length,) = struct.unpack("<Q", head)
+        if length > min(size - 8, 100_000_000):
+            raise _broken(folder, name, "is damaged or not a safetensors file (its header length is impossible)")
+        try:
+            header = json.loads(fh.read(length))
+        except ValueError:
+            raise _broken(folder, name, "is damaged or not a safetensors file (unreadable header)") from None
+    if not isinstance(header, dict):
+        raise _broken(folder, name, "is damaged or not a safetensors file (unreadable header)")
+    data_size = size - 8 - length
+    for tensor, info in header.items():
+        if tensor == "__metadata__":
+            continue
+        offsets = info.get("data_offsets") if isinstance(info, dict) else None
+        if not (isinstance(offsets, list) and len(offsets) == 2 and 0 <= offsets[0] <= offsets[1]):
+            raise _broken(folder, name, f"is damaged (tensor {tensor!r} has no valid offsets)")
+        if offsets[1] > data_size:
+            raise _broken(folder, name, f"is truncated ({size:,} bytes; tensor {tensor!r} needs "
+                                        f"{8 + length + offsets[1]:,})")
+
+
+def _check_sentencepiece(folder: Path) -> None:
+    try:
+        import sentencepiece as spm
+    except ImportError:  # pragma: no cover - a core dependency
+        return
+    for name in ("source.spm", "target.spm"):
+        try:
+            spm.SentencePieceProcessor(model_file=str(folder / name))
+        except (OSError, RuntimeError):
+            raise _broken(folder, name, "is damaged or not a sentencepiece model") from None
+
+
+def check_model_folder(folder: str | Path, weights: str | None = "transformers") -> None:
+    """Check a local model folder's files before a backend loads it.
+
+    Catches what would otherwise surface as a library traceback: a JSON file
+    (config.json, vocab.json, tokenizer_config.json) that is not a JSON object,
+    a Marian model missing source.spm, target.spm or vocab.json, and missing,
+    truncated or garbage weights.
+
+    Args:
+        folder: The model directory.
+        weights: ``transformers`` (config.json and model.safetensors or pytorch_model.bin),
+            ``ctranslate2`` (model.bin) or None (tokenizer files only).
+
+    Raises:
+        ModelNotAvailableError: One line naming the folder and the missing or broken file.
+    """
+    folder = Path(folder)
+    config = _check_json_object(folder, "config.json")
+    for name in ("tokenizer_config.json", "vocab.json", "generation_config.json"):
+        _check_json_object(folder, name)
+    if (config or {}).get("model_type") == "marian" or any((folder / f).exists() for f in ("source.spm", "target.spm")):
+        for name in ("source.spm", "target.spm", "vocab.json"):
+            if not (folder / name).is_file():
+                raise _broken(folder, name, "is missing (a Marian model needs source.spm, target.spm and vocab.json)")
+            if (folder / name).stat().st_size < 16:
+                raise _broken(folder, name, "is empty or truncated")
+        _check_sentencepiece(folder)
+    if weights == "ctranslate2":
+        if not (folder / "model.bin").is_file():
+            raise _broken(folder, "model.bin", "is missing (not a CTranslate2 model)")
+        return
+    if weights != "transformers":
+        return
+    if config is None:
+        raise _broken(folder, "config.json", "is missing")
+    present = [n for n in ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json",
+                           "pytorch_model.bin.index.json") if (folder / n).is_file()]
+    if not present:
+        raise _broken(folder, "model.safetensors", "is missing (and there is no pytorch_model.bin)")
+    if present[0] == "model.safetensors":
+        _check_safetensors(folder, "model.safetensors")
+    elif present[0] == "pytorch_model.bin":
+        with open(folder / "pytorch_model.bin", "rb") as fh:
+            magic = fh.read(4)
+        if not (magic == b"PK\x03\x04" or magic[:1] == b"\x80"):  # a torch zip archive, or its legacy pickle
+            raise _broken(folder, "pytorch_model.bin", "is damaged or not a torch checkpoint")

@@ -2,32 +2,36 @@
 
 Two shapes are offered:
 
-* ``tiny``: a few hundred kilobytes, for tests and offline trials. Its output
-  is gibberish by design: the weights are random.
+* ``tiny``: a few hundred kilobytes, for tests and offline trials. Its
+  sentencepiece models are trained on the bundled sample report (source) and
+  its English reference translation (target), so tokenisation behaves like a
+  real Chinese/English model on this kind of text. Its output is gibberish by
+  design: the weights are random.
 * ``opus-mt-zh-en``: opus-mt-zh-en's exact shape (d_model 512, 6+6 layers,
-  8 heads, FFN 2048, vocab 65001, swish, pad 65000, eos 0), for speed
-  measurements only.
-
-The sentencepiece models are trained on the bundled sample report (source)
-and its English reference translation (target), so tokenisation behaves
-like a real Chinese/English model on this kind of text. For the
-``opus-mt-zh-en`` shape each is then padded to 32,000 pieces, the size of
-opus-mt-zh-en's own (its model card: SentencePiece spm32k,spm32k), with
-pieces no text can produce; so, as in the real model, about half of the
-65,001 ids are target-side pieces, which matters for
-:mod:`translator.engines.target_vocabulary`.
+  8 heads, FFN 2048, vocab 65001, swish, pad 65000, eos 0) on the real
+  model's own tokenizer files (source.spm, target.spm and vocab.json from
+  models/opus-mt-zh-en-tokenizer/, CC-BY 4.0, Helsinki-NLP / OPUS-MT), so
+  every token count, ``<unk>``, batch and output-vocabulary size is the real
+  model's. For speed measurements only.
+* ``tiny-real-tokenizer``: the tiny shape on the real tokenizer files (a few
+  megabytes, most of it the 65,001-id embedding), for fast tests of how the
+  pipeline behaves with the real model's tokenisation.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import struct
+import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..errors import TranslatorError
+from ..errors import ModelNotAvailableError, TranslatorError
+
+#: The real opus-mt-zh-en tokenizer files shipped with the project (source checkout).
+REAL_TOKENIZER_DIR = Path(__file__).resolve().parents[2] / "models" / "opus-mt-zh-en-tokenizer"
+REAL_TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,16 @@ class ModelShape:
     heads: int
     ffn: int
     vocab_size: int | None  # None: just the trained pieces
-    spm_vocab: int
-    spm_pieces: int | None = None  # pad each sentencepiece model to this many pieces
+    spm_vocab: int  # pieces per sentencepiece model
+    real_tokenizer: bool = False  # use opus-mt-zh-en's own tokenizer files instead of training them
 
 
 SHAPES = {
     "tiny": ModelShape(d_model=32, layers=1, heads=2, ffn=64, vocab_size=None, spm_vocab=1000),
-    "opus-mt-zh-en": ModelShape(d_model=512, layers=6, heads=8, ffn=2048, vocab_size=65001, spm_vocab=4000,
-                                   spm_pieces=32000),
+    "opus-mt-zh-en": ModelShape(d_model=512, layers=6, heads=8, ffn=2048, vocab_size=65001, spm_vocab=32000,
+                                   real_tokenizer=True),
+    "tiny-real-tokenizer": ModelShape(d_model=32, layers=1, heads=2, ffn=64, vocab_size=65001, spm_vocab=32000,
+                                      real_tokenizer=True),
 }
 
 
@@ -78,34 +84,28 @@ def train_spm(lines: list[str], vocab_size: int, character_coverage: float) -> b
     return buf.getvalue()
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+def real_tokenizer_dir(path: str | Path | None = None) -> Path:
+    """Return the folder with opus-mt-zh-en's real tokenizer files.
 
+    Args:
+        path: A folder to use instead of the project's
+            models/opus-mt-zh-en-tokenizer/.
 
-def pad_spm(model: bytes, pieces: int, marker: str) -> bytes:
-    """Append never-produced pieces to a serialized sentencepiece model until it has ``pieces``.
-
-    Each added piece is ``marker`` (a private-use character no text holds)
-    plus a number, with a score far below every trained piece; repeated
-    protobuf fields concatenate, so appending the encoded pieces is enough.
+    Raises:
+        ModelNotAvailableError: A file is missing (an installed package has
+            no models/ folder: pass the folder of a source checkout).
     """
-    import sentencepiece as spm
-
-    have = spm.SentencePieceProcessor(model_proto=model).get_piece_size()
-    extra = bytearray()
-    for k in range(max(0, pieces - have)):
-        text = f"{marker}{k}".encode()
-        piece = b"\x0a" + _varint(len(text)) + text + b"\x15" + struct.pack("<f", -1000.0)
-        extra += b"\x0a" + _varint(len(piece)) + piece
-    return model + bytes(extra)
+    folder = Path(path) if path is not None else REAL_TOKENIZER_DIR
+    missing = [f for f in REAL_TOKENIZER_FILES if not (folder / f).is_file()]
+    if missing:
+        raise ModelNotAvailableError(
+            f"the opus-mt-zh-en tokenizer files are missing from {folder}: {', '.join(missing)}; they ship in "
+            "the project's models/opus-mt-zh-en-tokenizer/ (a source checkout)")
+    return folder
 
 
-def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: bool = False) -> Path:
+def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: bool = False,
+                tokenizer_dir: str | Path | None = None) -> Path:
     """Build a random-weight MarianMT model directory.
 
     Args:
@@ -113,6 +113,8 @@ def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: 
         shape: A key of :data:`SHAPES`.
         seed: Random seed for the weights.
         force: Overwrite an existing model folder.
+        tokenizer_dir: For shapes on the real tokenizer, the folder holding it
+            [default: :data:`REAL_TOKENIZER_DIR`].
 
     Returns:
         The folder, holding config.json, model.safetensors, source.spm,
@@ -121,41 +123,35 @@ def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: 
     if shape not in SHAPES:
         raise TranslatorError(f"unknown model shape {shape!r}; valid shapes: {', '.join(SHAPES)}")
     spec = SHAPES[shape]
+    real_dir = real_tokenizer_dir(tokenizer_dir) if spec.real_tokenizer else None
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()) and not force:
         raise TranslatorError(f"{out} exists and is not empty; pass --force to overwrite")
     out.mkdir(parents=True, exist_ok=True)
 
-    import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
 
-    src_model = train_spm(corpus_lines("zh"), spec.spm_vocab, 1.0)
-    tgt_model = train_spm(corpus_lines("en"), spec.spm_vocab, 1.0)
-    if spec.spm_pieces:
-        src_model = pad_spm(src_model, spec.spm_pieces, "\ue000")
-        tgt_model = pad_spm(tgt_model, spec.spm_pieces, "\ue001")
-    (out / "source.spm").write_bytes(src_model)
-    (out / "target.spm").write_bytes(tgt_model)
-
-    vocab = {"</s>": 0, "<unk>": 1}
-    for blob in (src_model, tgt_model):
-        proc = spm.SentencePieceProcessor(model_proto=blob)
-        for i in range(proc.get_piece_size()):
-            vocab.setdefault(proc.id_to_piece(i), len(vocab))
-    if spec.vocab_size is not None:
+    if real_dir is not None:
+        vocab = _copy_real_tokenizer(real_dir, out)
+    else:
+        vocab = _train_tokenizer(spec, out)
+    if spec.vocab_size is not None and "<pad>" not in vocab:
         if len(vocab) >= spec.vocab_size:
             raise TranslatorError(f"trained vocabulary ({len(vocab)}) exceeds the shape's {spec.vocab_size}")
         filler = 0
         while len(vocab) < spec.vocab_size - 1:
             vocab[f"<unused{filler}>"] = len(vocab)
             filler += 1
-    pad_id = len(vocab)
-    vocab["<pad>"] = pad_id
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), "utf-8")
+    if "<pad>" not in vocab:
+        vocab["<pad>"] = len(vocab)
+        (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), "utf-8")
+    pad_id = vocab["<pad>"]
+    if spec.vocab_size is not None and len(vocab) != spec.vocab_size:
+        raise TranslatorError(f"vocabulary has {len(vocab)} ids, the shape needs {spec.vocab_size}")
 
     config = MarianConfig(
         vocab_size=len(vocab),
@@ -189,10 +185,38 @@ def build_model(out_dir: str | Path, shape: str = "tiny", seed: int = 0, force: 
         vocab=str(out / "vocab.json"), source_lang="zh", target_lang="en", model_max_length=512,
     )
     tokenizer.save_pretrained(out)
+    if real_dir is not None:  # keep the published files byte for byte (save_pretrained reformats vocab.json)
+        _copy_real_tokenizer(real_dir, out)
+    credit = ("Its tokenizer files (source.spm, target.spm, vocab.json) are Helsinki-NLP/opus-mt-zh-en's own\n"
+              "(CC-BY 4.0, Helsinki-NLP / OPUS-MT, https://huggingface.co/Helsinki-NLP/opus-mt-zh-en).\n"
+              if spec.real_tokenizer else "")
     (out / "README.md").write_text(
         f"Random-weight MarianMT model, shape {shape!r}, seed {seed}, built by `translator models build-tiny`.\n"
         "Same files as Helsinki-NLP/opus-mt-zh-en. Its translations are gibberish by design:\n"
-        "it exists to run the real code path offline (tests, CI, benchmarks).\n",
+        "it exists to run the real code path offline (tests, CI, benchmarks).\n" + credit,
         "utf-8",
     )
     return out
+
+
+def _train_tokenizer(spec: ModelShape, out: Path) -> dict[str, int]:
+    """Train source.spm and target.spm on the bundled corpus into ``out``; return the joint id table."""
+    import sentencepiece as spm
+
+    src_model = train_spm(corpus_lines("zh"), spec.spm_vocab, 1.0)
+    tgt_model = train_spm(corpus_lines("en"), spec.spm_vocab, 1.0)
+    (out / "source.spm").write_bytes(src_model)
+    (out / "target.spm").write_bytes(tgt_model)
+    vocab = {"</s>": 0, "<unk>": 1}
+    for blob in (src_model, tgt_model):
+        proc = spm.SentencePieceProcessor(model_proto=blob)
+        for i in range(proc.get_piece_size()):
+            vocab.setdefault(proc.id_to_piece(i), len(vocab))
+    return vocab
+
+
+def _copy_real_tokenizer(folder: Path, out: Path) -> dict[str, int]:
+    """Copy opus-mt-zh-en's source.spm, target.spm and vocab.json into ``out``; return its id table."""
+    for name in REAL_TOKENIZER_FILES:
+        shutil.copyfile(folder / name, out / name)
+    return json.loads((out / "vocab.json").read_text("utf-8"))

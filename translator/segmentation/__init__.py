@@ -7,7 +7,7 @@ segment that is too long for the model at clauses, then token windows.
 """
 
 from .document import Block, Document, Segment
-from .segmenter import segment_lines, segment_text
+from .segmenter import segment_blocks, segment_lines, segment_text, split_sentences
 
 
 def read_document(path: str, encoding: str | None = None) -> tuple[Document, str]:
@@ -25,4 +25,5 @@ def read_document(path: str, encoding: str | None = None) -> tuple[Document, str
     return segment_text(decoded.text, decoded.name), decoded.encoding
 
 
-__all__ = ["Block", "Document", "Segment", "read_document", "segment_lines", "segment_text"]
+__all__ = ["Block", "Document", "Segment", "read_document", "segment_blocks", "segment_lines", "segment_text",
+           "split_sentences"]

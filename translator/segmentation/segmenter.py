@@ -31,6 +31,8 @@ _CAPTION_MARKERS = "■▲▼◆"
 _BYLINE_MARKERS = "□"
 _CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff”’」』）)]")
 
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
+
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _STRIP:
@@ -124,7 +126,7 @@ def segment_text(text: str, name: str = "<text>") -> Document:
     spans: list[tuple[int, int, int]] = []  # (start, end, block index)
     pos = 0
     line_no = 0
-    for line in text.splitlines(keepends=True):
+    for line in _LINE_RE.findall(text):  # only \n ends a line, as in the line numbers below
         line_no += 1
         line_start, line_end = pos, pos + len(line)
         pos = line_end
@@ -196,4 +198,54 @@ def segment_lines(lines: list[str], name: str = "<segments>") -> Document:
         doc.separators.append("" if i == 0 else "\n")
         pos += len(line) + 1
     doc.separators.append("")
+    return doc
+
+
+def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> Document:
+    """Make a document of structural blocks read from a formatted file (Word, HTML, Markdown, PDF).
+
+    Each block becomes one :class:`Block` of the given kind; titles and headings are one
+    segment, every other kind is split into sentences with the text segmenter's rules
+    (:func:`split_sentences`), so a sentence spread over several formatting runs is one segment.
+
+    Args:
+        blocks: (kind, text) pairs in reading order; kinds are :data:`~.document.BLOCK_KINDS`.
+            No text may be blank (callers drop empty paragraphs).
+        name: Where they came from, used in messages.
+
+    Returns:
+        The :class:`Document`. Its ``text`` is the blocks' texts joined by ``\\n``; segment offsets
+        point into it; ``line`` (of blocks and segments) is the 1-based block number.
+
+    Raises:
+        ValueError: A blank block or an unknown kind.
+    """
+    from .document import BLOCK_KINDS
+
+    text = "\n".join(t for _, t in blocks)
+    doc = Document(text=text, name=name)
+    pos = 0
+    prev = 0
+    for number, (kind, body) in enumerate(blocks, start=1):
+        if kind not in BLOCK_KINDS:
+            raise ValueError(f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}")
+        start, end = pos, pos + len(body)
+        pos = end + 1
+        if kind in ("title", "heading"):
+            s, e = _strip_span(text, start, end)
+            spans = [(s, e)] if s < e else []
+        else:
+            spans = split_sentences(text, start, end)
+        if not spans:
+            raise ValueError(f"block {number} of {name} is blank")
+        block = Block(index=len(doc.blocks), kind=kind, marker=None, segment_indices=[], line=number)
+        doc.blocks.append(block)
+        for a, b in spans:
+            block.segment_indices.append(len(doc.segments))
+            doc.separators.append(text[prev:a])
+            raw = text[a:b]
+            doc.segments.append(Segment(index=len(doc.segments), block_index=block.index, kind=kind, raw=raw,
+                                        text=clean_segment_text(raw), start=a, end=b, line=number))
+            prev = b
+    doc.separators.append(text[prev:])
     return doc

@@ -18,7 +18,7 @@ from ..glossary import Glossary
 from ..glossary.protection import ProtectedText, TermProtector
 from ..results import DocumentResult, Flag, SegmentResult, Signature, TermUse
 from ..segmentation import Document
-from ..segmentation.long_segments import split_to_budget
+from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget, translate_in_pieces
 from .cache import SegmentCache, cache_key
 
 #: Progress callback: (units finished since the last call, total units).
@@ -126,6 +126,16 @@ class TranslationRounds:
             if progress and results:
                 progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
+        for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
+            budget = min(self.max_input_tokens, self.engine.max_input_tokens)
+            long = translate_in_pieces(t, self.translate, self.engine.count_tokens, budget)
+            if long is not None:
+                results[t] = long
+                if self.cache is not None:
+                    self.cache.put_many({keys[t]: long})
+                if progress:
+                    progress(1, len(distinct))
+        todo = [t for t in todo if t not in results]
         protected = {t: self.protector.protect(t, self.plans()[0][0]).text for t in todo}
         if todo:  # longest first (as the engine sees it), so every chunk, and so every batch, holds similar
             # lengths and the slowest work starts first, leaving short work to fill the engine's tail

@@ -1,0 +1,116 @@
+"""Translate a file of any supported kind and write it in English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InputError, UnknownNameError
+from ..formats.text import FORMATS as TEXT_FORMATS, render
+from ..textio import read_text, write_atomic
+from .inline import english_units
+from .model import FileResult, ParsedDocument
+from .registry import is_document, open_document
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+
+BILINGUAL_FORMATS = ("docx", "html")
+
+
+def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
+    """Return where the English of ``path`` goes: ``report.docx`` -> ``report.en.docx``.
+
+    A ``.zh`` before the extension is dropped (``report.zh.txt`` -> ``report.en.txt``); bilingual
+    outputs are ``report.zh-en.docx``.
+    """
+    p = Path(str(path))
+    stem = p.name.rsplit(".", 1)[0] if "." in p.name else p.name
+    stem = stem.removesuffix(".zh")
+    return p.with_name(f"{stem}.{'zh-en' if bilingual else 'en'}.{fmt}")
+
+
+def output_formats(path: str | Path) -> tuple[str, ...]:
+    """Return the formats a translation of ``path`` can be written in; the first is the default."""
+    suffix = Path(str(path)).suffix.lower()
+    native = {".docx": ("docx",), ".pdf": ("docx", "md"), ".md": ("md",), ".markdown": ("md",),
+              ".html": ("html",), ".htm": ("html",), ".xhtml": ("html",)}.get(suffix, ())
+    return native + tuple(f for f in TEXT_FORMATS if f not in native)
+
+
+def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path | None = None, fmt: str | None = None,
+                       bilingual: bool = False, encoding: str | None = None,
+                       progress: Callable[[int, int], None] | None = None,
+                       summary_sentences: int | None = None, notes: bool = True) -> FileResult:
+    """Translate one file (.docx, .html, .md, .pdf or text) and write the English.
+
+    The same kind of document is written by default (``report.docx`` -> ``report.en.docx``; a PDF
+    becomes a .docx, or .md, without its layout); ``fmt`` may also be any text or review format
+    (txt, md, json, jsonl, xliff, tmx). With ``bilingual``, a review document (``docx`` or ``html``)
+    shows every source paragraph beside its English, flagged segments highlighted.
+
+    Args:
+        pipeline: The translation pipeline (its segmentation, glossary, checks and cache apply).
+        path: The input file.
+        output: Where to write (default: next to the input, see :func:`default_output`); ``"-"`` writes
+            nothing (a text ``fmt`` only: the caller renders ``FileResult.result``).
+        fmt: Output format (default: the input's own kind).
+        bilingual: Write the bilingual review document instead.
+        encoding: Input encoding of a text file (detected when None).
+        progress: Called with (segments finished since the last call, total), as in
+            :meth:`~translator.pipeline.Pipeline.translate_documents`.
+        summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
+        notes: txt/md outputs: mark flagged segments and list their flags (see :func:`translator.formats.render`).
+
+    Returns:
+        The document result (with ``formatting_lost`` flags where inline formatting could not be
+        carried) and the path written.
+
+    Raises:
+        InputError: Unreadable, wrong-content, encrypted, corrupt or textless input (named), or an
+            output that would overwrite the input.
+        UnknownNameError: A format this input cannot be written in (the valid ones are listed).
+    """
+    parsed: ParsedDocument | None = None
+    if is_document(path):
+        parsed = open_document(path)
+        doc, enc = parsed.document, None
+    else:
+        from ..segmentation import segment_text
+
+        decoded = read_text(str(path), encoding)
+        doc, enc = segment_text(decoded.text, decoded.name), decoded.encoding
+    if bilingual:
+        fmt = fmt or "docx"
+        if fmt not in BILINGUAL_FORMATS:
+            raise UnknownNameError(f"unknown bilingual format {fmt!r}; valid formats: {', '.join(BILINGUAL_FORMATS)}")
+    else:
+        valid = output_formats(path)
+        fmt = fmt or valid[0]
+        if fmt not in valid:
+            raise UnknownNameError(f"{path}: cannot write {fmt!r}; valid formats for this input: {', '.join(valid)}")
+    to_stdout = str(output) == "-"
+    if to_stdout and (bilingual or fmt not in TEXT_FORMATS):
+        raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; valid formats for stdout: "
+                               f"{', '.join(TEXT_FORMATS)}")
+    out = None if to_stdout else Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
+    if out is not None and str(path) != "-" and out.resolve() == Path(str(path)).resolve():
+        raise InputError(f"{out}: the output would overwrite the input; choose another output file")
+    result = pipeline.translate_documents([(doc, enc)], progress)[0]
+    english = english_units(parsed, result) if parsed is not None else None
+    if summary_sentences:
+        result.summary = pipeline.summarize(result, sentences=summary_sentences)
+    layout_kept = not (parsed is not None and parsed.format_name == "pdf" and not bilingual)
+    if out is None:
+        return FileResult(result=result, output=None, format=fmt, layout_kept=layout_kept)
+    if bilingual:
+        from .bilingual import write_bilingual
+
+        write_bilingual(result, out, fmt)
+    elif parsed is not None and fmt in parsed.native_outputs:
+        parsed.write(result, english, out, fmt)
+    else:
+        write_atomic(out, render(result, fmt, notes=notes))
+    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
+

@@ -1,0 +1,342 @@
+"""Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
+
+Translated parts: the body (paragraphs, headings, lists, every table cell, text
+boxes), headers, footers, footnotes and endnotes. A paragraph's text runs
+(including hyperlink text) become :class:`~.model.Run` objects keyed by their
+*visible* formatting (character style, bold, italic, underline, strike, colour,
+highlight, size, super/subscript, link target); spell-check marks, language
+tags and revision ids do not split a run. Everything else in a paragraph
+(images, fields and their results, footnote references, bookmarks, tracked
+deletions ...) is an *anchor*: kept as is, and put back after the English of
+the sentence it was in. Every other part of the package (styles, numbering,
+media, settings, relationships ...) is copied byte for byte.
+
+Not translated: fields' results (page numbers, tables of contents), the
+fallback copy of a text box that Word keeps for old readers (``mc:Fallback``),
+comments, and charts.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import zipfile
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..results import DocumentResult
+from ..textio import write_atomic
+from .inline import group_anchors, join_segments, segment_spans
+from .model import ParsedDocument, Run, Unit
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_PART_ORDER = ("document", "header", "footer", "footnotes", "endnotes")
+_VISIBLE = ("rStyle", "b", "i", "u", "strike", "dstrike", "color", "highlight", "shd", "vertAlign", "caps",
+            "smallCaps", "sz", "bdr", "em")
+_NAMES = {"rStyle": "character style", "b": "bold", "i": "italic", "u": "underline", "strike": "strikethrough",
+          "dstrike": "double strikethrough", "color": "colour", "highlight": "highlight", "shd": "shading",
+          "vertAlign": "super/subscript", "caps": "capitals", "smallCaps": "small capitals", "sz": "size",
+          "bdr": "border", "em": "emphasis mark"}
+_TEXT_CONTAINERS = ("smartTag", "ins", "customXml")
+
+
+def w(tag: str) -> str:
+    """Return the Clark name of a WordprocessingML tag."""
+    return f"{{{W}}}{tag}"
+
+
+def _local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _visible_key(rpr) -> tuple:
+    if rpr is None:
+        return ()
+    items = []
+    for child in rpr:
+        name = _local(child)
+        if name in _VISIBLE and child.tag.startswith(f"{{{W}}}"):
+            items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
+    return tuple(sorted(items))
+
+
+@dataclass
+class _Paragraph:
+    part: str
+    element: object
+    anchors: list[tuple[int, object, object]] = field(default_factory=list)  # (offset, element, run rPr or None)
+    rpr: dict = field(default_factory=dict)  # style -> the paragraph's first run properties of that style
+
+
+def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
+    """Open ``data`` as a .docx package, or raise an :class:`InputError` naming ``path`` and saying what it is."""
+    import io
+
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError(f"{path}: not a .docx package but an OLE2 file: a legacy Word .doc or a password-protected "
+                         "document; save it as an unprotected .docx and try again")
+    if not data.startswith(b"PK"):
+        raise InputError(f"{path}: not a .docx file (not a zip package)")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{path}: corrupt .docx package: {exc}") from exc
+    if bad is not None:
+        raise InputError(f"{path}: corrupt .docx package: bad CRC in {bad}")
+    if "word/document.xml" not in zf.namelist():
+        if "EncryptedPackage" in zf.namelist():
+            raise InputError(f"{path}: the document is encrypted; remove the password and try again")
+        raise InputError(f"{path}: not a Word document (no word/document.xml in the package)")
+    return zf
+
+
+class DocxDocument(ParsedDocument):
+    """A Word document: paragraphs of the translated parts, and the package to write back."""
+
+    format_name = "docx"
+    native_outputs = ("docx",)
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        super().__init__(path)
+        from lxml import etree
+
+        self._zip = sniff_docx(path, data)
+        self._trees: dict[str, object] = {}
+        self._rpr: dict[Hashable, object] = {}
+        self._link: dict[Hashable, object] = {}
+        self._paragraphs: list[_Paragraph] = []
+        styles = self._style_names()
+        names = sorted((n for n in self._zip.namelist() if _PART_RE.match(n)),
+                       key=lambda n: (_PART_ORDER.index(re.sub(r"\d+$", "", n[5:-4])), n))
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        for name in names:
+            try:
+                root = etree.fromstring(self._zip.read(name), parser)
+            except etree.XMLSyntaxError as exc:
+                raise InputError(f"{path}: corrupt .docx package: {name}: {exc}") from exc
+            self._trees[name] = root
+            part_kind = re.sub(r"\d+$", "", name[5:-4])
+            for p in root.iter(w("p")):
+                if any(_local(a) == "Fallback" and a.tag.startswith(f"{{{MC}}}") for a in p.iterancestors()):
+                    continue
+                para = _Paragraph(name, p)
+                runs = self._runs(p, para)
+                if not "".join(r.text for r in runs).strip():
+                    continue
+                self._paragraphs.append(para)
+                self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
+
+    def _style_names(self) -> dict[str, str]:
+        from lxml import etree
+
+        if "word/styles.xml" not in self._zip.namelist():
+            return {}
+        try:
+            root = etree.fromstring(self._zip.read("word/styles.xml"))
+        except etree.XMLSyntaxError:
+            return {}
+        out = {}
+        for st in root.iter(w("style")):
+            name = st.find(w("name"))
+            out[st.get(w("styleId"), "")] = (name.get(w("val"), "") if name is not None else "").lower()
+        return out
+
+    @staticmethod
+    def _kind(p, part_kind: str, styles: dict[str, str]) -> str:
+        if part_kind in ("header", "footer"):
+            return "meta"
+        ppr = p.find(w("pPr"))
+        style_id = ""
+        if ppr is not None:
+            ps = ppr.find(w("pStyle"))
+            style_id = ps.get(w("val"), "") if ps is not None else ""
+            lvl = ppr.find(w("outlineLvl"))
+            if lvl is not None and lvl.get(w("val"), "9").isdigit() and int(lvl.get(w("val"), "9")) < 9:
+                return "heading"
+        name = styles.get(style_id, style_id.lower())
+        if name == "title":
+            return "title"
+        if name.startswith("heading") or name == "subtitle":
+            return "heading"
+        if name == "caption":
+            return "caption"
+        return "paragraph"
+
+    def _runs(self, p, para: _Paragraph) -> list[Run]:
+        runs: list[Run] = []
+        pos = 0
+        depth = 0  # inside a complex field: everything is kept as is
+
+        def add(text: str, key: Hashable) -> None:
+            nonlocal pos
+            if runs and runs[-1].style == key:
+                runs[-1] = Run(runs[-1].text + text, key)
+            else:
+                runs.append(Run(text, key))
+            pos += len(text)
+
+        def run_children(r, link) -> None:
+            nonlocal depth
+            rpr = r.find(w("rPr"))
+            key = (_visible_key(rpr), (link.get(f"{{{R}}}id"), link.get(w("anchor"))) if link is not None else None)
+            self._rpr.setdefault(key, rpr)
+            para.rpr.setdefault(key, rpr)
+            if link is not None:
+                self._link.setdefault(key, link)
+            for child in r:
+                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                if name == "rPr":
+                    continue
+                if name == "fldChar":
+                    t = child.get(w("fldCharType"))
+                    depth += 1 if t == "begin" else -1 if t == "end" else 0
+                    para.anchors.append((pos, child, rpr))
+                    continue
+                if depth > 0:
+                    para.anchors.append((pos, child, rpr))
+                elif name == "t":
+                    if child.text:
+                        add(child.text, key)
+                elif name == "tab":
+                    add("\t", key)
+                elif (name == "br" and child.get(w("type"), "textWrapping") == "textWrapping") or name == "cr":
+                    add("\n", key)
+                elif name == "noBreakHyphen":
+                    add("\u2011", key)
+                elif name in ("softHyphen", "lastRenderedPageBreak"):
+                    continue
+                else:
+                    para.anchors.append((pos, child, rpr))
+
+        def walk(parent, link) -> None:
+            for child in parent:
+                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                if name == "pPr":
+                    continue
+                if name == "r":
+                    run_children(child, link)
+                elif name == "hyperlink" and link is None:
+                    walk(child, child)
+                elif name in _TEXT_CONTAINERS:
+                    walk(child, link)
+                else:
+                    para.anchors.append((pos, child, None))
+
+        walk(p, None)
+        return runs
+
+    def describe_style(self, style: Hashable) -> str:
+        """Return e.g. ``bold, colour FF0000, link``."""
+        visible, link = style
+        parts = []
+        for name, attrs in visible:
+            vals = dict(attrs)
+            if vals.get("val") in ("0", "false", "none"):
+                parts.append(f"not {_NAMES[name]}")
+            elif name in ("color", "highlight", "sz", "rStyle", "u", "vertAlign"):
+                parts.append(f"{_NAMES[name]} {vals.get('val', '')}".strip())
+            else:
+                parts.append(_NAMES[name])
+        if link is not None:
+            parts.append("link")
+        return ", ".join(parts) or "plain"
+
+    def _make_run(self, text: str, style: Hashable, para: _Paragraph):
+        from lxml import etree
+
+        r = etree.Element(w("r"))
+        rpr = para.rpr.get(style, self._rpr.get(style))
+        rpr = copy.deepcopy(rpr) if rpr is not None else etree.SubElement(r, w("rPr"))
+        if rpr.getparent() is None:
+            r.append(rpr)
+        lang = rpr.find(w("lang"))
+        if lang is None:  # schema order: lang comes before these
+            lang = etree.Element(w("lang"))
+            later = [c for c in rpr if _local(c) in ("eastAsianLayout", "specVanish", "oMath", "rPrChange")]
+            if later:
+                later[0].addprevious(lang)
+            else:
+                rpr.append(lang)
+        lang.set(w("val"), "en-US")
+        for i, piece in enumerate(re.split(r"(\n|\t)", text)):
+            if piece == "\n":
+                etree.SubElement(r, w("br"))
+            elif piece == "\t":
+                etree.SubElement(r, w("tab"))
+            elif piece:
+                t = etree.SubElement(r, w("t"))
+                t.text = piece
+                t.set(XML_SPACE, "preserve")
+        return r
+
+    def _emit_runs(self, p, runs: list[Run], para: _Paragraph) -> None:
+        from lxml import etree
+
+        current_link, link_el = None, None
+        for run in runs:
+            link = self._link.get(run.style)
+            if link is None:
+                current_link, link_el = None, None
+                p.append(self._make_run(run.text, run.style, para))
+                continue
+            if link is not current_link:
+                link_el = etree.SubElement(p, link.tag, dict(link.attrib))
+                current_link = link
+            link_el.append(self._make_run(run.text, run.style, para))
+
+    def _emit_anchor(self, p, element, rpr) -> None:
+        from lxml import etree
+
+        if element.getparent() is not None and _local(element.getparent()) == "r" or rpr is not None:
+            r = etree.SubElement(p, w("r"))
+            if rpr is not None:
+                r.append(copy.deepcopy(rpr))
+            r.append(element)
+        else:
+            p.append(element)
+
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
+        """Rewrite every translated paragraph in English and save the package (other parts byte-identical)."""
+        from lxml import etree
+
+        for index, unit in enumerate(self.units):
+            para = self._paragraphs[unit.handle]
+            p = para.element
+            groups = group_anchors(segment_spans(self, index), [(o, (el, rpr)) for o, el, rpr in para.anchors])
+            for child in list(p):
+                if child.tag != w("pPr"):
+                    p.remove(child)
+            for element, rpr in groups[0]:
+                self._emit_anchor(p, element, rpr)
+            for j, seg_runs in enumerate(english[index]):
+                if j and seg_runs:
+                    seg_runs = [Run(" ", seg_runs[0].style), *seg_runs]
+                self._emit_runs(p, join_segments([seg_runs]), para)
+                for element, rpr in groups[j + 1]:
+                    self._emit_anchor(p, element, rpr)
+        self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                            for name, root in self._trees.items()})
+
+    def _save(self, output: Path, replaced: dict[str, bytes]) -> None:
+        import io
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as out:
+            for info in self._zip.infolist():
+                data = replaced.get(info.filename)
+                out.writestr(info, data if data is not None else self._zip.read(info.filename),
+                             compress_type=info.compress_type)
+        write_atomic(output, buf.getvalue())
+
+
+def read_docx(path: Path, data: bytes) -> DocxDocument:
+    """Read a .docx file (``data`` is its content)."""
+    return DocxDocument(path, data)

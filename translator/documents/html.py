@@ -1,0 +1,219 @@
+"""HTML: translate the text of block elements and the attributes people see, keep the markup.
+
+Blocks are paragraphs, headings, list items, table cells, captions, the page
+title and any other element that holds text directly; their inline elements
+(``b``, ``strong``, ``em``, ``a``, ``span`` ...) become formatted runs, and
+``<br>`` a line break. ``title``, ``alt`` and ``placeholder`` attributes are
+translated as units of their own. ``script``, ``style``, ``pre``, ``textarea``,
+``svg``, ``math`` and anything marked ``translate="no"`` (or class
+``notranslate``) are kept as they are; inline ``code``, ``kbd``, ``samp`` and
+``var`` reach the model with their sentence but their text is only ever kept
+verbatim. The page gets ``lang="en"`` and is written in UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from pathlib import Path
+
+from ..errors import InputError
+from ..results import DocumentResult
+from ..textio import decode_bytes, write_atomic
+from .inline import group_anchors, join_segments, segment_spans
+from .model import ParsedDocument, Run, Unit
+
+BLOCK_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 li td th dt dd caption figcaption blockquote div section article header
+footer nav aside main title address summary legend option button figure form fieldset details dl ul ol table thead
+tbody tfoot tr body html head center label""".split())
+SKIP_TAGS = frozenset("script style pre textarea svg math template noscript iframe object".split())
+CODE_TAGS = frozenset("code kbd samp var tt".split())
+EMPTY_INLINE = frozenset("img input hr wbr embed video audio canvas source track".split())
+ATTRIBUTES = ("title", "alt", "placeholder")
+_KINDS = {"title": "title", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+          "h6": "heading", "caption": "caption", "figcaption": "caption"}
+
+
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _no_translate(el) -> bool:
+    return (el.get("translate", "").lower() == "no" or "notranslate" in (el.get("class") or "").split())
+
+
+class HtmlDocument(ParsedDocument):
+    """An HTML page: its text blocks and visible attributes."""
+
+    format_name = "html"
+    native_outputs = ("html",)
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        super().__init__(path)
+        import lxml.html
+        from lxml import etree
+
+        head = data[:4096].lstrip()
+        if head.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise InputError(f"{path}: not an HTML file (binary content)")
+        decoded = decode_bytes(data, str(path))
+        if not re.search(r"<\s*(!doctype|html|head|body|p|div|h[1-6]|table|span|ul|ol|title|meta|br|a)\b",
+                         decoded.text[:65536], re.IGNORECASE):
+            raise InputError(f"{path}: does not look like HTML (no HTML tags)")
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded.text)
+        try:
+            self.root = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as exc:
+            raise InputError(f"{path}: cannot parse the HTML: {exc}") from exc
+        self.had_doctype = bool(re.match(r"\s*<!doctype", text, re.IGNORECASE))
+        self._collect(self.root)
+        for el in self.root.iter():
+            if not isinstance(el.tag, str) or self._skipped(el):
+                continue
+            for attr in ATTRIBUTES:
+                value = el.get(attr)
+                if value and value.strip():
+                    self.units.append(Unit("caption" if attr == "alt" else "paragraph", [Run(value)], (el, attr, [])))
+
+    @staticmethod
+    def _skipped(el) -> bool:
+        return any(_tag(a) in SKIP_TAGS or _no_translate(a) for a in (el, *el.iterancestors()))
+
+    @staticmethod
+    def _is_block(el) -> bool:
+        if _tag(el) in BLOCK_TAGS:
+            return True
+        return any(_tag(d) in BLOCK_TAGS for d in el.iterdescendants())
+
+    def _collect(self, block) -> None:
+        """Make a unit of ``block``'s inline content, then visit its nested blocks."""
+        runs: list[Run] = []
+        anchors: list[tuple[int, object]] = []
+        nested: list = []
+        pos = 0
+
+        def add(text: str | None, style: tuple) -> None:
+            nonlocal pos
+            if not text:
+                return
+            if runs and runs[-1].style == style:
+                runs[-1] = Run(runs[-1].text + text, style)
+            else:
+                runs.append(Run(text, style))
+            pos += len(text)
+
+        def inline(el, style: tuple) -> None:
+            add(el.text, style)
+            for child in el:
+                tag = _tag(child)
+                if not tag:  # comment or processing instruction
+                    anchors.append((pos, child))
+                elif tag == "br":
+                    add("\n", style)
+                    anchors.append((pos, child))  # removed on write; a new <br> is made from the "\n"
+                elif tag in SKIP_TAGS or (_no_translate(child) and tag not in CODE_TAGS and self._is_block(child)):
+                    anchors.append((pos, child))
+                elif self._is_block(child):
+                    anchors.append((pos, child))
+                    nested.append(child)
+                elif tag in EMPTY_INLINE or not (child.text_content() or "").strip():
+                    anchors.append((pos, child))
+                else:
+                    item = (tag, tuple(sorted((str(k), str(v)) for k, v in child.attrib.items())))
+                    inline(child, style + (item,))
+                add(child.tail, style)
+
+        if _tag(block) in SKIP_TAGS or _no_translate(block):
+            return
+        inline(block, ())
+        if _tag(block) not in ("html", "head") and "".join(r.text for r in runs).strip():
+            kind = _KINDS.get(_tag(block), "paragraph")
+            anchors = [(o, a) for o, a in anchors if _tag(a) != "br"]
+            self.units.append(Unit(kind, runs, (block, None, anchors)))
+        for child in nested:
+            self._collect(child)
+
+    def describe_style(self, style: Hashable) -> str:
+        """Return e.g. ``<strong> <a href="...">``."""
+        parts = []
+        for tag, attrs in style or ():
+            shown = " ".join(f'{k}="{v}"' for k, v in attrs if k in ("href", "class", "style", "translate"))
+            parts.append(f"<{tag}{' ' + shown if shown else ''}>")
+        return " ".join(parts) or "plain"
+
+    def is_verbatim(self, style: Hashable) -> bool:
+        """Inline code and ``translate="no"`` spans are kept verbatim."""
+        return any(tag in CODE_TAGS or dict(attrs).get("translate", "").lower() == "no"
+                   or "notranslate" in dict(attrs).get("class", "").split() for tag, attrs in style or ())
+
+    @staticmethod
+    def _append_text(parent, text: str) -> None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    def _emit(self, parent, runs: list[Run]) -> None:
+        from lxml import etree
+
+        for run in runs:
+            target = parent
+            for tag, attrs in run.style or ():
+                target = etree.SubElement(target, tag, dict(attrs))
+            for i, piece in enumerate(run.text.split("\n")):
+                if i:
+                    etree.SubElement(target, "br")
+                if piece:
+                    self._append_text(target, piece)
+            if target is not parent:
+                target.tail = None
+
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
+        """Put the English into the page, set ``lang="en"`` and save it as UTF-8."""
+        import lxml.html
+
+        for index, unit in enumerate(self.units):
+            element, attr, anchors = unit.handle
+            if attr is not None:
+                element.set(attr, "".join(r.text for r in join_segments(english[index])))
+                continue
+            groups = group_anchors(segment_spans(self, index), anchors)
+            for child in list(element):
+                element.remove(child)
+            for _offset, anchor in anchors:
+                anchor.tail = None  # its tail text is in the unit's runs
+            element.text = None
+            for anchor in groups[0]:
+                element.append(anchor)
+            for j, seg_runs in enumerate(english[index]):
+                if j and seg_runs:
+                    seg_runs = [Run(" ", None), *seg_runs]
+                self._emit(element, join_segments([seg_runs]))
+                for anchor in groups[j + 1]:
+                    element.append(anchor)
+        self._finish()
+        out = lxml.html.tostring(self.root, encoding="unicode", method="html")
+        write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)
+
+    def _finish(self) -> None:
+        from lxml import etree
+
+        self.root.set("lang", "en")
+        for key in list(self.root.attrib):
+            if key.endswith("}lang") or key == "xml:lang":
+                self.root.set(key, "en")
+        head = self.root.find("head")
+        for meta in self.root.iter("meta"):
+            if meta.get("charset"):
+                meta.set("charset", "utf-8")
+            elif (meta.get("http-equiv") or "").lower() == "content-type":
+                meta.set("content", "text/html; charset=utf-8")
+        if head is not None and not any(m.get("charset") or (m.get("http-equiv") or "").lower() == "content-type"
+                                        for m in self.root.iter("meta")):
+            meta = etree.Element("meta", charset="utf-8")
+            head.insert(0, meta)
+
+
+def read_html(path: Path, data: bytes) -> HtmlDocument:
+    """Read an HTML file (``data`` is its content)."""
+    return HtmlDocument(path, data)

@@ -1,0 +1,210 @@
+"""Carry inline formatting (bold, italic, links, colour ...) from a Chinese sentence to its English.
+
+The model sees the whole sentence as one segment, so formatting is put back
+afterwards. Within a segment the formatting covering most characters is the
+*base*; every other stretch of formatting is a *span*. A span is placed only
+where its English is known:
+
+* its text appears in the English as is (Latin names, codes, numbers written the same);
+* it is a glossary term found in the segment: its approved English;
+* it is a number: the English number of the same value (the number check's reading).
+
+A span that cannot be placed is reported on the segment as a ``formatting_lost``
+flag naming the span and its formatting; its text is still translated (in the
+base formatting), never dropped. Spans that must stay verbatim (inline code,
+``translate="no"``) and cannot be placed are appended after the sentence as they
+were, and flagged too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+
+from ..results import DocumentResult, Flag, SegmentResult
+from ..textnorm import clean_segment_text, fold_for_matching
+from .model import ParsedDocument, Run
+
+FORMATTING_LOST = "formatting_lost"
+
+_NUMBER_REST = set("元万亿千百个百分点余多近约超逾左右以上年月日号人家户次倍亩米平方公里吨项所座台辆%.,，、 ")
+_PUNCT_STRIP = "，。、；：！？“”‘’（）()《》【】「」,.;:!?\"' "
+
+
+def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
+    """Return the runs' characters in ``[start, end)`` (offsets into the unit text), same-style runs merged."""
+    out: list[Run] = []
+    pos = 0
+    for run in runs:
+        a, b = max(start, pos), min(end, pos + len(run.text))
+        if a < b:
+            piece = run.text[a - pos:b - pos]
+            if out and out[-1].style == run.style:
+                out[-1] = Run(out[-1].text + piece, run.style)
+            else:
+                out.append(Run(piece, run.style))
+        pos += len(run.text)
+    return out
+
+
+def _base_style(parsed: ParsedDocument, runs: list[Run]) -> Hashable:
+    """The style covering most characters, preferring styles that are not verbatim-only (code)."""
+    weight: dict = {}
+    for run in runs:
+        weight[run.style] = weight.get(run.style, 0) + sum(1 for c in run.text if not c.isspace())
+    if not weight:
+        return None
+    return max(weight, key=lambda st: (not parsed.is_verbatim(st), weight[st]))
+
+
+def _free(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
+    return all(b <= x or a >= y for x, y in taken)
+
+
+def _find(needle: str, target: str, taken: list[tuple[int, int]], after: int, ignore_case: bool = False) -> tuple[int, int] | None:
+    """First free occurrence of ``needle`` at or after ``after``, else anywhere; on word boundaries for Latin text."""
+    if not needle:
+        return None
+    flags = re.IGNORECASE if ignore_case else 0
+    left = r"(?<![A-Za-z0-9])" if needle[0].isascii() and needle[0].isalnum() else ""
+    right = r"(?![A-Za-z0-9])" if needle[-1].isascii() and needle[-1].isalnum() else ""
+    hits = [(m.start(), m.end()) for m in re.finditer(left + re.escape(needle) + right, target, flags)]
+    hits = [h for h in hits if _free(*h, taken)]
+    later = [h for h in hits if h[0] >= after]
+    return (later or hits or [None])[0]
+
+
+def _locate(span: str, target: str, result: SegmentResult, taken: list[tuple[int, int]], after: int) -> tuple[int, int] | None:
+    """Where the English of the span ``span`` is in ``target`` (None when unknown)."""
+    clean = clean_segment_text(span)
+    hit = _find(clean, target, taken, after) or _find(clean, target, taken, after, ignore_case=True)
+    if hit:
+        return hit
+    key = fold_for_matching(clean.strip(_PUNCT_STRIP))
+    for term in result.terms:
+        if fold_for_matching(term.source) == key:
+            hit = _find(term.target, target, taken, after, ignore_case=True)
+            if hit:
+                return hit
+    if any(c.isdigit() for c in clean) or re.search("[零〇一二两三四五六七八九十百千万亿]", clean):
+        from ..checks.numbers import extract_chinese, extract_english, same_value
+
+        quantities = extract_chinese(clean)
+        if len(quantities) == 1:
+            q = quantities[0]
+            rest = clean.replace(q.text, "", 1)
+            if all(c in _NUMBER_REST for c in rest):
+                for q_en in extract_english(target):
+                    if same_value(q, q_en):
+                        hit = _find(q_en.text, target, taken, after) or _find(q_en.text, target, taken, 0)
+                        if hit:
+                            return hit
+    return None
+
+
+def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: SegmentResult) -> list[Run]:
+    """Return the English runs of one segment, flagging spans whose formatting cannot be placed.
+
+    Args:
+        parsed: The document (for style descriptions and verbatim styles).
+        source_runs: The segment's source characters as formatted runs.
+        result: The segment's translation; a ``formatting_lost`` flag is appended to it when needed.
+
+    Returns:
+        Runs covering the whole English (the source runs when the translation is empty).
+    """
+    target = result.target.strip()
+    if not target:
+        return [Run(r.text, r.style) for r in source_runs]
+    base = _base_style(parsed, source_runs)
+    spans: list[Run] = []
+    for run in source_runs:
+        if run.style != base and any(c.isalnum() for c in run.text):
+            spans.append(Run(run.text.strip(), run.style))
+    placed: list[tuple[int, int, Hashable]] = []
+    lost: list[Run] = []
+    after = 0
+    for span in spans:
+        hit = _locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
+        if hit is None:
+            lost.append(span)
+            continue
+        placed.append((hit[0], hit[1], span.style))
+        after = hit[1]
+    placed.sort(key=lambda p: p[0])
+    out: list[Run] = []
+    pos = 0
+    for a, b, style in placed:
+        if pos < a:
+            out.append(Run(target[pos:a], base))
+        out.append(Run(target[a:b], style))
+        pos = b
+    if pos < len(target):
+        out.append(Run(target[pos:], base))
+    for span in lost:
+        if parsed.is_verbatim(span.style):
+            out += [Run(" ", base), Run(span.text, span.style)]
+    if lost:
+        described = [{"text": s.text, "formatting": parsed.describe_style(s.style),
+                      "kept_verbatim": parsed.is_verbatim(s.style)} for s in lost]
+        shown = "; ".join(f"{d['text']!r} ({d['formatting']})" for d in described)
+        result.flags.append(Flag(FORMATTING_LOST, f"formatting of {len(lost)} span(s) could not be placed in the "
+                                 f"English (text translated, formatting not carried): {shown}", {"spans": described}))
+    return out
+
+
+def english_units(parsed: ParsedDocument, result: DocumentResult) -> list[list[list[Run]]]:
+    """Return, for every unit of ``parsed``, the English runs of each of its segments.
+
+    ``formatting_lost`` flags are added to ``result``'s segments where needed.
+    """
+    doc = parsed.document
+    out: list[list[list[Run]]] = []
+    offset = 0
+    for unit, block in zip(parsed.units, doc.blocks):
+        out.append([place_segment(parsed, _clip(unit.runs, doc.segments[i].start - offset, doc.segments[i].end - offset),
+                                  result.segments[i]) for i in block.segment_indices])
+        offset += len(unit.text) + 1
+    return out
+
+
+def segment_spans(parsed: ParsedDocument, unit_index: int) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets, relative to the unit's text, of the unit's segments."""
+    doc = parsed.document
+    offset = sum(len(u.text) + 1 for u in parsed.units[:unit_index])
+    return [(doc.segments[i].start - offset, doc.segments[i].end - offset) for i in doc.blocks[unit_index].segment_indices]
+
+
+def join_segments(segments: list[list[Run]]) -> list[Run]:
+    """Join the English runs of a unit's segments with spaces, merging neighbours of the same style."""
+    merged: list[Run] = []
+    for k, runs in enumerate(segments):
+        if k and runs and merged:
+            runs = [Run(" ", merged[-1].style if merged[-1].style == runs[0].style else None), *runs]
+        for run in runs:
+            if merged and merged[-1].style == run.style:
+                merged[-1] = Run(merged[-1].text + run.text, run.style)
+            elif run.text:
+                merged.append(run)
+    return merged
+
+
+def group_anchors(spans: list[tuple[int, int]], anchors: list[tuple[int, object]]) -> list[list[object]]:
+    """Assign anchors (things kept as they are: images, fields, notes) to the gaps around segments.
+
+    Args:
+        spans: The unit's segment offsets (see :func:`segment_spans`).
+        anchors: (offset in the unit's text, anchor) pairs, in document order.
+
+    Returns:
+        ``len(spans) + 1`` lists: the anchors before the first segment, then those that go after each
+        segment (an anchor inside a sentence goes after that sentence's English).
+    """
+    groups: list[list[object]] = [[] for _ in range(len(spans) + 1)]
+    for offset, anchor in anchors:
+        k = 0
+        for j, (start, _end) in enumerate(spans):
+            if start < offset:
+                k = j + 1
+        groups[k].append(anchor)
+    return groups

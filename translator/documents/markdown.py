@@ -1,0 +1,206 @@
+"""Markdown: translate headings, paragraphs, list items, quotes and table cells; keep the rest.
+
+Parsed with markdown-it-py (CommonMark plus tables and strikethrough). Each
+block's inline content becomes formatted runs (strong, emphasis,
+strikethrough, links, inline code); the English is written back in place of
+the block's source lines with the same markers (``#``, ``-``, ``1.``, ``>``,
+table pipes), links keep their URL and title, and inline code is only ever
+copied verbatim. Code blocks, HTML blocks, images and everything between the
+translated blocks are kept byte for byte. A paragraph that spanned several
+source lines is written on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from pathlib import Path
+
+from ..errors import InputError
+from ..results import DocumentResult
+from ..textio import decode_bytes, write_atomic
+from .inline import group_anchors, join_segments, segment_spans
+from .model import ParsedDocument, Run, Unit
+
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _escape(text: str, in_table: bool) -> str:
+    text = _ESCAPE.sub(r"\\\1", text)
+    if not in_table:
+        text = text.replace("\\|", "|")
+    return re.sub(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)", lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _render_run(run: Run, in_table: bool) -> str:
+    text = run.text.replace("\n", " ")
+    style = run.style or ()
+    if any(item[0] == "autolink" for item in style):
+        return f"<{text}>"
+    if any(item[0] == "code" for item in style):
+        inner = text  # verbatim
+        for item in reversed(style):
+            if item[0] == "code":
+                inner = f"{item[1]}{inner}{item[1]}"
+        body = inner
+        lead = trail = ""
+    else:
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        body = _escape(text.strip(), in_table)
+        if not body:
+            return text
+    for item in reversed(style):
+        kind = item[0]
+        if kind == "strong":
+            body = f"**{body}**"
+        elif kind == "em":
+            body = f"*{body}*"
+        elif kind == "s":
+            body = f"~~{body}~~"
+        elif kind == "link":
+            href, title = item[1], item[2]
+            body = f"[{body}]({href}{' ' + _quote(title) if title else ''})"
+    return lead + body + trail
+
+
+def _quote(title: str) -> str:
+    return '"' + title.replace('"', '\\"') + '"'
+
+
+class MarkdownDocument(ParsedDocument):
+    """A Markdown file: its text blocks located by source line."""
+
+    format_name = "md"
+    native_outputs = ("md",)
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        super().__init__(path)
+        from markdown_it import MarkdownIt
+
+        if data[:5] == b"%PDF-" or data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError(f"{path}: not a Markdown file (binary content)")
+        decoded = decode_bytes(data, str(path))
+        self.text = decoded.text
+        self.lines = decoded.text.split("\n")
+        md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+        tokens = md.parse(decoded.text)
+        heading_level = 0
+        in_table = False
+        first_heading = True
+        self.rows: dict[int, list[tuple[int | None, str]]] = {}  # table row line -> (unit index, source) per cell
+        for tok in tokens:
+            if tok.type == "heading_open":
+                heading_level = int(tok.tag[1])
+            elif tok.type == "heading_close":
+                heading_level = 0
+            elif tok.type == "table_open":
+                in_table = True
+            elif tok.type == "table_close":
+                in_table = False
+            elif tok.type == "inline" and tok.map is not None:
+                runs, anchors = self._runs(tok.children or [])
+                blank = not "".join(r.text for r in runs).strip()
+                if in_table:
+                    self.rows.setdefault(tok.map[0], []).append((None if blank else len(self.units), tok.content))
+                if blank:
+                    continue
+                if heading_level:
+                    kind = "title" if heading_level == 1 and first_heading else "heading"
+                    first_heading = False
+                else:
+                    kind = "paragraph"
+                self.units.append(Unit(kind, runs, (tok.map[0], tok.map[1], tok.content, in_table,
+                                                    heading_level and tok.map[1] - tok.map[0] > 1, anchors)))
+
+    @staticmethod
+    def _runs(children) -> tuple[list[Run], list[tuple[int, str]]]:
+        runs: list[Run] = []
+        anchors: list[tuple[int, str]] = []  # (offset, Markdown source) of images and inline HTML
+        stack: list[tuple] = []
+
+        def add(text: str, style: tuple) -> None:
+            if not text:
+                return
+            if runs and runs[-1].style == style:
+                runs[-1] = Run(runs[-1].text + text, style)
+            else:
+                runs.append(Run(text, style))
+
+        for tok in children:
+            t = tok.type
+            if t == "text":
+                add(tok.content, tuple(stack))
+            elif t in ("softbreak", "hardbreak"):
+                add("\n", tuple(stack))
+            elif t == "strong_open":
+                stack.append(("strong",))
+            elif t == "em_open":
+                stack.append(("em",))
+            elif t == "s_open":
+                stack.append(("s",))
+            elif t == "link_open":
+                if tok.markup == "autolink":
+                    stack.append(("autolink",))
+                else:
+                    stack.append(("link", tok.attrs.get("href", ""), tok.attrs.get("title") or ""))
+            elif t in ("strong_close", "em_close", "s_close", "link_close"):
+                if stack:
+                    stack.pop()
+            elif t == "code_inline":
+                add(tok.content, tuple(stack) + (("code", tok.markup),))
+            elif t == "image":
+                title = tok.attrs.get("title")
+                anchors.append((sum(len(r.text) for r in runs),
+                                f"![{tok.content}]({tok.attrs.get('src', '')}{' ' + _quote(title) if title else ''})"))
+            elif t == "html_inline":
+                anchors.append((sum(len(r.text) for r in runs), tok.content))
+        return runs, anchors
+
+    def describe_style(self, style: Hashable) -> str:
+        """Return e.g. ``strong, link https://...``."""
+        names = []
+        for item in style or ():
+            names.append(f"link {item[1]}" if item[0] == "link" else {"autolink": "autolink"}.get(item[0], item[0]))
+        return ", ".join(names) or "plain"
+
+    def is_verbatim(self, style: Hashable) -> bool:
+        """Code spans and autolinks are kept verbatim."""
+        return any(item[0] in ("code", "autolink") for item in style or ())
+
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
+        """Replace each block's source lines with its English, keeping markers and everything else."""
+        lines = list(self.lines)
+        drop: set[int] = set()
+        cells: dict[int, str] = {}
+        for index, unit in enumerate(self.units):
+            first, last, content, in_table, setext, anchors = unit.handle
+            groups = group_anchors(segment_spans(self, index), anchors)
+            parts = [" ".join(groups[0])]
+            for j, seg_runs in enumerate(english[index]):
+                parts.append("".join(_render_run(r, in_table) for r in join_segments([seg_runs])).strip())
+                parts.append(" ".join(groups[j + 1]))
+            rendered = " ".join(p for p in parts if p)
+            if in_table:
+                cells[index] = rendered
+                continue
+            first_line = content.split("\n", 1)[0]
+            line = lines[first]
+            at = line.find(first_line) if first_line else -1
+            if at < 0:
+                at = len(line) - len(line.lstrip(" >-*+0123456789.)#\t"))
+            end = at + len(first_line)
+            lines[first] = line[:at] + rendered + (line[end:] if "\n" not in content else "")
+            for k in range(first + 1, last - (1 if setext else 0)):
+                drop.add(k)
+        for row, row_cells in self.rows.items():
+            texts = [cells[i] if i is not None else src for i, src in row_cells]
+            lead = self.lines[row][: len(self.lines[row]) - len(self.lines[row].lstrip())]
+            lines[row] = lead + "| " + " | ".join(texts) + " |"
+        out = "\n".join(line for k, line in enumerate(lines) if k not in drop)
+        write_atomic(output, out)
+
+
+def read_markdown(path: Path, data: bytes) -> MarkdownDocument:
+    """Read a Markdown file (``data`` is its content)."""
+    return MarkdownDocument(path, data)

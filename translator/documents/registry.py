@@ -1,0 +1,87 @@
+"""Readers by file extension, with the content checked against the extension."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import BackendUnavailableError, InputError, UnknownNameError
+from .model import ParsedDocument
+
+
+def _docx(path: Path, data: bytes) -> ParsedDocument:
+    from .docx import read_docx
+
+    return read_docx(path, data)
+
+
+def _html(path: Path, data: bytes) -> ParsedDocument:
+    from .html import read_html
+
+    return read_html(path, data)
+
+
+def _markdown(path: Path, data: bytes) -> ParsedDocument:
+    from .markdown import read_markdown
+
+    return read_markdown(path, data)
+
+
+def _pdf(path: Path, data: bytes) -> ParsedDocument:
+    from .pdf import read_pdf
+
+    return read_pdf(path, data)
+
+
+#: Extension -> reader(path, bytes) for the document formats.
+READERS: dict[str, Callable[[Path, bytes], ParsedDocument]] = {
+    ".docx": _docx, ".html": _html, ".htm": _html, ".xhtml": _html, ".md": _markdown, ".markdown": _markdown,
+    ".pdf": _pdf,
+}
+#: Extensions read as plain text by :func:`translator.textio.read_text`.
+TEXT_EXTENSIONS = (".txt", ".text", "")
+#: Extensions refused with a hint (formats we cannot read).
+_REFUSED = {".doc": "a legacy Word .doc file; save it as .docx", ".rtf": "an RTF file; save it as .docx",
+            ".odt": "an OpenDocument file; save it as .docx", ".wps": "a WPS file; save it as .docx",
+            ".pptx": "a PowerPoint file", ".xlsx": "an Excel file", ".xls": "an Excel file",
+            ".ppt": "a PowerPoint file"}
+
+
+def is_document(path: str | Path) -> bool:
+    """Return True when ``path``'s extension is a document format (not plain text)."""
+    suffix = Path(str(path)).suffix.lower()
+    return suffix in READERS or suffix in _REFUSED
+
+
+def open_document(path: str | Path) -> ParsedDocument:
+    """Read a .docx, .html, .md or .pdf file into units ready to translate.
+
+    Raises:
+        InputError: Missing, unreadable, wrong-content, encrypted, corrupt or textless file (named in the message).
+        UnknownNameError: An extension that is not a document format (the valid ones are listed).
+        BackendUnavailableError: The format's library is not installed.
+    """
+    p = Path(str(path))
+    suffix = p.suffix.lower()
+    if suffix in _REFUSED:
+        raise InputError(f"{p}: cannot translate {_REFUSED[suffix]}")
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise UnknownNameError(f"{p}: unknown document format {suffix or '(no extension)'!r}; valid: "
+                               f"{', '.join(sorted(READERS))} (or plain text)")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a document")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputError(f"{p}: the file is empty")
+    try:
+        parsed = reader(p, data)
+    except ImportError as exc:
+        raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
+                                      f"pip install 'translator[docs]' ({exc.name} is missing)") from exc
+    if not parsed.units:
+        raise InputError(f"{p}: no text to translate in this document")
+    return parsed
