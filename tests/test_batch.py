@@ -97,8 +97,8 @@ def test_missing_inputs_are_all_listed_with_manifest_lines(tmp_path):
 def test_unknown_executor_and_format_list_the_valid_names(tmp_path):
     with pytest.raises(UnknownNameError, match="valid executors: local, ray"):
         translate_corpus([str(SAMPLE)], None, tmp_path, executor="spark")
-    with pytest.raises(UnknownNameError, match="valid formats: txt"):
-        translate_corpus([str(SAMPLE)], None, tmp_path, fmt="docx")
+    with pytest.raises(UnknownNameError, match="valid formats: txt.*docx, html"):
+        translate_corpus([str(SAMPLE)], None, tmp_path, fmt="pdf")
 
 
 def _write_rows(path: str, start: int) -> None:
@@ -136,25 +136,31 @@ def corpus(tmp_path_factory, tiny_model):
     good = _corpus(root, 4)
     (root / "sub" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40)
     (root / "truncated.txt").write_bytes(b"\r\n  \r\n")  # a download that broke off
+    markdown = root / "sub" / "notes.md"  # a document format: written back as Markdown
+    markdown.write_text("# 9号市北区\n\n9号全年新增**企业**55家。\n\n- 9号研发投入突破10亿元\n", "utf-8")
     settings = _fast(tiny_model, root / "unused.sqlite3") | {"use_cache": False}
     pipeline = Pipeline.from_settings(settings)
-    refs = {str(p): render(pipeline.translate_file(str(p)), "txt") for p in good}
+    refs = {str(p): render(pipeline.translate_file(str(p)), "txt").encode("utf-8") for p in good}
+    from translator.documents import translate_document
+
+    translate_document(pipeline, markdown, root.parent / "notes.en.md")
+    refs[str(markdown)] = (root.parent / "notes.en.md").read_bytes()
     return root, refs
 
 
 def _check_against_references(report, out: Path, refs: dict) -> None:
     by_doc = {r.document: r for r in report.records}
-    assert len(by_doc) == 6 and report.failed == 2 and not report.ok
+    assert len(by_doc) == 7 and report.failed == 2 and not report.ok
     for source, text in refs.items():
         record = by_doc[source]
         assert record.status == "translated", record.error
-        assert Path(record.output).read_bytes() == text.encode("utf-8")  # byte-identical to translate_file + render
+        assert Path(record.output).read_bytes() == text  # byte-identical to translate_file + render
     errors = {Path(r.document).name: r.error for r in report.records if r.status == "failed"}
     assert "image.txt: looks like a binary file" in errors["image.txt"]
     assert "truncated.txt: the input is empty" in errors["truncated.txt"]
     rows = _rows(out / MANIFEST_NAME)
     assert [r["document"] for r in rows[:-1]] == [r.document for r in report.records]
-    assert rows[-1]["summary"]["failed"] == 2 and rows[-1]["summary"]["translated"] == 4
+    assert rows[-1]["summary"]["failed"] == 2 and rows[-1]["summary"]["translated"] == 5
     row = next(r for r in rows[:-1] if r["status"] == "translated")
     assert row["segments"] >= 5 and row["signature"].startswith("translator:") and row["seconds"] > 0
     assert all(isinstance(v, dict) for v in row["flags"].values())  # by check, then by severity
@@ -168,11 +174,12 @@ def test_local_executor_matches_translate_file_skips_bad_documents_and_resumes(c
     report = translate_corpus([str(root)], settings, out, workers=2)
     assert report.workers == 2 and len({r.worker for r in report.records if r.status == "translated"}) == 2
     _check_against_references(report, out, refs)
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.en.txt")}
+    assert (out / "sub" / "notes.en.md").is_file()
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.en.*")}
     again = translate_corpus([str(root)], settings, out, workers=2)
-    assert again.skipped == 4 and again.translated == 0 and again.failed == 2  # failures are tried again
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.en.txt")} == before
-    changed = sorted(refs)[0]
+    assert again.skipped == 5 and again.translated == 0 and again.failed == 2  # failures are tried again
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.en.*")} == before
+    changed = sorted(p for p in refs if p.endswith(".txt"))[0]
     Path(changed).write_text(_doc(9), "utf-8")  # a changed source is translated again, the rest is skipped
     third = translate_corpus([str(root)], settings | {"beams": 1}, out, workers=1)
     assert [r.document for r in third.records if r.status == "translated"] == [changed]

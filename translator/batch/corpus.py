@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 from ..errors import UnknownNameError
 from ..settings import PipelineSettings
 from .discovery import DocumentJob, discover
-from .document import DocumentRecord
+from .document import DocumentRecord, file_sha256
 from .executors import get_executor
 from .manifest import MANIFEST_NAME, ManifestWriter, read_manifest, write_final
 from .worker import BatchTask
@@ -88,23 +87,17 @@ class CorpusReport:
                 "failed_documents": [r.document for r in self.records if r.status == "failed"]}
 
 
-def _sha256(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def run_signature(settings: PipelineSettings, fmt: str, notes: bool, encoding: str | None) -> str:
+def run_signature(settings: PipelineSettings, fmt: str | None, notes: bool, encoding: str | None) -> str:
     """Return the key a re-run compares to skip a finished document (settings that change an output)."""
     from ..pipeline import Pipeline
 
-    return f"{Pipeline(settings).signature()} fmt={fmt} notes={'yes' if notes else 'no'} encoding={encoding or 'auto'}"
+    options = f"fmt={fmt or 'auto'} notes={'yes' if notes else 'no'} encoding={encoding or 'auto'}"
+    return f"{Pipeline(settings).signature()} {options}"
 
 
 def _already_done(job: DocumentJob, previous: DocumentRecord | None, key: str) -> bool:
     return (previous is not None and previous.ok and previous.run_signature == key and previous.output == job.output
-            and Path(job.output).exists() and previous.source_sha256 == _sha256(job.source))
+            and Path(job.output).exists() and previous.source_sha256 == file_sha256(job.source))
 
 
 @contextlib.contextmanager
@@ -130,7 +123,7 @@ def _progress_bar(enabled: bool, total: int, stream=None) -> Iterator[Callable[[
 
 def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict | None, out_dir: str | Path,
                      executor: str = "local", workers: int | None = None, ray_address: str | None = None,
-                     fmt: str = "txt", notes: bool = True, encoding: str | None = None,
+                     fmt: str | None = None, notes: bool = True, encoding: str | None = None,
                      manifests: list[str | Path] = (), progress: bool = True, setup: str | None = None,
                      on_document: Callable[[DocumentRecord], None] | None = None) -> CorpusReport:
     """Translate every document of a corpus into ``out_dir``, one model load per worker.
@@ -148,7 +141,8 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
         executor: ``local`` (processes on this machine) or ``ray``.
         workers: Workers (None: local: the usable cores; ray: one per CPU of the cluster).
         ray_address: ray only: ``auto`` or ``ray://host:port`` to join a cluster; None starts Ray here.
-        fmt: Output format (see :data:`translator.formats.FORMATS`).
+        fmt: Output format (see :data:`translator.formats.FORMATS`, or docx/html for documents); None: each
+            document's own kind (text -> txt, .docx -> docx, .pdf -> docx, .md -> md, .html -> html).
         notes: txt/md: mark flagged segments and list their flags.
         encoding: Input encoding (None: detected per document).
         manifests: Files listing one input path per line.
@@ -170,8 +164,9 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
 
     start = time.perf_counter()
     module = get_executor(executor)
-    if fmt not in FORMATS:
-        raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
+    valid = (*FORMATS, "docx", "html")
+    if fmt is not None and fmt not in valid:
+        raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(valid)}")
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
         raise ValueError(f"workers must be None or an integer >= 1, got {workers!r}")
     if settings is None:
@@ -196,7 +191,7 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
         threads = settings.threads or max(1, default_workers() // workers)
     else:
         threads = settings.threads or 1  # one actor per CPU
-    task = BatchTask(settings=settings.to_dict() | {"threads": threads}, fmt=fmt, notes=notes, encoding=encoding,
+    task = BatchTask(settings=settings.to_dict() | {"threads": threads}, notes=notes, encoding=encoding,
                      run_signature=key, setup=setup)
     report = CorpusReport(manifest=str(manifest_path), executor=executor, workers=workers or 0)
     writer = ManifestWriter(manifest_path)

@@ -50,10 +50,12 @@ class DocumentJob:
     Attributes:
         source: The document's path, as given or found (also the name recorded in its results).
         output: The output file.
+        fmt: Its output format.
     """
 
     source: str
     output: str
+    fmt: str = "txt"
 
 
 def _output_stem(path: Path) -> str:
@@ -79,7 +81,8 @@ def _read_manifest(path: Path, problems: list[Problem]) -> list[str]:
     return out
 
 
-def discover(inputs: list[str], out_dir: str | Path, fmt: str, manifests: list[str] = ()) -> list[DocumentJob]:
+def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
+             manifests: list[str] = ()) -> list[DocumentJob]:
     """Return the corpus's documents in a stable order, each with its output path.
 
     Outputs are ``out_dir/<stem>.en.<fmt>``; a document found in a folder keeps its sub-folders
@@ -89,7 +92,7 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str, manifests: list[s
     Args:
         inputs: Files, folders, or ``@manifest`` files.
         out_dir: Where outputs go.
-        fmt: Output format (the output extension).
+        fmt: Output format (the output extension); None: each document's own kind (text: txt, .docx: docx...).
         manifests: More manifest files (one path per line).
 
     Raises:
@@ -144,13 +147,15 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str, manifests: list[s
         raise InputError(f"no documents found in {', '.join(entries)} (folders are searched for {', '.join(exts)})")
     used: set[str] = set()
     jobs = []
+    from .document import default_format
+
     for source, rel in found:
-        stem = _output_stem(Path(source))
-        name, n = (rel / f"{stem}.en.{fmt}").as_posix(), 2
+        stem, kind = _output_stem(Path(source)), fmt or default_format(source)
+        name, n = (rel / f"{stem}.en.{kind}").as_posix(), 2
         while name in used:
-            name, n = (rel / f"{stem}-{n}.en.{fmt}").as_posix(), n + 1
+            name, n = (rel / f"{stem}-{n}.en.{kind}").as_posix(), n + 1
         used.add(name)
-        jobs.append(DocumentJob(source=source, output=str(Path(out_dir) / name)))
+        jobs.append(DocumentJob(source=source, output=str(Path(out_dir) / name), fmt=kind))
     return jobs
 
 

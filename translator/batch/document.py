@@ -22,29 +22,76 @@ from ..errors import TranslatorError
 from ..results import DocumentResult
 from .discovery import DocumentJob
 
-#: A document handler: (pipeline, source name, raw bytes, format, notes, encoding) -> (result, rendered output).
-Handler = Callable[..., tuple[DocumentResult, str]]
+#: A document handler: (pipeline, source path, raw bytes or None (read the path), format, notes, encoding)
+#: -> (result, rendered output as str or bytes).
+Handler = Callable[..., tuple[DocumentResult, "str | bytes"]]
 
 
-def translate_text_document(pipeline, source: str, data: bytes, fmt: str, notes: bool,
+def translate_text_document(pipeline, source: str, data: bytes | None, fmt: str, notes: bool,
                             encoding: str | None) -> tuple[DocumentResult, str]:
     """Decode a text document, translate and render it (exactly what ``translate_file`` + ``render`` give)."""
     from ..formats import render
     from ..segmentation import segment_text
-    from ..textio import decode_bytes
+    from ..textio import decode_bytes, max_input_bytes, read_text
 
-    decoded = decode_bytes(data, source, encoding)
+    if data is None:
+        decoded = read_text(source, encoding)
+    else:
+        limit = max_input_bytes()
+        if limit is not None and len(data) > limit:
+            raise TranslatorError(f"{source}: larger than the {limit:,}-byte input limit (TRANSLATOR_MAX_INPUT_BYTES)")
+        decoded = decode_bytes(data, source, encoding)
     result = pipeline.translate_documents([(segment_text(decoded.text, decoded.name), decoded.encoding)])[0]
     return result, render(result, fmt, notes=notes)
 
 
-#: Handlers by lower-case extension; anything else is read as text (and fails cleanly if it is not).
+def translate_rich_document(pipeline, source: str, data: bytes | None, fmt: str, notes: bool,
+                            encoding: str | None) -> tuple[DocumentResult, bytes]:
+    """Translate a .docx, .html, .md or .pdf file with :func:`translator.documents.translate_document`.
+
+    The output is written to a temporary folder in the worker and returned as bytes (the driver
+    writes it), so a worker on another machine needs no access to the output folder; a source the
+    worker cannot see is written there from ``data`` under its own name.
+    """
+    import tempfile
+
+    from ..documents import translate_document as translate_file_document
+
+    with tempfile.TemporaryDirectory(prefix="translator-batch-") as tmp:
+        path = Path(source)
+        if data is not None and not path.is_file():
+            path = Path(tmp) / "in" / path.name
+            path.parent.mkdir()
+            path.write_bytes(data)
+        out = Path(tmp) / f"out.{fmt}"
+        result = translate_file_document(pipeline, path, out, fmt, encoding=encoding, notes=notes).result
+        return result, out.read_bytes()
+
+
+#: Handlers by lower-case extension. Text is the fallback; the document formats of
+#: ``translator.documents`` (.docx, .html, .md, .pdf) go to :func:`translate_rich_document`.
 DOCUMENT_HANDLERS: dict[str, Handler] = {".txt": translate_text_document}
 
 
 def handler_for(source: str) -> Handler:
-    """Return the handler for ``source``'s extension (text when none is registered)."""
-    return DOCUMENT_HANDLERS.get(Path(source).suffix.lower(), translate_text_document)
+    """Return the handler for ``source``'s extension (text when it is not a document format)."""
+    suffix = Path(source).suffix.lower()
+    if suffix in DOCUMENT_HANDLERS:
+        return DOCUMENT_HANDLERS[suffix]
+    try:
+        from ..documents import is_document
+    except ImportError:
+        return translate_text_document
+    return translate_rich_document if is_document(source) else translate_text_document
+
+
+def default_format(source: str) -> str:
+    """Return the output format a document gets by default: its own kind (``.docx`` -> docx), text -> txt."""
+    try:
+        from ..documents import is_document, output_formats
+    except ImportError:
+        return "txt"
+    return output_formats(source)[0] if is_document(source) else "txt"
 
 
 @dataclass
@@ -104,7 +151,7 @@ class DocumentOutcome:
     """A finished document as a worker returns it: the record, and the output to write (None when failed)."""
 
     record: DocumentRecord
-    output: str | None = None
+    output: str | bytes | None = None
 
 
 def flag_table(result: DocumentResult) -> dict[str, dict[str, int]]:
@@ -118,19 +165,30 @@ def flag_table(result: DocumentResult) -> dict[str, dict[str, int]]:
     return dict(sorted(table.items()))
 
 
+def file_sha256(path: str) -> str:
+    """Return the sha256 of a file's bytes (empty string when it cannot be read: the handler says why)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
 def worker_name() -> str:
     """Return ``host:pid`` of this process."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def translate_document(pipeline, job: DocumentJob, fmt: str, notes: bool = True, encoding: str | None = None,
+def translate_document(pipeline, job: DocumentJob, notes: bool = True, encoding: str | None = None,
                        run_signature: str = "", data: bytes | None = None) -> DocumentOutcome:
     """Translate one document and render its output; never raises for a bad document.
 
     Args:
         pipeline: The worker's :class:`~translator.pipeline.Pipeline`.
-        job: The document and its output path.
-        fmt: Output format.
+        job: The document, its output path and format.
         notes: txt/md: mark flagged segments and list their flags.
         encoding: Input encoding (None: detected).
         run_signature: The run's settings key, recorded for resuming.
@@ -143,13 +201,8 @@ def translate_document(pipeline, job: DocumentJob, fmt: str, notes: bool = True,
     record = DocumentRecord(document=job.source, output=job.output, status="failed", run_signature=run_signature,
                             worker=worker_name())
     try:
-        if data is None:
-            try:
-                data = Path(job.source).read_bytes()
-            except OSError as exc:
-                raise TranslatorError(f"{job.source}: cannot read: {exc.strerror or exc}") from exc
-        record.source_sha256 = hashlib.sha256(data).hexdigest()
-        result, text = handler_for(job.source)(pipeline, job.source, data, fmt, notes, encoding)
+        record.source_sha256 = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(job.source)
+        result, text = handler_for(job.source)(pipeline, job.source, data, job.fmt, notes, encoding)
     except Exception as exc:  # noqa: BLE001 - one bad document is recorded, never stops the batch
         record.error = str(exc) if isinstance(exc, TranslatorError) else f"{type(exc).__name__}: {exc}"
         record.seconds = round(time.perf_counter() - start, 3)
@@ -165,5 +218,5 @@ def translate_document(pipeline, job: DocumentJob, fmt: str, notes: bool = True,
     return DocumentOutcome(record, text)
 
 
-__all__ = ["DOCUMENT_HANDLERS", "DocumentOutcome", "DocumentRecord", "flag_table", "handler_for",
-           "translate_document", "translate_text_document"]
+__all__ = ["DOCUMENT_HANDLERS", "DocumentOutcome", "DocumentRecord", "default_format", "file_sha256", "flag_table",
+           "handler_for", "translate_document", "translate_rich_document", "translate_text_document"]

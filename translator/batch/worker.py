@@ -15,7 +15,6 @@ class BatchTask:
 
     Attributes:
         settings: ``PipelineSettings.to_dict()`` of the run (each worker builds its pipeline from it).
-        fmt: Output format.
         notes: txt/md: mark flagged segments and list their flags.
         encoding: Input encoding (None: detected per document).
         run_signature: The run's settings key recorded in the manifest.
@@ -24,7 +23,6 @@ class BatchTask:
     """
 
     settings: dict
-    fmt: str = "txt"
     notes: bool = True
     encoding: str | None = None
     run_signature: str = ""
@@ -46,7 +44,7 @@ class Worker:
     def translate(self, job: DocumentJob, data: bytes | None = None) -> DocumentOutcome:
         """Translate one document (read here unless ``data`` is given)."""
         t = self.task
-        return translate_document(self.pipeline, job, t.fmt, t.notes, t.encoding, t.run_signature, data)
+        return translate_document(self.pipeline, job, t.notes, t.encoding, t.run_signature, data)
 
 
 def die_with_parent() -> None:

@@ -21,8 +21,8 @@ from .options import EXIT_FLAGGED, encoding_option, library_errors, model_option
               help="Workers, each loading the model once [default: local: the cores; ray: the cluster's CPUs].")
 @click.option("--ray-address", default=None,
               help="ray: 'auto' or 'ray://HOST:10001' to join a cluster [default: start Ray on this machine].")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx"]), default="txt",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
+              default=None, help="Output format [default: each document's own kind; text: txt].")
 @click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @encoding_option
