@@ -19,7 +19,8 @@ forced to ceil(1.3 x source tokens). Variants, each in its own process:
 
 Every time includes model loads (once in (a), once per worker in (b), (c)). Peak memory is the
 largest sum of the RSS of the variant's process tree (driver, workers, Ray's daemons), sampled
-every 0.2 s. ``--write`` appends a section to benchmarks/RESULTS.md.
+every 0.2 s; CPU seconds are that tree's user + system time, and "cores used" = CPU s / wall s (on a
+CPU shared with other jobs it shows how much of the 2 cores each variant actually got). ``--write`` appends a section to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -66,18 +67,24 @@ def make_corpus(folder: Path, parts: int, variants: int) -> list[Path]:
     return paths
 
 
-def tree_rss_mb(root: int) -> float:
-    """Sum of the RSS of ``root`` and all its descendants."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[float, dict[int, float]]:
+    """Return (sum of the RSS in MB, CPU seconds per pid) of ``root`` and all its descendants."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/status"):
+    cpu: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = dict(line.split(":", 1) for line in stat.read_text().splitlines() if ":" in line)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            status = (stat.parent / "status").read_text()
         except OSError:
             continue
         pid = int(stat.parent.name)
-        parents[pid] = int(fields.get("PPid", "0").strip())
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+        rss[pid] = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
     keep, changed = {root}, True
     while changed:
         changed = False
@@ -85,20 +92,31 @@ def tree_rss_mb(root: int) -> float:
             if ppid in keep and pid not in keep:
                 keep.add(pid)
                 changed = True
-    return sum(rss.get(pid, 0) for pid in keep) / 1024
+    return sum(rss.get(pid, 0) for pid in keep) / 1024, {pid: cpu[pid] for pid in keep if pid in cpu}
 
 
 class PeakMemory:
-    """Sample this process tree's RSS in a thread; ``peak`` is the largest sum seen."""
+    """Sample this process tree in a thread: ``peak`` is the largest RSS sum seen, ``cpu`` the CPU seconds used
+    (each process's last sample; a process that lives less than a sample is missed)."""
 
     def __init__(self) -> None:
         self.peak = 0.0
+        self.cpu_by_pid: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _sample(self) -> None:
+        rss, cpu = tree_usage(os.getpid())
+        self.peak = max(self.peak, rss)
+        self.cpu_by_pid.update(cpu)
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.cpu_by_pid.values())
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
+            self._sample()
             self._stop.wait(0.2)
 
     def __enter__(self) -> PeakMemory:
@@ -108,7 +126,7 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_rss_mb(os.getpid()))
+        self._sample()
 
 
 def child(variant: str, corpus: Path, out: Path, workers: int) -> dict:
@@ -148,6 +166,8 @@ def child(variant: str, corpus: Path, out: Path, workers: int) -> dict:
 
                 ray.shutdown()
     result["peak_mb"] = memory.peak
+    result["cpu_seconds"] = memory.cpu
+    result["load"] = os.getloadavg()[0]
     return result
 
 
@@ -201,12 +221,14 @@ def main() -> None:
         f"corpus: {len(files)} documents ({args.parts} pieces of the sample x {args.variants} versions), "
         f"{results['loop']['segments']} segments, none shared, segment cache off; random-weight opus-mt-zh-en-shape "
         f"model, ctranslate2 int8, beam 4, outputs forced to ceil({RATIO} x source tokens); model loads included\n",
-        "| variant | docs/s | segments/s | seconds | x plain loop | peak memory MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| variant | docs/s | segments/s | seconds | x plain loop | peak memory MB | CPU s | cores used | "
+        "segments per CPU s | load avg at end |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in rows:
         lines.append(f"| {name} | {r['documents'] / r['seconds']:.2f} | {r['segments'] / r['seconds']:.2f} | "
-                     f"{r['seconds']:.1f} | {base / r['seconds']:.2f} | {r['peak_mb']:.0f} |")
+                     f"{r['seconds']:.1f} | {base / r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['cpu_seconds']:.0f} | "
+                     f"{r['cpu_seconds'] / r['seconds']:.2f} | {r['segments'] / r['cpu_seconds']:.2f} | {r['load']:.1f} |")
     local, ray_ = results["local"]["seconds"], results["ray"]["seconds"]
     lines += ["", f"Ray's fixed start-up (`ray.init` on this machine, 2 CPUs): {results['ray']['startup']:.1f} s; "
               f"Ray vs local once started: {100 * (ray_ / local - 1):+.0f}% time "
