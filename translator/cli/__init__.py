@@ -12,6 +12,7 @@ import sys
 import click
 
 from .. import __version__
+from .batch import batch
 from .check import evaluate, qa
 from .glossary import glossary
 from .models import models
@@ -25,7 +26,7 @@ def cli() -> None:
     """Glossary-aware Chinese->English translation, checks and summaries."""
 
 
-for command in (segment, translate, summarize, qa, evaluate, models, glossary):
+for command in (segment, translate, batch, summarize, qa, evaluate, models, glossary):
     cli.add_command(command)
 
 
