@@ -15,7 +15,7 @@ from translator.cli import main
 from translator.glossary import Entry, Glossary, load_glossary
 from translator.glossary.editing import TermBaseFile
 from translator.glossary.exchange import read_entries
-from translator.glossary.termbase import cross_check, fold_char
+from translator.glossary.termbase import cross_check, fold_with_origin
 
 from .fake_engine import FakeEngine
 
@@ -66,16 +66,7 @@ def test_twenty_thousand_entries_load_match_and_import_in_seconds(tmp_path):
 
 def _reference_find(entries: list[Entry], text: str) -> list[tuple[str, int, int]]:
     """The original matcher (longest key first at each folded position), kept to check the trie against."""
-    folded, origin = [], []
-    for i, ch in enumerate(text):
-        f = fold_char(ch)
-        if f.isspace():
-            f = " "
-        for c in f:
-            folded.append(c)
-            origin.append(i)
-    ftext = "".join(folded)
-    origin.append(len(text))
+    ftext, origin = fold_with_origin(text)
     ordered = sorted((e for e in entries if e.key), key=lambda e: len(e.key), reverse=True)
     out, i = [], 0
     while i < len(ftext):

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
 from .inline import group_anchors, join_segments, segment_spans
-from .model import ParsedDocument, Run, Unit
+from .model import ParsedDocument, Run, Unit, append_run
 
 BLOCK_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 li td th dt dd caption figcaption blockquote div section article header
 footer nav aside main title address summary legend option button figure form fieldset details dl ul ol table thead
@@ -94,13 +94,8 @@ class HtmlDocument(ParsedDocument):
 
         def add(text: str | None, style: tuple) -> None:
             nonlocal pos
-            if not text:
-                return
-            if runs and runs[-1].style == style:
-                runs[-1] = Run(runs[-1].text + text, style)
-            else:
-                runs.append(Run(text, style))
-            pos += len(text)
+            append_run(runs, text, style)
+            pos += len(text or "")
 
         def inline(el, style: tuple) -> None:
             add(el.text, style)

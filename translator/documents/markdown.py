@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
 from .inline import group_anchors, join_segments, segment_spans
-from .model import ParsedDocument, Run, Unit
+from .model import ParsedDocument, Run, Unit, append_run
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -120,12 +120,7 @@ class MarkdownDocument(ParsedDocument):
         stack: list[tuple] = []
 
         def add(text: str, style: tuple) -> None:
-            if not text:
-                return
-            if runs and runs[-1].style == style:
-                runs[-1] = Run(runs[-1].text + text, style)
-            else:
-                runs.append(Run(text, style))
+            append_run(runs, text, style)
 
         for tok in children:
             t = tok.type

@@ -33,6 +33,16 @@ class Run:
     style: Hashable = None
 
 
+def append_run(runs: list[Run], text: str | None, style: Hashable) -> None:
+    """Append ``text`` to ``runs``, merging it into the last run when the formatting is the same."""
+    if not text:
+        return
+    if runs and runs[-1].style == style:
+        runs[-1] = Run(runs[-1].text + text, style)
+    else:
+        runs.append(Run(text, style))
+
+
 @dataclass
 class Unit:
     """One structural block of a document (paragraph, heading, cell, caption ...).

@@ -99,11 +99,15 @@ def export_glossary(glossary: Glossary, fmt: str) -> str:
     raise UnknownNameError(f"unknown export format {fmt!r}; valid formats: {', '.join(EXPORT_FORMATS)}")
 
 
-def _from_tbx(path: str, data: bytes) -> list[Entry]:
+def _parse_xml(path: str, data: bytes, kind: str) -> ET.Element:
     try:
-        root = ET.fromstring(data)
+        return ET.fromstring(data)
     except ET.ParseError as exc:
-        raise InputError(f"{path}: not well-formed TBX XML: {exc}") from None
+        raise InputError(f"{path}: not well-formed {kind} XML: {exc}") from None
+
+
+def _from_tbx(path: str, data: bytes) -> list[Entry]:
+    root = _parse_xml(path, data, "TBX")
     entries = []
     for n, te in enumerate(root.iter("termEntry"), 1):
         langs = {ls.get(XML_LANG, "").lower().split("-")[0]: ls for ls in te.iter("langSet")}
@@ -126,10 +130,7 @@ def _from_tbx(path: str, data: bytes) -> list[Entry]:
 
 
 def _from_tmx(path: str, data: bytes) -> list[Entry]:
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise InputError(f"{path}: not well-formed TMX XML: {exc}") from None
+    root = _parse_xml(path, data, "TMX")
     entries = []
     for n, tu in enumerate(root.iter("tu"), 1):
         segs = {tuv.get(XML_LANG, tuv.get("lang", "")).lower().split("-")[0]: (tuv.findtext("seg") or "").strip()

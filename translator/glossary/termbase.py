@@ -109,6 +109,24 @@ def fold_char(ch: str) -> str:
     return "".join(table.get(c, c) for c in folded)
 
 
+def fold_with_origin(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` for matching (spaces as one space) and return, per folded character, its offset in ``text``.
+
+    The offsets list has one extra final item, ``len(text)``, so a match's end maps back too.
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold_char(ch)
+        if f.isspace():
+            f = " "
+        for c in f:
+            folded.append(c)
+            origin.append(i)
+    origin.append(len(text))
+    return "".join(folded), origin
+
+
 def fold_key(text: str) -> str:
     """Fold a whole string for matching; spaces collapse to one."""
     return _SPACES.sub(" ", "".join(fold_char(c) for c in text)).strip()
@@ -222,17 +240,7 @@ class Glossary:
         sources match on word boundaries; case-sensitive entries need the
         exact case.
         """
-        folded: list[str] = []
-        origin: list[int] = []
-        for i, ch in enumerate(text):
-            f = fold_char(ch)
-            if f.isspace():
-                f = " "
-            for c in f:
-                folded.append(c)
-                origin.append(i)
-        ftext = "".join(folded)
-        origin.append(len(text))
+        ftext, origin = fold_with_origin(text)
         matches = []
         i = 0
         n = len(ftext)
