@@ -28,6 +28,20 @@ def tiny_model(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_ct2_model(tiny_model, tmp_path_factory) -> Path:
+    """The tiny model with its CTranslate2 conversion beside it (``--backend auto`` picks it): a process that
+    loads it never imports torch, so tests of whole processes (kills, resumes, workers) start in a second."""
+    import shutil
+
+    from translator.engines.ctranslate2_engine import convert_model
+
+    model = tmp_path_factory.mktemp("models-ct2") / "tiny"
+    shutil.copytree(tiny_model, model)
+    convert_model(str(model))
+    return model
+
+
+@pytest.fixture(scope="session")
 def tiny_engine(tiny_model):
     """One loaded transformers engine on the tiny model."""
     from translator.engines.transformers_engine import TransformersEngine

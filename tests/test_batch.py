@@ -30,8 +30,9 @@ def _doc(i: int, lines: list[str] = LINES) -> str:
     return "\n".join(f"{i}号" + line.replace("。", f"{i}号。") if line.strip() else line for line in lines) + "\n"
 
 
-def _fast(tiny_model, cache: Path) -> dict:
-    return dict(model=str(tiny_model), beams=1, retries=0, max_length_ratio=0.3, max_length_extra=2, batch_size=8,
+def _fast(tiny_ct2_model, cache: Path) -> dict:
+    """Settings on the tiny model converted for CTranslate2: worker processes start without importing torch."""
+    return dict(model=str(tiny_ct2_model), beams=1, retries=0, max_length_ratio=0.3, max_length_extra=2, batch_size=8,
                 cache_path=str(cache))
 
 
@@ -126,7 +127,7 @@ def test_segment_cache_takes_concurrent_writer_processes(tmp_path):
 
 # ------------------------------------------------------------- reference outputs
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory, tiny_model):
+def corpus(tmp_path_factory, tiny_ct2_model):
     """Four distinct documents, one binary file and one empty file, and each good document's reference output
     (``pipeline.translate_file`` + ``render``, no cache)."""
     from translator import Pipeline
@@ -138,7 +139,7 @@ def corpus(tmp_path_factory, tiny_model):
     (root / "truncated.txt").write_bytes(b"\r\n  \r\n")  # a download that broke off
     markdown = root / "sub" / "notes.md"  # a document format: written back as Markdown
     markdown.write_text("# 9号市北区\n\n9号全年新增**企业**55家。\n\n- 9号研发投入突破10亿元\n", "utf-8")
-    settings = _fast(tiny_model, root / "unused.sqlite3") | {"use_cache": False}
+    settings = _fast(tiny_ct2_model, root / "unused.sqlite3") | {"use_cache": False}
     pipeline = Pipeline.from_settings(settings)
     refs = {str(p): render(pipeline.translate_file(str(p)), "txt").encode("utf-8") for p in good}
     from translator.documents import translate_document
@@ -167,10 +168,10 @@ def _check_against_references(report, out: Path, refs: dict) -> None:
     assert not list(out.rglob(".*.tmp"))
 
 
-def test_local_executor_matches_translate_file_skips_bad_documents_and_resumes(corpus, tiny_model, tmp_path):
+def test_local_executor_matches_translate_file_skips_bad_documents_and_resumes(corpus, tiny_ct2_model, tmp_path):
     root, refs = corpus
     out = tmp_path / "out"
-    settings = _fast(tiny_model, tmp_path / "cache.sqlite3")
+    settings = _fast(tiny_ct2_model, tmp_path / "cache.sqlite3")
     report = translate_corpus([str(root)], settings, out, workers=2)
     assert report.workers == 2 and len({r.worker for r in report.records if r.status == "translated"}) == 2
     _check_against_references(report, out, refs)
@@ -186,11 +187,11 @@ def test_local_executor_matches_translate_file_skips_bad_documents_and_resumes(c
     Path(changed).write_text(_doc(int(Path(changed).stem[3])), "utf-8")
 
 
-def test_cli_batch_exits_1_when_a_document_failed(tiny_model, tmp_path):
+def test_cli_batch_exits_1_when_a_document_failed(tiny_ct2_model, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(_doc(1, LINES[:1]), "utf-8")
     (tmp_path / "in" / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40)
-    args = ["batch", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out"), "--model", str(tiny_model), "--beams",
+    args = ["batch", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out"), "--model", str(tiny_ct2_model), "--beams",
             "1", "--retries", "0", "--cache-path", str(tmp_path / "c.sqlite3"), "--workers", "1"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
@@ -213,10 +214,10 @@ def ray_local():
         ray.shutdown()
 
 
-def test_ray_executor_matches_translate_file(corpus, tiny_model, tmp_path, ray_local):
+def test_ray_executor_matches_translate_file(corpus, tiny_ct2_model, tmp_path, ray_local):
     root, refs = corpus
     out = tmp_path / "out"
-    report = translate_corpus([str(root)], _fast(tiny_model, tmp_path / "cache.sqlite3"), out, executor="ray",
+    report = translate_corpus([str(root)], _fast(tiny_ct2_model, tmp_path / "cache.sqlite3"), out, executor="ray",
                               workers=2)
     _check_against_references(report, out, refs)
     assert ray_local.is_initialized()  # a Ray it did not start is left running
@@ -237,7 +238,7 @@ def _run_in_thread(fn) -> tuple[threading.Thread, dict]:
 
 
 @pytest.mark.parametrize("executor", ["local", "ray"])
-def test_a_killed_worker_does_not_stop_the_batch(executor, tiny_model, tmp_path, request):
+def test_a_killed_worker_does_not_stop_the_batch(executor, tiny_ct2_model, tmp_path, request):
     """SIGKILL the worker that finished the first document (it is on the next one): the batch still finishes."""
     if executor == "ray":
         request.getfixturevalue("ray_local")
@@ -251,7 +252,7 @@ def test_a_killed_worker_does_not_stop_the_batch(executor, tiny_model, tmp_path,
         done.set()
 
     thread, box = _run_in_thread(lambda: translate_corpus(
-        [str(tmp_path / "in")], _fast(tiny_model, cache), tmp_path / "out", executor=executor, workers=2,
+        [str(tmp_path / "in")], _fast(tiny_ct2_model, cache), tmp_path / "out", executor=executor, workers=2,
         fmt="json", on_document=seen))
     _wait(done.is_set, "the first document")
     os.kill(int(first[0].rsplit(":", 1)[1]), signal.SIGKILL)
@@ -287,10 +288,10 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_resume_after_a_killed_driver_translates_nothing_twice(tiny_model, tmp_path):
+def test_resume_after_a_killed_driver_translates_nothing_twice(tiny_ct2_model, tmp_path):
     _corpus(tmp_path / "in", 5, LINES[:8])
     cache, out = tmp_path / "cache.sqlite3", tmp_path / "out"
-    cmd = [sys.executable, "-c", DRIVER, str(tmp_path / "in"), json.dumps(_fast(tiny_model, cache)), str(out)]
+    cmd = [sys.executable, "-c", DRIVER, str(tmp_path / "in"), json.dumps(_fast(tiny_ct2_model, cache)), str(out)]
     env = os.environ | {"HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     manifest = out / MANIFEST_NAME
