@@ -294,3 +294,14 @@ def test_evaluate_scores_with_signatures(tmp_path):
     assert scores["term_accuracy"]["detail"]["total"] - scores["term_accuracy"]["detail"]["satisfied"] == 1
     table = run("evaluate", "--hyp", hyp, "--ref", REF)
     assert table.exit_code == 0 and "BLEU" in table.output and "term_accuracy" not in table.output
+
+
+def test_a_dropped_date_is_one_flag_naming_every_part():
+    """A date or time left out is one note, not one per part (year, month, day, hour, minute)."""
+    flags = run_checks(CheckInput("会议于2024年3月7日11时12分召开，投资5亿元。", "The meeting was held."), ["number"])
+    assert [f.details["source_text"] for f in flags] == ["2024年3月7日11时12分", "5亿"]
+    assert [p["source_text"] for p in flags[0].details["parts"]] == ["2024", "3", "7", "11", "12"]
+    assert flags[0].severity == "warning" and flags[1].severity == "error"
+    # a date rendered with another day is still caught, part by part
+    wrong = run_checks(CheckInput("会议于2024年3月7日召开。", "The meeting was held on March 8, 2024."), ["number"])
+    assert [f.details["source_text"] for f in wrong] == ["7"] and wrong[0].severity == "error"

@@ -162,7 +162,7 @@ def test_txt_and_md_mark_flagged_segments_and_show_the_signature(tiny_model, doc
 def test_summary_with_a_review_format_is_refused(tiny_model, doc):
     for fmt in ("jsonl", "xliff", "tmx"):
         r = run("translate", doc, "--model", tiny_model, *BASE, "--format", fmt, "--summary", "2")
-        assert r.exit_code == 2 and "--summary needs --format" in r.output
+        assert r.exit_code == 2 and "a summary needs the format txt, md, json" in r.output
 
 
 def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
@@ -184,3 +184,39 @@ def test_evaluate_reads_our_json_and_jsonl_outputs(tiny_model, tmp_path):
     bad.write_text('{"no": "segments"}', "utf-8")
     r = run("evaluate", "--hyp", bad, "--ref", ref)
     assert r.exit_code == 2 and "bad.json" in r.output
+
+
+def test_outputs_are_planned_before_translating(tiny_model, doc, tmp_path):
+    """An existing output needs --force (and is announced); a missing folder is announced; an input is never an output."""
+    out = tmp_path / "new" / "dir" / "o.txt"
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out)
+    assert r.exit_code == 0 and f"creating {out.parent}" in r.output
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out)
+    assert r.exit_code == 2 and "already exists; pass --force" in r.output
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", out, "--force")
+    assert r.exit_code == 0 and f"replacing {out}" in r.output
+    before = doc.read_bytes()
+    r = run("translate", doc, "--model", tiny_model, *BASE, "-o", doc, "--force")
+    assert r.exit_code == 2 and "refusing to overwrite an input" in r.output and doc.read_bytes() == before
+
+
+def test_tmx_names_us_and_its_units_and_notes_say_a_term_problem_once(tmp_path):
+    from translate.storage import tmx as tk_tmx
+
+    from translator import Pipeline
+    from translator.formats import render
+
+    from .fake_engine import FakeEngine
+
+    doc = Pipeline(engine=FakeEngine(drop_codes=True, drop_latin=True), use_cache=False,
+                   retries=0).translate_text("标题\n市北区推进专精特新。")
+    text = render(doc, "tmx")
+    assert 'creationtool="translator"' in text and "Translate Toolkit" not in text
+    store = tk_tmx.tmxfile.parsestring(text.encode("utf-8"))
+    assert [u.xmlelement.get("tuid") for u in store.units] == [f"<text>#{s.id}" for s in doc.segments]
+    for fmt in ("xliff", "tmx"):
+        out = render(doc, fmt)
+        missing = [t for s in doc.segments for t in s.terms if not t.satisfied]
+        assert missing
+        for t in missing:  # once, as the term_missing flag; never again as a term-use note
+            assert out.count(f"{t.source!r} should appear as") == 1 and "MISSING" not in out

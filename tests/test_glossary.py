@@ -345,3 +345,88 @@ def test_pipeline_passes_term_hints_to_the_engine():
     _pipeline(engine).translate_segments([SENTENCE])
     codes = seen[0][0]
     assert len(codes) == 4 and all(len(c) == 3 and c.isupper() for c in codes)
+
+
+# ------------------------------------------------------------ editors' first hour (issue 17)
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from translator.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_every_exchange_format_is_read_wherever_a_glossary_is_read(tmp_path):
+    """check, translate -g and import all take TSV, CSV (also GBK, as Chinese Excel writes it), TBX and TMX."""
+    csv_gbk = tmp_path / "excel.csv"
+    csv_gbk.write_bytes("source,target,note\n市北区,Shibei District,区名\n青岛,Qingdao,城市\n".encode("gbk"))
+    assert _cli("glossary", "check", csv_gbk).exit_code == 0
+    assert "2 entries" in _cli("glossary", "check", "-g", csv_gbk).output
+    for fmt in ("tbx", "tmx"):
+        exported = tmp_path / f"g.{fmt}"
+        assert _cli("glossary", "export", "--format", fmt, "-g", csv_gbk, "-o", exported).exit_code == 0
+        back = load_glossary([exported])
+        assert [(e.source, e.target, e.note) for e in back.entries] == [
+            ("市北区", "Shibei District", "区名"), ("青岛", "Qingdao", "城市")]
+    target = tmp_path / "tb.tsv"
+    assert "added 2" in _cli("glossary", "import", tmp_path / "g.tmx", "-g", target).output
+    from .fake_engine import FakeEngine
+
+    doc = Pipeline(engine=FakeEngine(), glossaries=[str(csv_gbk)], use_cache=False).translate_text("市北区位于青岛。")
+    assert {t.source for s in doc.segments for t in s.terms} == {"市北区", "青岛"}
+
+
+def test_dnt_and_variants_survive_a_tmx_round_trip(tmp_path):
+    tsv = tmp_path / "g.tsv"
+    tsv.write_text("source\ttarget\tvariants\ttype\tcase\nRCEP\tRCEP\t\tdnt\tsensitive\n专精特新\tSRDI\tspecialised|niche\n",
+                   "utf-8")
+    out = tmp_path / "g.tmx"
+    _cli("glossary", "export", "--format", "tmx", "-g", tsv, "-o", out)
+    assert [e.row() for e in load_glossary([out]).entries] == [e.row() for e in load_glossary([tsv]).entries]
+
+
+def test_csv_problems_cite_the_csv_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text('source,target\n市北区,Shibei\n"多行\n来源",x\n青岛,\n', "utf-8")
+    r = _cli("glossary", "check", bad)
+    assert r.exit_code == 2
+    assert "bad.csv:3:" in r.output and "line break" in r.output  # the quoted field spans lines 3-4
+    assert "bad.csv:5:" in r.output and "blank target" in r.output
+
+
+def test_import_conflicts_cite_the_imported_file_and_change_nothing(tmp_path):
+    base = tmp_path / "tb.tsv"
+    base.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
+    before = base.read_bytes()
+    incoming = tmp_path / "in.tsv"
+    incoming.write_text("source\ttarget\n青岛\tQingdao\n市北区\tShibei\n青岛\tTsingtao\n", "utf-8")
+    for extra in ((), ("--replace",)):
+        r = _cli("glossary", "import", incoming, "-g", base, *extra)
+        assert r.exit_code == 2
+        assert "in.tsv:4:" in r.output and "line 2 of the same file" in r.output  # contradicts itself: always an error
+        assert base.read_bytes() == before
+    incoming.write_text("source\ttarget\n市北区\tShibei\n", "utf-8")
+    r = _cli("glossary", "import", incoming, "-g", base)
+    assert r.exit_code == 2 and "in.tsv:2:" in r.output and "tb.tsv:2" in r.output
+
+
+def test_replace_takes_the_new_note(tmp_path):
+    base = tmp_path / "tb.tsv"
+    base.write_text("source\ttarget\tnote\n市北区\tShibei District\told rendering, see style guide\n", "utf-8")
+    assert _cli("glossary", "add", "市北区", "Shibei", "--replace", "-g", base).exit_code == 0
+    assert "old rendering" not in base.read_text("utf-8")
+
+
+def test_add_warns_as_check_does(tmp_path):
+    base = tmp_path / "tb.tsv"
+    r = _cli("glossary", "add", "数字\u3000经济", "digital economy", "-g", base)
+    assert r.exit_code == 0 and "stray whitespace" in r.output
+    r = _cli("glossary", "add", "云计算", "云 computing", "-g", base)
+    assert r.exit_code == 0 and "contains Chinese" in r.output
+
+
+def test_traditional_chinese_matches_simplified_entries():
+    g = load_glossary([ROOT / "glossary" / "zh-en.tsv"])
+    text = "市北區推進專精特新企業發展，青島"
+    found = {m.entry.source: text[m.start:m.end] for m in g.find(text)}
+    assert found == {"市北区": "市北區", "专精特新": "專精特新", "青岛": "青島"}

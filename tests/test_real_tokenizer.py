@@ -135,10 +135,12 @@ def test_glossary_placeholder_keeps_unknown_characters_away_from_the_model(real_
     assert lintao and lintao[0].strategy == "placeholder" and lintao[0].target == "Lintao County"
     assert seg.target  # translated (random weights: gibberish, and the term is flagged if the code is lost)
     assert seg.target.strip() and "<unk>" not in seg.target
+    assert "unknown_source" not in {f.check for f in seg.flags}  # the model never saw 洮: nothing was lost
 
 
 def test_unknown_characters_outside_the_glossary_reach_the_model_as_unk(real_engine, real_tok, monkeypatch):
-    """Without a glossary entry the character is lost to the model; the segment is still translated, in place."""
+    """Without a glossary entry the character is lost to the model: the segment is still translated, in place,
+    and flagged ``unknown_source`` naming the character, so a reviewer knows where to look."""
     text = "湘潭市新增企业24家。"
     assert real_tok.unk_token_id in real_tok(text)["input_ids"]
     seen = _recording(real_engine, monkeypatch)
@@ -146,6 +148,9 @@ def test_unknown_characters_outside_the_glossary_reach_the_model_as_unk(real_eng
     assert text in seen
     assert [s.source for s in doc.segments] == ["标题", text]
     assert all(s.target and "<unk>" not in s.target for s in doc.segments)
+    lost = [f for f in doc.segments[1].flags if f.check == "unknown_source"]
+    assert len(lost) == 1 and lost[0].details["characters"] == ["湘", "潭"]  # the unknown piece 湘潭
+    assert not any(f.check == "unknown_source" for f in doc.segments[0].flags)
 
 
 def test_real_tokenizer_shapes_ship_the_published_files_unchanged(real_tokenizer_model):

@@ -44,21 +44,27 @@ class OutputPlan:
     creates_dirs: list[Path] = field(default_factory=list)
 
 
-def output_name(src: str, fmt: str) -> str:
-    """Return the output file name of input ``src`` in format ``fmt`` (``x.zh.txt`` -> ``x.en.txt``)."""
-    stem = "stdin" if src == "-" else Path(src).name.rsplit(".", 1)[0].removesuffix(".zh")
-    return f"{stem}.en.{fmt}"
+def output_name(src: str, fmt: str, bilingual: bool = False) -> str:
+    """Return the output file name of input ``src`` in format ``fmt``.
+
+    ``x.zh.txt`` -> ``x.en.txt``, ``report.docx`` -> ``report.en.docx``; a bilingual review is
+    ``report.zh-en.docx``.
+    """
+    name = "stdin" if src == "-" else Path(src).name
+    stem = (name.rsplit(".", 1)[0] if "." in name else name).removesuffix(".zh")
+    return f"{stem}.{'zh-en' if bilingual else 'en'}.{fmt}"
 
 
-def _out_dir_paths(inputs: list[str], out_dir: str | Path, fmt: str) -> list[Path]:
+def _out_dir_paths(inputs: list[str], out_dir: str | Path, fmts: list[str], bilingual: bool) -> list[Path]:
     used: set[str] = set()
     paths = []
-    for src in inputs:
-        name = output_name(src, fmt)
-        stem = name.removesuffix(f".en.{fmt}")
+    for src, fmt in zip(inputs, fmts):
+        name = output_name(src, fmt, bilingual)
+        tail = f".{'zh-en' if bilingual else 'en'}.{fmt}"
+        stem = name.removesuffix(tail)
         n = 2
         while name in used:
-            name = f"{stem}-{n}.en.{fmt}"
+            name = f"{stem}-{n}{tail}"
             n += 1
         used.add(name)
         paths.append(Path(out_dir) / name)
@@ -79,16 +85,17 @@ def _first_existing(path: Path) -> Path:
     return parent
 
 
-def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt: str,
-                 force: bool = False) -> OutputPlan:
+def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt: str | list[str],
+                 force: bool = False, bilingual: bool = False) -> OutputPlan:
     """Decide every output path and check it is safe and writable, before translating.
 
     Args:
         inputs: Input paths as given (``-`` is standard input).
         output: ``-o`` (``-`` or None = standard output); only with one input.
         out_dir: ``--out-dir``: one ``NAME.en.FMT`` per input in this folder.
-        fmt: Output format (the file extension in ``out_dir``).
+        fmt: Output format (the file extension in ``out_dir``), or one per input.
         force: Replace existing outputs (never an input).
+        bilingual: Name ``out_dir`` files as bilingual reviews (``NAME.zh-en.FMT``).
 
     Returns:
         The :class:`OutputPlan`.
@@ -103,7 +110,8 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
     if out_dir is None and len(inputs) > 1:
         raise OutputError("several inputs need --out-dir DIR (one output per input)")
     if out_dir is not None:
-        paths: list[Path | None] = list(_out_dir_paths(inputs, out_dir, fmt))
+        fmts = [fmt] * len(inputs) if isinstance(fmt, str) else list(fmt)
+        paths: list[Path | None] = list(_out_dir_paths(inputs, out_dir, fmts, bilingual))
     else:
         paths = [None if output in (None, "-") else Path(output)]
     plan = OutputPlan(paths=paths)

@@ -112,7 +112,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 MEASURE_WORDS = (
     "方面", "百分点", "家", "个", "支", "项", "次", "名", "人", "处", "座", "类", "条", "批", "届", "轮", "场", "部",
-    "所", "件", "户", "套", "年", "月", "日", "天", "位", "只", "种", "块", "辆", "台", "倍", "号", "节", "篇", "期",
+    "所", "件", "户", "套", "年", "月", "日", "天", "位", "只", "种", "块", "辆", "台", "倍", "号", "节", "篇", "期", "载",
 )
 # Measure words after which a Chinese numeral is NOT a quantity (ordinal-free names).
 _NAME_AFTER = ("大", "为", "减", "增", "区", "化", "站", "卡", "链", "策", "企", "事", "流", "佳", "等", "战")
@@ -131,6 +131,9 @@ _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
 _ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
+#: A Chinese numeral with a scale (两万, 百亿) or a qualifier, followed by what it counts.
+_ZH_CN_SCALED = re.compile(r"(余|多|来)?(万亿|亿|万|千)?(余|多|来)?(?=(元|美元|港元|欧元|人|吨|亩|平方|公里|千瓦|册|瓶|份|只|头|株|棵|斤"
+                           r"|公斤|字|" + "|".join(MEASURE_WORDS) + r"|[^\u4e00-\u9fff]|$))")
 _ZH_VAGUE = re.compile(r"(数|几|上)(十|百|千|万)(?:上)?(?:万)?(?!亿)")
 _ZH_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 _ZH_WHOLE_DAY = re.compile(r"(?<!\d)0\s*[—\-–~至到]\s*24\s*时")
@@ -332,6 +335,19 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
                 continue
             before = "一"
         after = text[m.end():m.end() + 2]
+        scaled = None if ordinal or before in _CN_DIGITS else _ZH_CN_SCALED.match(text, m.end())
+        if scaled and not scaled.group(2) and (scaled.group(4) in MEASURE_WORDS or not any(c in _CN_UNITS for c in numeral)
+                                               or not "\u4e00" <= scaled.group(4)[:1] <= "\u9fff"):
+            scaled = None  # no scale: a count with a measure word, read below
+        if scaled:  # (千万不要 "by all means do not" does not match: 不 counts nothing)
+            try:
+                value = parse_chinese_numeral(numeral) * _ZH_SCALE.get(scaled.group(2) or "", 1)
+            except InputError:
+                continue
+            level = text.startswith(("级", "元级"), scaled.end())  # 百亿元级: of the order of ten billion
+            found.append(Quantity(float(value), "", m.group(0) + text[m.end():scaled.end(2) if scaled.group(2) else m.end()],
+                                  ((float(value), "vague"),) if level else (), pos=m.start()))
+            continue  # 一万瓶, 两万元, 两千余元, 百亿元
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
         if not ordinal and after[:1] == "成" and numeral in _CN_DIGITS and numeral not in "零〇":  # 四成 = 40%
@@ -422,6 +438,7 @@ _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+_EN_A_SCALE = re.compile(r"\ba (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
 _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the text must contain)
@@ -440,6 +457,11 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
     (r"\bhundreds of thousands\b", 1e5, "vague", (), ("hundreds of",)),
     (r"\bmillions\b", 1e6, "vague", (), ("millions",)),
+    (r"\btens of millions\b", 1e7, "vague", (), ("tens of",)),
+    (r"\bhundreds of millions\b", 1e8, "vague", (), ("hundreds of",)),
+    (r"\bbillions\b", 1e9, "vague", (), ("billions",)),
+    (r"\btens of billions\b", 1e10, "vague", (), ("tens of",)),
+    (r"\bhundreds of billions\b", 1e11, "vague", (), ("hundreds of",)),
     (r"\bdozens\b|\btens\b", 10.0, "vague", (), ("dozens", "tens")),
     (r"\bsequel\b", 2.0, "sequel", (), ("sequel",)),
     (r"\b(?:they|them|their|the two)\b", 2.0, "people", ((3.0, "people"),), ("they", "them", "their", "the two")),
@@ -601,6 +623,8 @@ def extract_english(text: str) -> list[Quantity]:
     tokens = _english_tokens(text, taken)
     found.extend(_range_units(text, tokens))
     multiples = any(k in lowered for k in ("twice", "doubl", "tripl", "fold", "quadrupl"))
+    for m in _EN_A_SCALE.finditer(lowered) if " a " in lowered or lowered.startswith("a ") else ():  # "a million"
+        found.append(Quantity(_EN_SCALE[m.group(1)], "", text[m.start():m.end()], pos=m.start()))
     for m in _EN_MULTIPLES.finditer(text) if multiples else ():  # 两倍 -> "twice", 增长3倍 -> "tripled"
         found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
     for m in _EN_PHASE_ROMAN.finditer(text) if "I" in text or "V" in text or "X" in text else ():  # phase II: 二期
@@ -740,17 +764,47 @@ def severity_of(q: Quantity, report: NumberReport) -> str:
     return "warning" if q.kind in DATE_KINDS or q.kind == "count" else "error"
 
 
+_DATE_KINDS = frozenset({"year", "month", "day", "hour", "minute"})
+_DATE_GLUE = re.compile(r"[年月日号时點点分秒:：/.\-\s]*")
+
+
+def _date_runs(source: str, missing: list[Quantity]) -> list[list[Quantity]]:
+    """Group the missing quantities: the parts of one date or time expression together, others alone."""
+    runs: list[list[Quantity]] = []
+    for q in missing:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and q.kind in _DATE_KINDS and prev.kind in _DATE_KINDS and prev.pos >= 0 and q.pos >= 0
+                and _DATE_GLUE.fullmatch(source[prev.pos + len(prev.text):q.pos])):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return runs
+
+
 def check_numbers(item: CheckInput) -> list[Flag]:
-    """Flag every source quantity whose value is not in the English."""
+    """Flag every source quantity whose value is not in the English (a date or time missing as a whole: one flag)."""
     report = compare_numbers(item.source, item.target)
     flags = []
-    for q in report.missing:
+    missing = sorted(report.missing, key=lambda q: q.pos)
+    for run in _date_runs(item.source, missing):
+        q = run[0]
         others = [e for e in report.unmatched_english if e.unit == q.unit] or report.unmatched_english
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
-        severity = severity_of(q, report)
+        severities = [severity_of(part, report) for part in run]
+        severity = "error" if "error" in severities else severities[0]
+        found_list = [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]
+        if len(run) > 1:
+            span = item.source[run[0].pos:run[-1].pos + len(run[-1].text)]
+            span += next((c for c in item.source[run[-1].pos + len(run[-1].text):][:1] if c in "年月日号时分秒"), "")
+            parts = ", ".join(part.describe() for part in run)
+            flags.append(Flag("number", f"date/time {span!r} not found in the English ({parts}){found}",
+                              {"source_text": span, "kind": "date", "parts": [
+                                  {"expected": part.value, "unit": part.unit, "source_text": part.text, "kind": part.kind}
+                                  for part in run], "found": found_list}, severity=severity))
+            continue
         flags.append(Flag("number", f"{q.describe()} not found in the English{found}",
                           {"expected": q.value, "unit": q.unit, "source_text": q.text, "kind": q.kind,
-                           "found": [{"value": e.value, "unit": e.unit, "text": e.text} for e in others]}
+                           "found": found_list}
                           | ({"accepted": [{"value": v, "unit": u} for v, u in q.readings()]} if q.alternatives else {}),
                           severity=severity))
     return flags

@@ -13,20 +13,22 @@ from .options import glossary_options, library_errors
 @click.option("--src", required=True, type=click.Path(allow_dash=True), help="Source lines (one segment per line).")
 @click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Translations, line-aligned with --src.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.option("--severity", type=click.Choice(["warning", "error"]), default="warning", show_default=True,
+              help="Report issues of this severity or worse (error: wrong values and scales only).")
 @glossary_options
 @library_errors
-def qa(src: str, hyp: str, as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
-    """Check translations (numbers, terms, untranslated, degenerate); exit 0 even with issues."""
+def qa(src: str, hyp: str, as_json: bool, severity: str, glossaries: tuple[str, ...], no_glossary: bool) -> None:
+    """Check translations (numbers, units, terms, untranslated, degenerate); exit 0 even with issues."""
     from ..evaluation.qa import qa_files
     from ..glossary import resolve_glossary
 
-    report = qa_files(src, hyp, resolve_glossary(glossaries, not no_glossary))
+    report = qa_files(src, hyp, resolve_glossary(glossaries, not no_glossary), min_severity=severity)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
     for rep in report.lines:
         for f in rep.issues:
-            click.echo(f"line {rep.line}\t{f.check}\t{f.message}")
+            click.echo(f"line {rep.line}\t{f.check}\t{f.severity}\t{f.message}")
     summary = report.summary
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_check"].items())) or "no issues"
     click.echo(f"{summary['flagged_lines']} of {summary['lines']} lines flagged: {counts}", err=True)

@@ -51,7 +51,10 @@ def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, 
     """Add SOURCE -> TARGET (refuses a conflicting entry unless --replace)."""
     from ..glossary.editing import add_entry
 
-    outcome = add_entry(_path(path), source, target, variants, dnt, case_sensitive, proposed, note, replace_existing)
+    outcome, warnings = add_entry(_path(path), source, target, variants, dnt, case_sensitive, proposed, note,
+                                  replace_existing)
+    for problem in warnings:
+        click.echo(f"  - {problem}", err=True)
     click.echo(f"{outcome}: {source} -> {target}")
 
 
@@ -69,13 +72,15 @@ def glossary_remove(source: str, path: str | None) -> None:
 
 @glossary.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--glossary", "-g", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+              help="Term base file (repeatable; the same as naming FILES).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors and warnings, not infos.")
 @library_errors
-def glossary_check(files: tuple[str, ...], quiet: bool) -> None:
-    """Validate term base FILES (default: the packaged glossary/zh-en.tsv); exit 2 on errors."""
+def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: bool) -> None:
+    """Validate term base FILES (TSV, CSV, TBX or TMX; default: the packaged glossary/zh-en.tsv); exit 2 on errors."""
     from ..glossary import load_glossary
 
-    g = load_glossary(list(files) or [_path(None)])
+    g = load_glossary([*files, *glossaries] or [_path(None)])
     for problem in g.problems:
         if not (quiet and problem.severity == "info"):
             click.echo(f"  - {problem}")

@@ -141,6 +141,6 @@ def glossary_options(fn):
 
 
 def glossary_file_option(fn):
-    """The shared ``--file`` option naming the term base to read or edit."""
-    return click.option("--file", "-f", "path", type=click.Path(dir_okay=False), default=None,
-                        help="Term base TSV [default: the packaged glossary/zh-en.tsv].")(fn)
+    """The term base to read or edit: ``-g/--glossary`` as everywhere (``-f/--file`` kept as an alias)."""
+    return click.option("--glossary", "-g", "--file", "-f", "path", type=click.Path(dir_okay=False), default=None,
+                        help="Term base file [default: the packaged glossary/zh-en.tsv].")(fn)

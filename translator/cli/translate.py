@@ -31,21 +31,6 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
     click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used})", err=True)
 
 
-def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
-    used: set[str] = set()
-    paths = []
-    for src in inputs:
-        stem = "stdin" if src == "-" else Path(src).name.rsplit(".", 1)[0].removesuffix(".zh")
-        name = f"{stem}.en.{fmt}"
-        n = 2
-        while name in used:
-            name = f"{stem}-{n}.en.{fmt}"
-            n += 1
-        used.add(name)
-        paths.append(Path(out_dir) / name)
-    return paths
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
@@ -56,7 +41,8 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @click.option("--bilingual", is_flag=True,
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any segment is flagged.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any segment has an error-severity flag (warnings pass).")
+@click.option("--force", is_flag=True, help="Replace existing output files (an input is never replaced).")
 @click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
@@ -65,33 +51,21 @@ def _output_paths(inputs: list[str], out_dir: str, fmt: str) -> list[Path]:
 @model_options
 @library_errors
 def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, fmt: str | None, bilingual: bool,
-              strict: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
+              strict: bool, force: bool, no_notes: bool, quiet: bool, summary_sentences: int | None, encoding: str | None,
               **opts) -> None:
     """Translate INPUT files ('-' for stdin) into English: text, .docx, .html, .md or .pdf."""
-    from ..documents import is_document
-    from ..formats import SUMMARY_FORMATS, render_chunks
+    from ..documents import translate_files
     from ..pipeline import Pipeline
     from ..progress import progress_reporter
 
-    if output and out_dir:
-        raise click.UsageError("use either -o/--output or --out-dir, not both")
-    if len(inputs) > 1 and not out_dir:
-        raise click.UsageError("several inputs need --out-dir DIR (one output per input)")
-    documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
-    if not documents:
-        fmt = fmt or "txt"
-    if summary_sentences and fmt not in SUMMARY_FORMATS:
-        raise click.UsageError(f"--summary needs --format {', '.join(SUMMARY_FORMATS)} ({fmt or 'a document output'} has no place for a "
-                               "summary; write it with `translator summarize`)")
-    pipeline = Pipeline(settings_from_options(opts))
-    if documents:
-        results = _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences,
-                                       encoding, not no_notes)
-        if strict and any(doc.flagged for doc in results):
-            sys.exit(EXIT_FLAGGED)
-        return
-    done = [0, 0]  # distinct segments finished (cached or translated), of all
+    def announce(plan) -> None:
+        for folder in plan.creates_dirs:
+            click.echo(f"creating {folder}", err=True)
+        for path in plan.replaces:
+            click.echo(f"replacing {path}", err=True)
 
+    pipeline = Pipeline(settings_from_options(opts))
+    done = [0, 0]  # distinct segments finished (cached or translated), of all
     with progress_reporter(enabled=not quiet) as bar:
         def advance(n: int, total: int) -> None:
             done[0] += n
@@ -99,25 +73,28 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
             bar(n, total)
 
         try:
-            results = pipeline.translate_batch(list(inputs), encoding=encoding, progress=advance,
-                                               summary_sentences=summary_sentences)
+            written = translate_files(pipeline, list(inputs), output, out_dir, fmt, bilingual, force, encoding, advance,
+                                      summary_sentences, not no_notes, lambda text: click.echo(text, nl=False), announce)
         except KeyboardInterrupt:
-            if not pipeline.settings.use_cache:
-                saved = "nothing was saved (the segment cache is off)"
-            elif done[0]:
-                saved = f"{done[0]} of {done[1]} segments are finished and in the segment cache; run the same " \
-                        "command again to resume"
-            else:
-                saved = "no segment was finished yet"
-            click.echo(f"interrupted: {saved}", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-    targets = _output_paths(list(inputs), out_dir, fmt) if out_dir else [output or "-"]
-    for doc, target in zip(results, targets):
-        emit(str(target), render_chunks(doc, fmt, notes=not no_notes))
-        if not quiet:
-            _report(doc, str(target))
-    if strict and any(doc.flagged for doc in results):
+            _interrupted(pipeline.settings.use_cache, *done)
+    if not quiet:
+        for file in written:
+            _report(file.result, str(file.output or "-"), "" if file.layout_kept else
+                    " (text only: the PDF's layout is not kept)")
+    if strict and any(file.result.has_errors for file in written):
         sys.exit(EXIT_FLAGGED)
+
+
+def _interrupted(cache_on: bool, done: int, total: int) -> None:
+    """Say what is true after Ctrl-C (how many segments are saved) and exit 130."""
+    if not cache_on:
+        saved = "nothing was saved (the segment cache is off)"
+    elif done:
+        saved = f"{done} of {total} segments are finished and in the segment cache; run the same command again to resume"
+    else:
+        saved = "no segment was finished yet"
+    click.echo(f"interrupted: {saved}", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _report(doc, target: str, note: str = "") -> None:
@@ -127,38 +104,6 @@ def _report(doc, target: str, note: str = "") -> None:
     cached = sum(s.cached for s in doc.segments)
     click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
-
-
-def _translate_documents(pipeline, inputs, output, out_dir, fmt, bilingual, quiet, summary_sentences, encoding,
-                         notes) -> list:
-    """Translate each input with :func:`translator.documents.translate_document` (documents keep their kind)."""
-    from ..documents import default_output, output_formats, translate_document
-    from ..formats import render_chunks
-    from ..progress import progress_reporter
-
-    results, used = [], set()
-    for src in inputs:
-        target = output
-        if out_dir:
-            path = src if src != "-" else "stdin.txt"
-            name = default_output(path, fmt or ("docx" if bilingual else output_formats(path)[0]), bilingual).name
-            stem, n = name, 2
-            while name in used:
-                name = stem.replace(".en.", f"-{n}.en.").replace(".zh-en.", f"-{n}.zh-en.")
-                n += 1
-            used.add(name)
-            target = str(Path(out_dir) / name)
-        elif src == "-" and not target:
-            target = "-"
-        with progress_reporter(enabled=not quiet) as advance:
-            fr = translate_document(pipeline, src, target, fmt, bilingual, encoding, advance, summary_sentences,
-                                    notes=notes)
-        if fr.output is None:
-            emit("-", render_chunks(fr.result, fr.format, notes=notes))
-        results.append(fr.result)
-        if not quiet:
-            _report(fr.result, str(fr.output or "-"), "" if fr.layout_kept else " (text only: the PDF's layout is not kept)")
-    return results
 
 
 @click.command()

@@ -14,6 +14,7 @@ from .model import FileResult, ParsedDocument
 from .registry import is_document, open_document
 
 if TYPE_CHECKING:
+    from ..outputs import OutputPlan
     from ..pipeline import Pipeline
 
 BILINGUAL_FORMATS = ("docx", "html")
@@ -25,10 +26,9 @@ def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
     A ``.zh`` before the extension is dropped (``report.zh.txt`` -> ``report.en.txt``); bilingual
     outputs are ``report.zh-en.docx``.
     """
-    p = Path(str(path))
-    stem = p.name.rsplit(".", 1)[0] if "." in p.name else p.name
-    stem = stem.removesuffix(".zh")
-    return p.with_name(f"{stem}.{'zh-en' if bilingual else 'en'}.{fmt}")
+    from ..outputs import output_name
+
+    return Path(str(path)).with_name(output_name(str(path), fmt, bilingual))
 
 
 def output_formats(path: str | Path) -> tuple[str, ...]:
@@ -114,3 +114,77 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         write_atomic(out, render(result, fmt, notes=notes))
     return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
 
+
+
+def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = None, out_dir: str | None = None,
+                    fmt: str | None = None, bilingual: bool = False, force: bool = False, encoding: str | None = None,
+                    progress: Callable[[int, int], None] | None = None, summary_sentences: int | None = None,
+                    notes: bool = True, stdout: Callable[[str], object] | None = None,
+                    on_plan: Callable[[OutputPlan], None] | None = None) -> list[FileResult]:
+    """Translate files of any supported kind and write each English output; what ``translator translate`` does.
+
+    Every output is planned and checked before any work (:func:`translator.outputs.plan_outputs`: never an
+    input, writable, an existing file replaced only with ``force``). Text inputs written as text formats are
+    translated together (one model, batches across documents); documents keep their kind
+    (:func:`translate_document`).
+
+    Args:
+        pipeline: The translation pipeline.
+        inputs: Input files (``-`` = standard input).
+        output: The output file of a single input (``-`` or None: standard output for text formats).
+        out_dir: Or one output per input in this folder (``NAME.en.FMT``).
+        fmt: Output format (default: txt for text, the input's own kind for documents).
+        bilingual: Write bilingual review documents (docx or html).
+        force: Replace existing outputs.
+        encoding: Input encoding of text files (None: detected).
+        progress: Called with (segments finished since the last call, total).
+        summary_sentences: Add a summary of this many sentences (txt, md and json only).
+        notes: txt/md: mark flagged segments and list their flags.
+        stdout: Writes text for standard output (default: ``sys.stdout.write``).
+        on_plan: Called with the output plan before any translation (to say what will be created or replaced).
+
+    Returns:
+        One :class:`FileResult` per input, in order.
+
+    Raises:
+        OutputError: An unsafe or unwritable output (every problem listed), before any work.
+        InputError: A bad input (named). UnknownNameError: A format the input cannot be written in.
+    """
+    import sys
+
+    from ..formats import SUMMARY_FORMATS
+    from ..formats.text import render_chunks
+    from ..outputs import plan_outputs
+
+    write_out = stdout or sys.stdout.write
+    documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
+    fmts = [fmt or ("docx" if bilingual else output_formats(src)[0] if is_document(src) else "txt") for src in inputs]
+    if summary_sentences and any(f not in SUMMARY_FORMATS for f in fmts):
+        raise UnknownNameError(f"a summary needs the format {', '.join(SUMMARY_FORMATS)}; {fmts[0]} has no place for one "
+                               "(write it with `translator summarize`)")
+    if output is None and out_dir is None and len(inputs) == 1 and inputs[0] != "-" and (
+            bilingual or is_document(inputs[0])):  # a document's English goes beside it, as the same kind
+        output = str(default_output(inputs[0], fmts[0], bilingual))
+    plan = plan_outputs(list(inputs), output, out_dir, fmts, force=force, bilingual=bilingual)
+    if on_plan is not None:
+        on_plan(plan)
+    if not documents:
+        results = pipeline.translate_batch(list(inputs), encoding, progress, summary_sentences)
+        written = []
+        for doc, path, f in zip(results, plan.paths, fmts):
+            if path is None:
+                for chunk in render_chunks(doc, f, notes):
+                    write_out(chunk)
+            else:
+                write_atomic(path, render_chunks(doc, f, notes))
+            written.append(FileResult(result=doc, output=path, format=f))
+        return written
+    written = []
+    for src, path, f in zip(inputs, plan.paths, fmts):
+        target = "-" if path is None else path
+        done = translate_document(pipeline, src, target, fmt, bilingual, encoding, progress, summary_sentences, notes)
+        if done.output is None:
+            for chunk in render_chunks(done.result, done.format, notes):
+                write_out(chunk)
+        written.append(done)
+    return written

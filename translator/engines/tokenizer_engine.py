@@ -60,6 +60,13 @@ def unknown_source_chars(tokenizer: object, text: str) -> list[str]:
     own = getattr(tokenizer, "unknown_source_chars", None)
     if callable(own):
         return list(own(text))
+    spm, vocab = getattr(tokenizer, "spm_source", None), getattr(tokenizer, "encoder", None)
+    if spm is not None and isinstance(vocab, dict):  # transformers' MarianTokenizer: read the pieces' surfaces
+        chars: list[str] = []
+        for piece in spm.encode(text, out_type="proto").pieces:
+            if piece.piece not in vocab:
+                chars.extend(c for c in piece.surface if not c.isspace() and c not in chars)
+        return chars
     unk = getattr(tokenizer, "unk_token_id", None)
     if unk is None or unk not in tokenizer(text, add_special_tokens=False)["input_ids"]:
         return []

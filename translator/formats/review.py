@@ -43,8 +43,9 @@ def _toolkit():
 
 
 def _notes(seg) -> list[str]:
+    """The segment's flags, then the glossary terms it kept (a missing term is already a ``term_missing`` flag)."""
     return [f"[{f.check}] {f.severity}: {f.message}" for f in seg.flags] + [
-        f"[term] {t.source} -> {t.target}: {'ok' if t.satisfied else 'MISSING'}" for t in seg.terms]
+        f"[term] {t.source} -> {t.target}: ok" for t in seg.terms if t.satisfied]
 
 
 def to_jsonl(doc: DocumentResult) -> str:
@@ -89,10 +90,21 @@ def to_xliff(doc: DocumentResult) -> str:
 
 
 def to_tmx(doc: DocumentResult) -> str:
-    """TMX 1.4, one translation unit per segment with flags as notes."""
+    """TMX 1.4: one translation unit per segment (``tuid`` = document#segment id), flags and kept terms as notes."""
     _, tmx = _toolkit()
     _check_xml_text(doc, "TMX")
+    from .. import __version__
+
     store = tmx.tmxfile(sourcelanguage="zh", targetlanguage="en")
+    header = store.document.getroot().find("header")
+    header.set("creationtool", "translator")
+    header.set("creationtoolversion", __version__)
     for seg in doc.segments:
-        store.addtranslation(seg.source, "zh", seg.target, "en", comment="\n".join(_notes(seg)) or None)
+        unit = store.addsourceunit(seg.source, "zh")
+        unit.settarget(seg.target, "en", append=True)
+        unit.xmlelement.set("tuid", f"{doc.name}#{seg.id}")
+        for note in _notes(seg):
+            unit.addnote(note)
+    if store.units:
+        store.units[0].addnote(f"signature: {doc.signature}")
     return bytes(store).decode("utf-8")

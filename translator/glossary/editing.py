@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, TranslatorError
+from ..errors import InputError, Problem, TranslatorError
 from ..textio import write_atomic
 from .termbase import COLUMNS, Entry, fold_key, parse_rows, split_lines, tsv_line
 
@@ -93,15 +93,40 @@ class TermBaseFile:
             raise GlossaryConflictError(
                 f"{self.path}:{existing.line}: {existing.source!r} is already listed as {existing.target!r}; "
                 f"pass --replace to change it to {entry.target!r}")
-        new = replace(entry, note=entry.note or existing.note, file=str(self.path), line=existing.line)
+        new = replace(entry, file=str(self.path), line=existing.line)  # the new entry's note: the old one described the old target
         self.lines[existing.line - 1] = self._row_text(new)
         self._index()[existing.key] = new
         return "replaced"
 
     def merge(self, entries: list[Entry], replace_existing: bool = False) -> dict[str, int]:
-        """Add every entry (see :meth:`add`); return how many had each outcome (``added``, ``replaced`` ...)."""
-        counts: dict[str, int] = {}
+        """Add every entry of an imported file (see :meth:`add`); return how many had each outcome.
+
+        Two entries of the imported file that disagree are an error whatever ``replace_existing``
+        says (the file contradicts itself); every conflict is reported at once, citing the imported
+        file's own lines and the term base's line, and nothing is changed.
+
+        Raises:
+            ValidationError: Conflicts (inside the import, or with the term base without ``replace_existing``).
+        """
+        from ..errors import Problem, ValidationError
+
+        problems: list[Problem] = []
+        first: dict[str, Entry] = {}
         for entry in entries:
+            seen = first.setdefault(entry.key, entry)
+            if seen is not entry and (fold_key(seen.target) != fold_key(entry.target) or seen.type != entry.type):
+                problems.append(Problem("error", f"{entry.source!r} -> {entry.target!r} contradicts {seen.source!r} -> "
+                                        f"{seen.target!r} at line {seen.line} of the same file", entry.file, entry.line))
+            existing = self.find(entry.source)
+            if existing is not None and not replace_existing and seen is entry and (
+                    fold_key(existing.target) != fold_key(entry.target) or existing.type != entry.type):
+                problems.append(Problem("error", f"{entry.source!r} -> {entry.target!r} conflicts with {existing.target!r} "
+                                        f"at {self.path}:{existing.line} (import with replace to change it)",
+                                        entry.file, entry.line))
+        if problems:
+            raise ValidationError(problems=problems, what=f"glossary import into {self.path} (nothing changed)")
+        counts: dict[str, int] = {}
+        for entry in first.values():
             outcome = self.add(entry, replace_existing)
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
@@ -134,19 +159,27 @@ class TermBaseFile:
 
 def add_entry(path: str, source: str, target: str, variants: tuple[str, ...] = (), dnt: bool = False,
               case_sensitive: bool = False, proposed: bool = False, note: str = "",
-              replace_existing: bool = False) -> str:
-    """Add one entry to the term base file at ``path`` and save it; return the outcome (``added`` ...).
+              replace_existing: bool = False) -> tuple[str, list[Problem]]:
+    """Add one entry to the term base file at ``path`` and save it.
+
+    Returns:
+        The outcome (``added``, ``replaced`` or ``unchanged``) and the warnings ``glossary check`` would give the
+        new row (an ideographic space inside the source, Chinese in an English target ...).
 
     Raises:
         GlossaryConflictError: A conflicting entry exists and ``replace_existing`` is False.
+        InputError: A field holds a tab or a line break.
         ValidationError: The entry is invalid (every problem listed).
     """
     tb = TermBaseFile(path)
     entry = Entry(source.strip(), target.strip(), tuple(v.strip() for v in variants), "dnt" if dnt else "term",
                   "sensitive" if case_sensitive else "insensitive", "proposed" if proposed else "approved", note)
+    TermBaseFile._check_fields(entry)
+    row = "\t".join(COLUMNS) + "\n" + tsv_line(entry.row())
+    warnings = [p for p in parse_rows(str(path), row)[1] if p.severity != "error"]
     outcome = tb.add(entry, replace_existing)
     tb.save()
-    return outcome
+    return outcome, [replace(p, line=tb.find(entry.source).line if tb.find(entry.source) else None) for p in warnings]
 
 
 def remove_entry(path: str, source: str) -> Entry:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
-from ..errors import InputError, UnknownNameError
+from ..errors import InputError, Problem, UnknownNameError
 from .termbase import COLUMNS, Entry, Glossary, parse_rows, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
+#: Term base files read everywhere a glossary is read (``--glossary``, ``glossary check``, ``import``).
+IMPORT_FORMATS = ("tsv", "txt", "csv", "tbx", "xml", "tmx")
 
 
 def to_tsv(entries: list[Entry]) -> str:
@@ -63,7 +66,7 @@ def to_tbx(glossary: Glossary) -> str:
 
 
 def to_tmx(glossary: Glossary) -> str:
-    """Return the glossary as a TMX 1.4 memory (one zh/en unit per entry and variant)."""
+    """Return the glossary as a TMX 1.4 memory: one zh/en unit per entry, our fields in ``prop``s (imports back)."""
     tmx = ET.Element("tmx", {"version": "1.4"})
     ET.SubElement(tmx, "header", {"creationtool": "translator", "creationtoolversion": __version__,
                                   "segtype": "phrase", "o-tmf": "tsv", "adminlang": "en", "srclang": "zh",
@@ -73,6 +76,9 @@ def to_tmx(glossary: Glossary) -> str:
         tu = ET.SubElement(body, "tu")
         if e.note:
             ET.SubElement(tu, "note").text = e.note
+        ET.SubElement(tu, "prop", {"type": "x-translator-meta"}).text = f"type={e.type};case={e.case};status={e.status}"
+        if e.variants:
+            ET.SubElement(tu, "prop", {"type": "x-translator-variants"}).text = "|".join(e.variants)
         for lang, text in (("zh", e.source), ("en", e.output)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = text
@@ -119,31 +125,86 @@ def _from_tbx(path: str, data: bytes) -> list[Entry]:
     return entries
 
 
+def _from_tmx(path: str, data: bytes) -> list[Entry]:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise InputError(f"{path}: not well-formed TMX XML: {exc}") from None
+    entries = []
+    for n, tu in enumerate(root.iter("tu"), 1):
+        segs = {tuv.get(XML_LANG, tuv.get("lang", "")).lower().split("-")[0]: (tuv.findtext("seg") or "").strip()
+                for tuv in tu.iter("tuv")}
+        if not segs.get("zh") or not segs.get("en"):
+            raise InputError(f"{path}: translation unit {n} lacks a zh or en segment")
+        props = {p.get("type"): p.text or "" for p in tu.iter("prop")}
+        meta = dict(kv.split("=", 1) for kv in props.get("x-translator-meta", "").split(";") if "=" in kv)
+        variants = tuple(v for v in props.get("x-translator-variants", "").split("|") if v)
+        entries.append(Entry(segs["zh"], segs["en"], variants, meta.get("type", "term"), meta.get("case", "insensitive"),
+                             meta.get("status", "approved"), (tu.findtext("note") or "").strip(), path, n))
+    return entries
+
+
+def _csv_as_tsv(path: str, text: str) -> tuple[str, list[int], list[Problem]]:
+    """Return CSV ``text`` as TSV text, the CSV line each TSV row starts on, and rows a TSV cannot hold."""
+    rows, lines, problems = [], [], []
+    reader = csv.reader(io.StringIO(text))
+    start = 1
+    for row in reader:
+        bad = next((c for c in row if "\t" in c or "\n" in c), None)
+        if bad is not None:
+            what = "a tab" if "\t" in bad else "a line break"
+            problems.append(Problem("error", f"a field holds {what} ({bad!r}); a term base field is one line without tabs",
+                                    path, start))
+            row = [c.replace("\t", " ").replace("\n", " ") for c in row]
+        rows.append(tsv_line(row) if row else "")
+        lines.append(start)
+        start = reader.line_num + 1
+    return "\n".join(rows), lines, problems
+
+
+def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
+    """Read any term base file we exchange (TSV, CSV, TBX, TMX; by extension) into entries and problems.
+
+    Text files are decoded like inputs (UTF-8 with or without BOM, UTF-16, GB18030/GBK as Chinese Excel
+    writes CSV, Big5); every entry and problem cites the file's own line (the unit's number for TBX/TMX).
+
+    Raises:
+        InputError: Unreadable or malformed file, or an unknown extension (the valid ones are listed).
+    """
+    from ..textio import decode_bytes
+
+    p = Path(path)
+    suffix = p.suffix.lower().lstrip(".")
+    if suffix not in IMPORT_FORMATS:
+        raise InputError(f"{path}: unknown glossary file type {suffix!r}; use {', '.join('.' + f for f in IMPORT_FORMATS)}")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: glossary file not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+    if suffix in ("tbx", "xml"):
+        return _from_tbx(path, data), []
+    if suffix == "tmx":
+        return _from_tmx(path, data), []
+    text = decode_bytes(data, path).text
+    if suffix != "csv":
+        return parse_rows(path, text)
+    tsv, lines, problems = _csv_as_tsv(path, text)
+    entries, row_problems = parse_rows(path, tsv)
+    relined = [replace(e, line=lines[e.line - 1]) for e in entries]
+    problems += [replace(pr, line=lines[pr.line - 1]) if pr.line and pr.line <= len(lines) else pr for pr in row_problems]
+    return relined, problems
+
+
 def read_entries(path: str) -> list[Entry]:
-    """Read entries from a TSV, CSV or TBX file (by extension).
+    """Read entries from a TSV, CSV, TBX or TMX file (by extension).
 
     Raises:
         InputError: Unreadable or malformed file, or an unknown extension.
         ValidationError: Row errors (each with its line).
     """
-    p = Path(path)
-    suffix = p.suffix.lower().lstrip(".")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if suffix == "tbx" or suffix == "xml":
-        return _from_tbx(path, data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 ({exc.reason})") from None
-    if suffix == "csv":
-        rows = list(csv.reader(io.StringIO(text)))
-        text = "\n".join("\t".join(r) for r in rows)
-    elif suffix not in ("tsv", "txt"):
-        raise InputError(f"{path}: unknown glossary file type {suffix!r}; use .tsv, .csv or .tbx")
-    entries, problems = parse_rows(path, text)
+    entries, problems = parse_entries(path)
     errors = [pr for pr in problems if pr.severity == "error"]
     if errors:
         from ..errors import ValidationError

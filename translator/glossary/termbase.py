@@ -33,6 +33,7 @@ CASES = ("insensitive", "sensitive")
 STATUSES = ("approved", "proposed")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def default_glossary_path() -> Path | None:
@@ -74,12 +75,38 @@ def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -
     return load_glossary(list(paths)) if paths else default_glossary()
 
 
+@lru_cache(maxsize=1)
+def _simplified_of() -> dict[str, str]:
+    """Return the Traditional -> Simplified character table of OpenCC (its TSCharacters dictionary).
+
+    Used for matching only: the text is never rewritten. A character with several
+    Simplified forms maps to OpenCC's first (most common) one.
+    """
+    from importlib import resources
+
+    try:
+        text = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - a core dependency
+        return {}
+    table = {}
+    for line in text.splitlines():
+        trad, _, simple = line.partition("\t")
+        if len(trad) == 1 and simple:
+            table[trad] = simple.split(" ")[0]
+    return table
+
+
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
-    """Fold one character for matching (NFKC + casefold; zero-width characters fold to nothing)."""
+    """Fold one character for matching: NFKC, casefold, Traditional -> Simplified; zero-width characters fold to nothing.
+
+    So ＲＣＥＰ matches RCEP and 市北區 or 青島 match the entries 市北区 and 青岛.
+    """
     if ch in ZERO_WIDTH:
         return ""
-    return unicodedata.normalize("NFKC", ch).casefold()
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    table = _simplified_of()
+    return "".join(table.get(c, c) for c in folded)
 
 
 def fold_key(text: str) -> str:
@@ -347,6 +374,9 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
         if not ok:
             continue
+        if type_ == "term" and _CJK.search(target + "".join(variants)):
+            problems.append(Problem("warning", f"the English of {source!r} ({target!r}) contains Chinese characters; "
+                                    "a term's target is what the translation must contain", path, line_no))
         if type_ == "dnt" and fold_key(target) != fold_key(source):
             problems.append(Problem("warning", f"dnt entry {source!r} has target {target!r}; the source is copied as is", path, line_no))
         entries.append(Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no))
@@ -392,7 +422,7 @@ def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
     """Load and validate term base files.
 
     Args:
-        paths: TSV files, merged in order.
+        paths: Term base files (TSV, CSV, TBX or TMX), merged in order.
         strict: Raise on errors (warnings and infos never raise).
 
     Returns:
@@ -402,19 +432,12 @@ def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
         InputError: A file cannot be read.
         ValidationError: Any error was found; every problem is listed at once.
     """
+    from .exchange import parse_entries
+
     entries: list[Entry] = []
     problems: list[Problem] = []
     for path in paths:
-        p = Path(path)
-        try:
-            text = p.read_text("utf-8-sig")
-        except FileNotFoundError:
-            raise InputError(f"{path}: glossary file not found") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
-        file_entries, file_problems = parse_rows(str(path), text)
+        file_entries, file_problems = parse_entries(str(path))
         entries += file_entries
         problems += file_problems
     problems += cross_check(entries)

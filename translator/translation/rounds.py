@@ -203,11 +203,13 @@ class TranslationRounds:
             max_new_tokens=max(o.max_new_tokens for o in outs),
         )
         joined.text = self.protector.restore(joined.text, prot)
+        unknown = tuple(self.engine.unknown_source_chars(prot.text))  # what the engine saw: placeholders save a term
         flags = run_checks(CheckInput(job.text, joined.text, self.glossary, joined.hit_cap, joined.max_new_tokens,
-                                      joined.source_tokens, joined.target_tokens))
-        if window_split:
+                                      joined.source_tokens, joined.target_tokens, unknown_source=unknown))
+        if window_split:  # how the segment was cut, not a fault of the English
             flags.append(Flag("split_window", f"segment longer than {self.max_input_tokens} tokens with no clause "
-                              f"boundary was cut into {len(outs)} token windows", {"pieces": len(outs)}))
+                              f"boundary was cut into {len(outs)} token windows", {"pieces": len(outs)},
+                              severity="warning"))
         job.attempts.append(Attempt(strategy, joined, prot, flags, self.protector.assess(joined.text, prot), len(outs)))
 
 
