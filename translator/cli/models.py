@@ -37,10 +37,17 @@ def download(model_id: str, output: str | None) -> None:
     click.echo(str(download_model(model_id, Path(output) if output else None)))
 
 
+def _shapes() -> list[str]:
+    from ..models.tiny import SHAPES  # light: no torch until a model is built
+
+    return list(SHAPES)
+
+
 @models.command("build-tiny")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--shape", type=click.Choice(["tiny", "opus-mt-zh-en"]), default="tiny", show_default=True,
-              help="tiny (tests) or opus-mt-zh-en's exact shape (speed measurements).")
+@click.option("--shape", type=click.Choice(_shapes()), default="tiny", show_default=True,
+              help="tiny (tests), opus-mt-zh-en's exact shape on its real tokenizer (speed measurements), or "
+                   "tiny-real-tokenizer (tiny weights on the real tokenizer).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the weights.")
 @click.option("--force", is_flag=True, help="Overwrite an existing folder.")
 @library_errors
