@@ -151,8 +151,8 @@ def count_engine_outputs() -> dict:
 
     counts = {"output_tokens": 0}
     for cls in (CTranslate2Engine, TransformersEngine):
-        def submit(self, texts, settings, hints=None, _submit=cls.submit):
-            collect = _submit(self, texts, settings, hints)
+        def submit(self, texts, settings, hints=None, on_batch=None, _submit=cls.submit):
+            collect = _submit(self, texts, settings, hints, on_batch)
 
             def done():
                 outs = collect()

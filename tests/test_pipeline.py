@@ -103,3 +103,15 @@ def test_unreachable_hub_fails_fast_with_the_offline_hint(monkeypatch, tmp_path)
                  use_cache=False).translate_text("市北区。")
     assert time.perf_counter() - start < 60  # transformers alone retries for minutes
     assert "HF_HUB_OFFLINE=1" in str(err.value) and "cannot be reached" in str(err.value)
+
+
+def test_progress_advances_per_finished_batch_and_adds_up(tiny_model):
+    """One chunk of 64 segments in batches of 4: the bar moves 16 times, not once, and ends at the total."""
+    texts = [f"第{n}季度营业收入增长{n}%。" for n in range(64)]
+    calls = []
+    p = Pipeline(model=str(tiny_model), beams=1, retries=0, use_glossary=False, use_cache=False, batch_size=4,
+                 max_length_ratio=0.2, max_length_extra=1)
+    p.translate_texts(texts, lambda n, total: calls.append((n, total)))
+    moves = [n for n, _ in calls if n]
+    assert len(moves) >= 16 and all(total == 64 for _, total in calls)
+    assert abs(sum(moves) - 64) < 1e-9

@@ -212,10 +212,10 @@ def test_next_chunk_is_queued_before_the_previous_is_collected_and_results_do_no
             super().__init__(**kw)
             self.events: list[tuple[str, int]] = []
 
-        def submit(self, texts, settings, hints=None):
+        def submit(self, texts, settings, hints=None, on_batch=None):
             n = len([e for e in self.events if e[0] == "submit"])
             self.events.append(("submit", n))
-            wait = super().submit(texts, settings, hints)
+            wait = super().submit(texts, settings, hints, on_batch)
 
             def collect():
                 self.events.append(("collect", n))

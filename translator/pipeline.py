@@ -62,6 +62,8 @@ class Pipeline:
         self._protector: TermProtector | None = None
         self._local = threading.local()
         self._lock = threading.RLock()
+        #: Segments in the segment cache for this pipeline's runs so far (found or written): what a kill keeps.
+        self.saved_segments = 0
 
     @classmethod
     def from_settings(cls, data: dict) -> Pipeline:
@@ -164,7 +166,10 @@ class Pipeline:
         """Translate distinct segment texts; return text -> stored result (see :class:`TranslationRounds`)."""
         rounds = self.rounds()
         with self._lock:
-            return rounds.translate(texts, progress)
+            try:
+                return rounds.translate(texts, progress)
+            finally:
+                self.saved_segments += rounds.saved
 
     def translate_documents(self, docs: list[tuple[Document, str | None]],
                             progress: Progress | None = None) -> list[DocumentResult]:

@@ -65,18 +65,17 @@ def translate(inputs: tuple[str, ...], output: str | None, out_dir: str | None, 
             click.echo(f"replacing {path}", err=True)
 
     pipeline = Pipeline(settings_from_options(opts))
-    done = [0, 0]  # distinct segments finished (cached or translated), of all
+    total = [0]
     with progress_reporter(enabled=not quiet) as bar:
-        def advance(n: int, total: int) -> None:
-            done[0] += n
-            done[1] = total
-            bar(n, total)
+        def advance(n: float, of: int) -> None:
+            total[0] = of
+            bar(n, of)
 
         try:
             written = translate_files(pipeline, list(inputs), output, out_dir, fmt, bilingual, force, encoding, advance,
                                       summary_sentences, not no_notes, lambda text: click.echo(text, nl=False), announce)
         except KeyboardInterrupt:
-            _interrupted(pipeline.settings.use_cache, *done)
+            _interrupted(pipeline.settings.use_cache, pipeline.saved_segments, total[0])
     if not quiet:
         for file in written:
             _report(file.result, str(file.output or "-"), "" if file.layout_kept else

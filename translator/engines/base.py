@@ -197,23 +197,24 @@ class Engine(abc.ABC):
         """
         return self.submit(texts, settings, hints)()
 
-    def submit(self, texts: list[str], settings: DecodeSettings,
-               hints: list[list[str]] | None = None) -> Callable[[], list[EngineOutput]]:
+    def submit(self, texts: list[str], settings: DecodeSettings, hints: list[list[str]] | None = None,
+               on_batch: Callable[[int], None] | None = None) -> Callable[[], list[EngineOutput]]:
         """Start translating ``texts``; return a function that waits for and returns the outputs.
 
         A backend that runs batches in the background (CTranslate2) starts them
         here, so a caller can queue the next chunk of work before it collects
         this one; the default computes everything when the function is called.
+        ``on_batch(n)`` is called as each batch of ``n`` texts is finished (progress).
         """
-        return lambda: self._translate_sorted(texts, settings, hints)
+        return lambda: self._translate_sorted(texts, settings, hints, on_batch)
 
-    def _translate_sorted(self, texts: list[str], settings: DecodeSettings,
-                          hints: list[list[str]] | None) -> list[EngineOutput]:
+    def _translate_sorted(self, texts: list[str], settings: DecodeSettings, hints: list[list[str]] | None,
+                          on_batch: Callable[[int], None] | None = None) -> list[EngineOutput]:
         lengths, batches = self._plan(texts, settings)
         return in_input_order(len(texts), (
             (batch, self._translate_batch([texts[i] for i in batch], [lengths[i] for i in batch], settings,
                                           [hints[i] for i in batch] if hints else None))
-            for batch in batches))
+            for batch in batches), on_batch)
 
     def _plan(self, texts: list[str], settings: DecodeSettings,
               longest_first: bool = False) -> tuple[list[int], list[list[int]]]:
@@ -238,12 +239,15 @@ def default_threads() -> int:
     return max(1, min(cores, int(cores - busy + 0.5)))
 
 
-def in_input_order(n: int, batched: Iterable[tuple[list[int], list[EngineOutput]]]) -> list[EngineOutput]:
-    """Put each batch's outputs back at their texts' positions (``n`` texts in all)."""
+def in_input_order(n: int, batched: Iterable[tuple[list[int], list[EngineOutput]]],
+                   on_batch: Callable[[int], None] | None = None) -> list[EngineOutput]:
+    """Put each batch's outputs back at their texts' positions (``n`` texts in all), reporting each batch done."""
     results: list[EngineOutput | None] = [None] * n
     for batch, outs in batched:
         for i, out in zip(batch, outs):
             results[i] = out
+        if on_batch is not None:
+            on_batch(len(batch))
     return results  # type: ignore[return-value]
 
 

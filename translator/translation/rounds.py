@@ -99,6 +99,8 @@ class TranslationRounds:
         self.cache = cache
         self.cache_context = cache_context
         self.chunk_size = chunk_size
+        #: Segments that are in the cache for this run (found there or written there): what a kill keeps.
+        self.saved = 0
 
     def plans(self) -> list[tuple[str, DecodeSettings]]:
         """Return the (term strategy, decoding settings) of each attempt, first attempt first."""
@@ -112,7 +114,8 @@ class TranslationRounds:
 
         Args:
             texts: Source texts (duplicates and empty strings are allowed; each distinct text is translated once).
-            progress: Called as work finishes with (texts finished since the last call, distinct texts).
+            progress: Called as work finishes with (texts finished since the last call, distinct texts); the
+                first number is fractional while a chunk's batches finish, and each chunk adds up to its size.
         """
         distinct = list(dict.fromkeys(t for t in texts if t))
         if progress:
@@ -123,6 +126,7 @@ class TranslationRounds:
             keys = {t: cache_key(t, self.cache_context) for t in distinct}
             hits = self.cache.get_many(list(keys.values()))
             results = {t: hits[keys[t]] | {"cached": True} for t in distinct if keys[t] in hits}
+            self.saved += len(results)
             if progress and results:
                 progress(len(results), len(distinct))
         todo = [t for t in distinct if t not in results]
@@ -133,6 +137,7 @@ class TranslationRounds:
                 results[t] = long
                 if self.cache is not None:
                     self.cache.put_many({keys[t]: long})
+                    self.saved += 1
                 if progress:
                     progress(1, len(distinct))
         todo = [t for t in todo if t not in results]
@@ -145,10 +150,21 @@ class TranslationRounds:
         # workers never idle between chunks.
         chunks = [[Job(t) for t in todo[i:i + self.chunk_size]] for i in range(0, len(todo), self.chunk_size)]
         plans = self.plans()
-        started = [self._start(chunks[0], *plans[0])] if chunks else []
+        advanced = [0.0] * len(chunks)  # progress reported for each chunk while its batches finish
+
+        def first_attempt(k: int) -> Callable[[], None]:
+            def tick(share: float) -> None:  # a batch of the chunk's first attempt is done
+                step = share * len(chunks[k])
+                advanced[k] += step
+                if progress:
+                    progress(step, len(distinct))
+
+            return self._start(chunks[k], *plans[0], on_share=tick if progress else None)
+
+        started = [first_attempt(0)] if chunks else []
         for k, jobs in enumerate(chunks):
             if k + 1 < len(chunks):
-                started.append(self._start(chunks[k + 1], *plans[0]))
+                started.append(first_attempt(k + 1))
             started.pop(0)()
             pending = [j for j in jobs if j.attempts[-1].problems]
             for strategy, decode in plans[1:]:
@@ -159,16 +175,19 @@ class TranslationRounds:
             fresh = {job.text: job.stored() for job in jobs}
             if self.cache is not None:
                 self.cache.put_many({keys[t]: v for t, v in fresh.items()})
+                self.saved += len(fresh)
             results.update(fresh)
-            if progress:
-                progress(len(fresh), len(distinct))
+            if progress:  # the rest of the chunk (its retries), so a chunk always adds up to its size
+                progress(len(fresh) - advanced[k], len(distinct))
         return results
 
-    def _start(self, jobs: list[Job], strategy: str, decode: DecodeSettings) -> Callable[[], None]:
+    def _start(self, jobs: list[Job], strategy: str, decode: DecodeSettings,
+               on_share: Callable[[float], None] | None = None) -> Callable[[], None]:
         """Protect and split ``jobs`` and hand them to the engine; return a function that finishes the attempt.
 
         The engine may start work at once (CTranslate2 queues its batches), so a
-        caller can start the next chunk before it finishes this one.
+        caller can start the next chunk before it finishes this one. ``on_share(f)``
+        is called as each engine batch finishes, ``f`` being its share of the pieces.
         """
         engine = self.engine
         protected = [self.protector.protect(job.text, strategy) for job in jobs]
@@ -183,7 +202,9 @@ class TranslationRounds:
             piece_texts.extend(p.text for p in pieces)
             expected = list(prot.slots) if prot.strategy == "placeholder" else [e.output for e in prot.enforced]
             piece_hints.extend([h for h in expected if h in p.text] for p in pieces)
-        wait = engine.submit(piece_texts, decode, piece_hints if any(piece_hints) else None)
+        total = len(piece_texts) or 1
+        wait = engine.submit(piece_texts, decode, piece_hints if any(piece_hints) else None,
+                             (lambda n: on_share(n / total)) if on_share else None)
 
         def finish() -> None:
             outputs = wait()
