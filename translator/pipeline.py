@@ -18,7 +18,6 @@ from pathlib import Path
 from . import __version__
 from .engines import build_engine, get_engine_class, resolve_backend
 from .engines.base import DecodeSettings, Engine
-from .errors import TranslatorError
 from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
 from .models.store import model_fingerprint
@@ -98,11 +97,13 @@ class Pipeline:
             return self._engine
 
     def _build_engine(self) -> Engine:
+        from .engines.ctranslate2_engine import AutoConversionError  # light: ctranslate2 itself loads lazily
+
         backend = self.backend
         try:
             return build_engine(backend, self.settings.model, self.settings.to_dict())
-        except TranslatorError as exc:
-            if self.settings.backend != "auto" or type(exc).__name__ != "AutoConversionError":
+        except AutoConversionError as exc:
+            if self.settings.backend != "auto":
                 raise
             log.warning("%s; falling back to the transformers backend", exc)
             return build_engine("transformers", self.settings.model, self.settings.to_dict())
