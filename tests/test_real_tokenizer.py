@@ -169,3 +169,14 @@ def test_missing_tokenizer_folder_is_a_clear_error_and_creates_nothing(tmp_path)
     with pytest.raises(ModelNotAvailableError, match="source.spm, target.spm, vocab.json"):
         build_model(tmp_path / "model", shape="opus-mt-zh-en", tokenizer_dir=tmp_path / "nowhere")
     assert not (tmp_path / "model").exists()
+
+
+def test_unknown_source_names_only_the_authors_characters(tiny_model):
+    """English the inject strategy writes into the source is ours: letters the tiny source model cannot read
+    are never reported as the source's unknown characters."""
+    doc = Pipeline(model=str(tiny_model), backend="transformers", use_cache=False, retries=2, beams=1,
+                   max_length_ratio=0.3, max_length_extra=1).translate_text("标题\n市北区推进高质量发展。")
+    for seg in doc.segments:
+        for flag in seg.flags:
+            if flag.check == "unknown_source":
+                assert all(c in seg.source for c in flag.details["characters"]), flag.message

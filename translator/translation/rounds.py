@@ -224,7 +224,9 @@ class TranslationRounds:
             max_new_tokens=max(o.max_new_tokens for o in outs),
         )
         joined.text = self.protector.restore(joined.text, prot)
-        unknown = tuple(self.engine.unknown_source_chars(prot.text))  # what the engine saw: placeholders save a term
+        # what the engine saw (a placeholder saves a term's rare character), limited to the source's own
+        # characters (English written in by the inject strategy is ours, not the author's)
+        unknown = tuple(c for c in self.engine.unknown_source_chars(prot.text) if c in job.text)
         flags = run_checks(CheckInput(job.text, joined.text, self.glossary, joined.hit_cap, joined.max_new_tokens,
                                       joined.source_tokens, joined.target_tokens, unknown_source=unknown))
         if window_split:  # how the segment was cut, not a fault of the English
