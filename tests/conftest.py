@@ -10,6 +10,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "shibei-2023-report.zh.txt"
 
 
+def run_main(args: list[str]) -> int:
+    """Run the CLI's ``main`` (the console script) and return its exit code."""
+    from translator.cli import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        return exc.code or 0
+    return 0
+
+
 @pytest.fixture(autouse=True)
 def offline_env(monkeypatch, tmp_path):
     """No hub access, and a private segment cache and model store per test."""

@@ -8,17 +8,10 @@ import shutil
 
 import pytest
 
-from translator.cli import main
 from translator.errors import ModelNotAvailableError, UnknownNameError
 from translator.models.store import check_device, check_model_folder
 
-
-def _run(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return exc.code or 0
-    return 0
+from .conftest import run_main
 
 
 @pytest.fixture
@@ -53,7 +46,7 @@ def test_broken_model_folder_is_one_line_naming_folder_and_file(tiny_model, tmp_
     damage(folder)
     with pytest.raises(ModelNotAvailableError, match=message):
         check_model_folder(folder)
-    assert _run(["translate", str(doc), "--model", str(folder), "--no-cache", "-q"]) == 2
+    assert run_main(["translate", str(doc), "--model", str(folder), "--no-cache", "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and str(folder) in err and message in err, err
 
@@ -65,7 +58,7 @@ def test_garbage_ctranslate2_model_bin_is_named(tiny_model, tmp_path, doc, capsy
     for name in ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json"):
         shutil.copy(tiny_model / name, folder / name)
     (folder / "model.bin").write_bytes(os.urandom(5000))
-    assert _run(["translate", str(doc), "--model", str(folder), "--backend", "ctranslate2", "--no-cache", "-q"]) == 2
+    assert run_main(["translate", str(doc), "--model", str(folder), "--backend", "ctranslate2", "--no-cache", "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"model folder {folder}: model.bin cannot be loaded by CTranslate2" in err, err
 
@@ -74,7 +67,7 @@ def test_garbage_ctranslate2_model_bin_is_named(tiny_model, tmp_path, doc, capsy
 def test_unknown_device_is_refused_with_the_valid_ones(tiny_model, doc, capsys, device):
     with pytest.raises(UnknownNameError, match="valid devices: cpu, cuda, cuda:N"):
         check_device(device)
-    assert _run(["translate", str(doc), "--model", str(tiny_model), "--device", device, "--no-cache", "-q"]) == 2
+    assert run_main(["translate", str(doc), "--model", str(tiny_model), "--device", device, "--no-cache", "-q"]) == 2
     assert "unknown device" in capsys.readouterr().err
 
 
@@ -96,7 +89,7 @@ def test_evaluate_summary_with_malformed_json_is_a_clear_error(tmp_path, capsys,
     summary.write_text(content, "utf-8")
     ref = tmp_path / "ref.txt"
     ref.write_text("The district grew.\n", "utf-8")
-    assert _run(["evaluate", "--summary", str(summary), "--ref-summary", str(ref), "--no-glossary"]) == 2
+    assert run_main(["evaluate", "--summary", str(summary), "--ref-summary", str(ref), "--no-glossary"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     import re
@@ -110,5 +103,5 @@ def test_evaluate_summary_still_reads_a_good_json_summary(tmp_path, capsys):
     summary.write_text(json.dumps({"sentences": [{"segment_id": "s1", "text": "The district grew."}]}), "utf-8")
     ref = tmp_path / "ref.txt"
     ref.write_text("The district grew.\n", "utf-8")
-    assert _run(["evaluate", "--summary", str(summary), "--ref-summary", str(ref), "--no-glossary", "--json"]) == 0
+    assert run_main(["evaluate", "--summary", str(summary), "--ref-summary", str(ref), "--no-glossary", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["scores"][0]["score"] == 100.0

@@ -11,25 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator import Pipeline
-from translator.cli import main
 from translator.glossary import Entry, Glossary, load_glossary
 from translator.glossary.editing import TermBaseFile
 from translator.glossary.exchange import read_entries
 from translator.glossary.termbase import cross_check, fold_with_origin
 
+from .conftest import run_main
 from .fake_engine import FakeEngine
 
 HEADER = "source\ttarget\tvariants\ttype\tcase\tstatus\tnote\n"
 CHARS = "市北区创新平台科技企业研发投入国家级经济发展青岛山东合作园产业数字"
 
 
-def _run(args: list[str]) -> int:
-    """Run the CLI's ``main`` and return its exit code."""
-    try:
-        main(args)
-    except SystemExit as exc:
-        return exc.code or 0
-    return 0
 
 
 def _generated(n: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -119,11 +112,11 @@ def test_nested_source_infos_match_the_pairwise_definition(sources):
 def test_hash_tag_source_is_an_entry_not_a_comment(tmp_path, capsys):
     path = tmp_path / "g.tsv"
     path.write_text(HEADER + "青岛\tQingdao\n", "utf-8")
-    assert _run(["glossary", "add", "#话题", "topic tag", "--file", str(path)]) == 0
+    assert run_main(["glossary", "add", "#话题", "topic tag", "--file", str(path)]) == 0
     entries = {e.source: e.target for e in load_glossary([path]).entries}
     assert entries == {"青岛": "Qingdao", "#话题": "topic tag"}
     assert TermBaseFile(path).find("#话题") is not None
-    assert _run(["glossary", "remove", "#话题", "--file", str(path)]) == 0
+    assert run_main(["glossary", "remove", "#话题", "--file", str(path)]) == 0
     assert [e.source for e in load_glossary([path]).entries] == ["青岛"]
 
 
@@ -132,7 +125,7 @@ def test_a_note_with_a_line_break_or_tab_is_refused(tmp_path, capsys, note):
     path = tmp_path / "g.tsv"
     path.write_text(HEADER + "青岛\tQingdao\n", "utf-8")
     before = path.read_text("utf-8")
-    assert _run(["glossary", "add", "市北区", "Shibei District", "--note", note, "--file", str(path)]) == 2
+    assert run_main(["glossary", "add", "市北区", "Shibei District", "--note", note, "--file", str(path)]) == 2
     assert "note holds" in capsys.readouterr().err
     assert path.read_text("utf-8") == before
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
