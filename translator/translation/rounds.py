@@ -57,6 +57,7 @@ class Job:
 
     text: str
     attempts: list[Attempt] = field(default_factory=list)
+    first: ProtectedText | None = None  # the first attempt's protected text (made once, for the length sort too)
 
     def best(self) -> Attempt:
         """Return the attempt with the fewest retry-worthy problems, then fewest flags (earliest on ties)."""
@@ -141,15 +142,15 @@ class TranslationRounds:
                 if progress:
                     progress(1, len(distinct))
         todo = [t for t in todo if t not in results]
-        protected = {t: self.protector.protect(t, self.plans()[0][0]).text for t in todo}
-        if todo:  # longest first (as the engine sees it), so every chunk, and so every batch, holds similar
+        plans = self.plans()
+        jobs_todo = [Job(t, first=self.protector.protect(t, plans[0][0])) for t in todo]
+        if jobs_todo:  # longest first (as the engine sees it), so every chunk, and so every batch, holds similar
             # lengths and the slowest work starts first, leaving short work to fill the engine's tail
-            lengths = dict(zip(todo, self.engine.count_tokens([protected[t] for t in todo])))
-            todo.sort(key=lengths.__getitem__, reverse=True)
+            lengths = self.engine.count_tokens([job.first.text for job in jobs_todo])
+            jobs_todo = [job for _, job in sorted(zip(lengths, jobs_todo), key=lambda pair: -pair[0])]
         # The next chunk's first attempt is queued before this one is collected, so the engine's
         # workers never idle between chunks.
-        chunks = [[Job(t) for t in todo[i:i + self.chunk_size]] for i in range(0, len(todo), self.chunk_size)]
-        plans = self.plans()
+        chunks = [jobs_todo[i:i + self.chunk_size] for i in range(0, len(jobs_todo), self.chunk_size)]
         advanced = [0.0] * len(chunks)  # progress reported for each chunk while its batches finish
 
         def first_attempt(k: int) -> Callable[[], None]:
@@ -190,7 +191,8 @@ class TranslationRounds:
         is called as each engine batch finishes, ``f`` being its share of the pieces.
         """
         engine = self.engine
-        protected = [self.protector.protect(job.text, strategy) for job in jobs]
+        protected = [job.first if job.first is not None and not job.attempts else self.protector.protect(job.text, strategy)
+                     for job in jobs]
         piece_texts: list[str] = []
         piece_hints: list[list[str]] = []
         spans: list[tuple[int, int]] = []
