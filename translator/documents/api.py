@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
-from ..textio import read_text, write_atomic
+from ..textio import write_atomic
 from .inline import english_units
 from .model import FileResult, ParsedDocument
 from .registry import is_document, open_document
@@ -77,10 +77,9 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         parsed = open_document(path)
         doc, enc = parsed.document, None
     else:
-        from ..segmentation import segment_text
+        from ..segmentation import read_document
 
-        decoded = read_text(str(path), encoding)
-        doc, enc = segment_text(decoded.text, decoded.name), decoded.encoding
+        doc, enc = read_document(str(path), encoding)
     if bilingual:
         fmt = fmt or "docx"
         if fmt not in BILINGUAL_FORMATS:
