@@ -214,14 +214,40 @@ def child(args) -> None:
     print(json.dumps(out))
 
 
+def cpu_busy_seconds() -> tuple[float, float]:
+    """(busy, steal) CPU seconds of the whole machine so far, all CPUs together (/proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0, 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq + steal) / tick, steal / tick
+
+
 def spawn(variant: str, args, cache: str = "", env: dict | None = None) -> dict:
+    """Run one variant in its own process; measure what other work did on the CPU meanwhile.
+
+    ``other_cores`` is the machine's busy CPU time during the child's life (hypervisor steal
+    included) less the child's own CPU time, per wall second: 0 on a quiet machine, 1 when
+    other work kept one core busy all along.
+    """
     load = os.getloadavg()[0]
     cmd = [sys.executable, __file__, "--child", "--variant", variant, "--threads", str(args.threads),
            "--baseline-every", str(args.baseline_every), "--cache", cache, "--argos-package", args.argos_package]
+    busy0, steal0 = cpu_busy_seconds()
+    own0 = os.times()
+    wall0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"} | (env or {}))
+    wall = time.perf_counter() - wall0
+    own1 = os.times()
+    busy1, steal1 = cpu_busy_seconds()
     if out.returncode:
         sys.exit(f"{variant} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1]) | {"load_before": load}
+    own = (own1.children_user - own0.children_user) + (own1.children_system - own0.children_system)
+    other = max(0.0, (busy1 - busy0) - own) / wall if busy1 else float("nan")
+    return json.loads(out.stdout.strip().splitlines()[-1]) | {
+        "load_before": load, "other_cores": other, "steal_cores": (steal1 - steal0) / wall}
 
 
 def help_time() -> float:
@@ -321,7 +347,8 @@ def main() -> None:
             else:
                 runs[variant].append(spawn(variant, args, env=argos_env.get(variant)))
             r = runs[variant][-1]
-            print(f"run {rep + 1}/{args.reps} {variant}: {r['sentences']} sentences in {r['seconds']:.2f} s", file=sys.stderr,
+            print(f"run {rep + 1}/{args.reps} {variant}: {r['sentences']} sentences in {r['seconds']:.2f} s "
+                  f"(other work: {r['other_cores']:.2f} cores)", file=sys.stderr,
                   flush=True)
     rows = {v: summarise(runs[v]) for v in chosen}
     lines = [*info, f"threads {args.threads}; beam 4 unless noted; forced output length (see above); "
@@ -351,6 +378,12 @@ def main() -> None:
     loads = [r["load_before"] for v in runs.values() for r in v]
     lines.append(f"load average (1 min) when each run started: {min(loads):.2f}-{max(loads):.2f} "
                  f"(the machine has {os.cpu_count()} logical CPUs; other work on it slows the multi-threaded variants most)")
+    lines.append("other work on the CPU during each run (cores' worth, steal included; runs 1/2/...): " + "; ".join(
+        f"{v} " + ", ".join(f"{r['other_cores']:.2f}" for r in rs) for v, rs in runs.items()))
+    busiest = max(r["other_cores"] for rs in runs.values() for r in rs)
+    if busiest > 0.25:
+        lines.append(f"WARNING: other work took up to {busiest:.2f} of the {os.cpu_count()} cores during a run: "
+                     "the ratios of this run are not clean; repeat on a quiet machine")
     lines.append(f"`translator --help` start-up (median of 5): {help_time():.3f} s")
     lines.append(f"whole benchmark: {(time.time() - started) / 60:.1f} min")
     print("\n".join(lines))
