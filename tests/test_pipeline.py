@@ -115,3 +115,20 @@ def test_progress_advances_per_finished_batch_and_adds_up(tiny_model):
     moves = [n for n, _ in calls if n]
     assert len(moves) >= 16 and all(total == 64 for _, total in calls)
     assert abs(sum(moves) - 64) < 1e-9
+
+
+def test_saved_count_is_whole_segments_when_a_long_segment_goes_in_pieces(tmp_path):
+    """A segment translated piece by piece is one saved segment, not one per piece (Ctrl-C's figure)."""
+    from .fake_engine import FakeEngine
+
+    from translator.segmentation.long_segments import LONG_SEGMENT_CHARS
+
+    clause = "全社会研发投入突破10亿元,同比增长28.3%,"
+    long = clause * (LONG_SEGMENT_CHARS // len(clause) + 2) + "山东。"  # one sentence, clauses only
+    p = Pipeline(engine=FakeEngine(), use_glossary=False, cache_path=str(tmp_path / "c.sqlite3"), max_input_tokens=64)
+    result = p.translate_text("标题\n\n" + long + "\n\n山东合作。\n")
+    assert len(result.segments) == 3 and result.segments[1].pieces > 1
+    assert p.saved_segments == 3
+    again = Pipeline(engine=FakeEngine(), use_glossary=False, cache_path=str(tmp_path / "c.sqlite3"), max_input_tokens=64)
+    again.translate_text("标题\n\n" + long + "\n\n山东合作。\n")
+    assert again.saved_segments == 3

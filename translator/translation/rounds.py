@@ -133,7 +133,11 @@ class TranslationRounds:
         todo = [t for t in distinct if t not in results]
         for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
             budget = min(self.max_input_tokens, self.engine.max_input_tokens)
-            long = translate_in_pieces(t, self.translate, self.engine.count_tokens, budget)
+            saved_before = self.saved
+            try:  # the pieces go through this method too, but only whole segments count as saved
+                long = translate_in_pieces(t, self.translate, self.engine.count_tokens, budget)
+            finally:
+                self.saved = saved_before
             if long is not None:
                 results[t] = long
                 if self.cache is not None:
