@@ -7,16 +7,11 @@ import click
 from .options import emit, glossary_file_option, library_errors
 
 
-def _path(path: str | None) -> str:
-    from ..glossary import default_glossary_path
-    from ..errors import InputError
+def glossary_file(path: str | None):
+    """The file a command edits or reads: ``path`` or the default term base (imported lazily for --help's speed)."""
+    from ..glossary import glossary_file as resolve
 
-    if path:
-        return path
-    default = default_glossary_path()
-    if default is None:
-        raise InputError("no default glossary in this installation: pass --file FILE")
-    return str(default)
+    return resolve(path)
 
 
 @click.group()
@@ -32,7 +27,7 @@ def glossary_list(path: str | None, grep: str | None) -> None:
     """List the entries of the term base."""
     from ..glossary import load_glossary
 
-    for row in load_glossary([_path(path)], strict=False).rows(grep):
+    for row in load_glossary([glossary_file(path)], strict=False).rows(grep):
         click.echo("\t".join(row).rstrip("\t"))
 
 
@@ -51,7 +46,7 @@ def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, 
     """Add SOURCE -> TARGET (refuses a conflicting entry unless --replace)."""
     from ..glossary.editing import add_entry
 
-    outcome, warnings = add_entry(_path(path), source, target, variants, dnt, case_sensitive, proposed, note,
+    outcome, warnings = add_entry(glossary_file(path), source, target, variants, dnt, case_sensitive, proposed, note,
                                   replace_existing)
     for problem in warnings:
         click.echo(f"  - {problem}", err=True)
@@ -66,7 +61,7 @@ def glossary_remove(source: str, path: str | None) -> None:
     """Remove the entry for SOURCE."""
     from ..glossary.editing import remove_entry
 
-    removed = remove_entry(_path(path), source)
+    removed = remove_entry(glossary_file(path), source)
     click.echo(f"removed: {removed.source} -> {removed.target}")
 
 
@@ -80,7 +75,7 @@ def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: b
     """Validate term base FILES (TSV, CSV, TBX or TMX; default: the packaged glossary/zh-en.tsv); exit 2 on errors."""
     from ..glossary import load_glossary
 
-    g = load_glossary([*files, *glossaries] or [_path(None)])
+    g = load_glossary([*files, *glossaries] or [glossary_file(None)])
     for problem in g.problems:
         if not (quiet and problem.severity == "info"):
             click.echo(f"  - {problem}")
@@ -96,7 +91,7 @@ def glossary_import(source_file: str, replace_existing: bool, path: str | None) 
     """Merge entries from SOURCE_FILE (.tsv, .csv or .tbx) into the term base."""
     from ..glossary.editing import import_entries
 
-    counts = import_entries(_path(path), source_file, replace_existing)
+    counts = import_entries(glossary_file(path), source_file, replace_existing)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import")
 
 
@@ -110,4 +105,4 @@ def glossary_export(fmt: str, output: str, path: str | None) -> None:
     from ..glossary import load_glossary
     from ..glossary.exchange import export_glossary
 
-    emit(output, export_glossary(load_glossary([_path(path)]), fmt))
+    emit(output, export_glossary(load_glossary([glossary_file(path)]), fmt))

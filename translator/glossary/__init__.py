@@ -8,9 +8,10 @@ from .termbase import (
     default_glossary,
     default_glossary_path,
     distinct_entries,
+    glossary_file,
     load_glossary,
     resolve_glossary,
     target_present,
 )
 
-__all__ = ["COLUMNS", "Entry", "Glossary", "TermMatch", "default_glossary", "default_glossary_path", "distinct_entries", "load_glossary", "resolve_glossary", "target_present"]
+__all__ = ["COLUMNS", "Entry", "Glossary", "TermMatch", "default_glossary", "default_glossary_path", "distinct_entries", "glossary_file", "load_glossary", "resolve_glossary", "target_present"]

@@ -55,17 +55,28 @@ def default_glossary_path() -> Path | None:
     return Path(str(packaged)).resolve() if packaged.is_file() else None  # the editors' file in a checkout
 
 
+def glossary_file(path: str | Path | None = None) -> Path:
+    """Return ``path``, or the default term base's file when ``path`` is empty.
+
+    Raises:
+        InputError: No path and no default term base (a broken install): never go on without one silently.
+    """
+    if path:
+        return Path(path)
+    default = default_glossary_path()
+    if default is None:
+        raise InputError(f"the default glossary ({DEFAULT_GLOSSARY_NAME}) is missing from this installation; "
+                         "pass a glossary file explicitly (--glossary/--file) or disable the glossary")
+    return default
+
+
 def default_glossary() -> Glossary:
     """Load the default term base.
 
     Raises:
         InputError: There is none (a broken install): never translate without one silently.
     """
-    path = default_glossary_path()
-    if path is None:
-        raise InputError(f"the default glossary ({DEFAULT_GLOSSARY_NAME}) is missing from this installation; "
-                         "pass glossary files explicitly or disable the glossary")
-    return load_glossary([path])
+    return load_glossary([glossary_file()])
 
 
 def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -> Glossary | None:
