@@ -414,9 +414,12 @@ def main() -> None:
         from translator.textio import write_atomic
 
         results = ROOT / "benchmarks" / "RESULTS.md"
-        head = results.read_text("utf-8").split("<!-- results -->")[0] if results.is_file() else "# Benchmark results\n\n"
+        old = results.read_text("utf-8") if results.is_file() else "# Benchmark results\n\n"
+        head = old.split("<!-- results -->")[0]
+        rest = old.split("<!-- /results -->", 1)[1] if "<!-- /results -->" in old else "\n"  # other benchmarks' sections
         write_atomic(results, head + "<!-- results -->\n\n" + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-                     + ", `python benchmarks/bench_translate.py --write`\n\n" + "\n".join(lines) + "\n")
+                     + ", `python benchmarks/bench_translate.py --write`\n\n" + "\n".join(lines) + "\n\n<!-- /results -->"
+                     + rest)
 
 
 if __name__ == "__main__":
