@@ -7,8 +7,9 @@ fraction of a second, with one deliberate difference shared by both backends
 (:func:`source_pieces`): a source piece that sentencepiece produces but
 vocab.json lacks (opus-mt-zh-en has 38, e.g. 湘潭, ▁报告) is given to the model
 as the shorter pieces it has (湘 + 潭) instead of ``<unk>``; only characters
-no known piece covers (ones the model never saw, such as 洮) become ``<unk>``. Elsewhere the ids equal ``MarianTokenizer``'s (tested on the whole
-sample report).
+no known piece covers (ones the model never saw, such as 洮) become
+``<unk>``. Elsewhere the ids equal ``MarianTokenizer``'s (tested on the
+whole sample report).
 """
 
 from __future__ import annotations
