@@ -41,6 +41,9 @@ CONVENTIONS = [
     ("哈佛等4所大学", "Harvard and three other universities", "Harvard and five other universities"),
     # two items named before their count
     ("甲公司与乙公司是合作的两家企业", "Company A and Company B are partners", "Company A and Company B are three partners"),
+    # a count of two after a noun that names a pair
+    ("夫妻二人每天早起", "The couple get up early every day", "The three get up early every day"),
+    ("父母两人都是医生", "The parents are both doctors", None),
     # a repeated date rendered once
     ("晚报3月5日讯 3月5日上午，会议开幕", "On the morning of March 5, the meeting opened", None),
     # dotted and ISO dates kept as they are

@@ -147,6 +147,8 @@ _ZH_DECADE = re.compile(r"\s*(?:\d0|[一二三四五六七八九]?[一二三四�
 _ZH_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(）)]")
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"|（[^）]*）|\([^)]*\)")
 _PEOPLE_AFTER = ("人", "个人", "位", "名")
+#: Nouns that name a pair of people; a count of two after them restates it.
+_PAIR_NOUNS = ("父母", "夫妻", "夫妇", "双方", "父子", "母子", "父女", "母女")
 #: Words before a number that make it an amount, not the count of a list before it (等 = "etc.").
 _NOT_LIST_END = ("等", "至少", "最多", "约", "近", "共", "共计", "合计", "超过", "多达", "达", "有", "为", "是", "第", "再", "已",
                  "前", "后", "每", "各", "逾", "超", "仅", "只")
@@ -214,6 +216,8 @@ def _listed_count(text: str, pos: int, value: float) -> bool:
     or items named earlier (以上4人, 上述两项: "the above")."""
     if text[max(0, pos - 2):pos] in ("以上", "上述", "前述", "这些", "前面"):
         return True
+    if value == 2 and text[max(0, pos - 2):pos] in _PAIR_NOUNS:
+        return True  # 父母两人 "the parents", 夫妻二人 "the couple": the noun names the pair
     start = pos
     clause_start = 0
     head = _QUOTED.sub(lambda m: "Q" * len(m.group(0)), text[:start])
