@@ -74,3 +74,8 @@ def test_a_month_in_a_title_is_a_name():
 def test_separator_bar_is_not_chinese_left_but_other_characters_are():
     assert run_checks(CheckInput("快讯丨大桥通车", "Newsflash丨The bridge opens"), ["untranslated"]) == []
     assert [f.check for f in run_checks(CheckInput("快讯丨大桥通车", "Newsflash丨The 大桥 opens"), ["untranslated"])] == ["untranslated"]
+
+
+def test_a_converted_unit_passes_and_an_unconverted_one_is_caught():
+    assert run_checks(CheckInput("每袋20斤", "10 kg per bag"), ["unit", "number"]) == []
+    assert [f.check for f in run_checks(CheckInput("每袋20斤", "20 kg per bag"), ["unit"])] == ["unit"]
