@@ -88,11 +88,14 @@ def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: b
 @glossary_file_option
 @library_errors
 def glossary_import(source_file: str, replace_existing: bool, path: str | None) -> None:
-    """Merge entries from SOURCE_FILE (.tsv, .csv or .tbx) into the term base."""
+    """Merge entries from SOURCE_FILE (TSV, CSV, TBX or TMX) into the term base."""
     from ..glossary.editing import import_entries
 
-    counts = import_entries(glossary_file(path), source_file, replace_existing)
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import")
+    report = import_entries(glossary_file(path), source_file, replace_existing)
+    for problem in report.problems:
+        click.echo(f"  - {problem}")
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to import"
+    click.echo(f"{outcomes} ({report.read} entries read)")
 
 
 @glossary.command("export")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem, TranslatorError
@@ -190,15 +190,40 @@ def remove_entry(path: str, source: str) -> Entry:
     return removed
 
 
-def import_entries(path: str, source_file: str, replace_existing: bool = False) -> dict[str, int]:
-    """Merge the entries of ``source_file`` (.tsv, .csv or .tbx) into the term base at ``path`` and save it.
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        read: Entries read from the imported file.
+        counts: How many entries had each outcome (``added``, ``replaced``, ``unchanged``); duplicates
+            inside the imported file are counted once, so ``read`` can exceed the sum.
+        problems: Warnings about the imported file (skipped units, ignored columns, inline codes ...).
+    """
+
+    read: int
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_entries(path: str, source_file: str, replace_existing: bool = False) -> ImportReport:
+    """Merge the entries of ``source_file`` (TSV, CSV, TBX or TMX) into the term base at ``path`` and save it.
 
     Returns:
-        How many entries had each outcome (``added``, ``replaced``, ``unchanged`` ...).
-    """
-    from .exchange import read_entries
+        The :class:`ImportReport` (entries read, outcomes, the file's warnings).
 
+    Raises:
+        InputError: The file cannot be read.
+        ValidationError: Errors in the file or conflicts (every one listed; nothing is changed).
+    """
+    from ..errors import ValidationError
+    from .exchange import parse_entries
+
+    entries, problems = parse_entries(source_file)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems=[p for p in problems if p.severity != "info"],
+                              what=f"glossary import {source_file} (nothing changed)")
     tb = TermBaseFile(path)
-    counts = tb.merge(read_entries(source_file), replace_existing)
+    counts = tb.merge(entries, replace_existing)
     tb.save()
-    return counts
+    return ImportReport(len(entries), counts, [p for p in problems if p.severity == "warning"])

@@ -348,6 +348,54 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+_ZH_HEADER = re.compile(r"zh(?:[-_][a-z0-9]+)*|(?:simplified |traditional )?chinese(?: \((?:simplified|traditional)\))?"
+                        r"|中文|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文")
+_EN_HEADER = re.compile(r"en(?:[-_][a-z0-9]+)*|english|英文|英语|英語")
+_NOTE_HEADERS = ("notes", "comment", "comments", "description", "definition", "备注", "備註", "说明", "說明", "注释", "註釋")
+
+
+def _read_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return a header row's column names and its problems (severity, message).
+
+    Our own header names the columns (``source target variants type case status note``). A glossary
+    from elsewhere is read too when its header names the languages: a Chinese column (zh, zh-CN,
+    zh_CN, zh-Hans, zh-TW, Chinese, 中文 ...) is the source, an English one (en, en-US, English, 英文 ...)
+    the target, a description/comment/备注 column the note; its other columns are reported and ignored.
+    """
+    names = [c.strip().lower() for c in cells]
+    problems: list[tuple[str, str]] = []
+    if "source" in names and "target" in names:
+        unknown = [c for c in names if c not in COLUMNS]
+        if unknown:
+            problems.append(("error", f"unknown column(s) {', '.join(unknown)}; valid: {', '.join(COLUMNS)}"))
+        return names, problems
+    mapped = list(names)
+    for role, pattern in (("source", _ZH_HEADER), ("target", _EN_HEADER)):
+        if role in names:
+            continue
+        found = [i for i, c in enumerate(names) if pattern.fullmatch(c)]
+        if len(found) > 1:
+            problems.append(("error", f"several {'Chinese' if role == 'source' else 'English'} columns "
+                                      f"({', '.join(cells[i].strip() for i in found)}); name the one to use {role!r}"))
+        elif found:
+            mapped[found[0]] = role
+    if "note" not in mapped:
+        note = next((i for i, c in enumerate(names) if c in _NOTE_HEADERS), None)
+        if note is not None:
+            mapped[note] = "note"
+    missing = [c for c in ("source", "target") if c not in mapped]
+    if missing:
+        if not any(sev == "error" for sev, _ in problems):
+            problems.append(("error", f"header lacks required column(s) {', '.join(missing)}; found {cells!r} (the first "
+                                      "row names the columns: source and target, or the languages, e.g. zh-CN and en)"))
+        return mapped, problems
+    ignored = [cells[i].strip() for i, c in enumerate(mapped) if c not in COLUMNS]
+    if ignored:
+        problems.append(("warning", f"column(s) {', '.join(ignored)} ignored (read: " +
+                         ", ".join(f"{cells[i].strip()} as {c}" for i, c in enumerate(mapped) if c in COLUMNS) + ")"))
+    return mapped, problems
+
+
 def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one TSV file's text into entries and problems (nothing raises)."""
     problems: list[Problem] = []
@@ -360,19 +408,15 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
             raw = raw[1:]
         cells = raw.split("\t")
         if header is None:
-            header = [c.strip().lower() for c in cells]
-            missing = [c for c in ("source", "target") if c not in header]
-            unknown = [c for c in header if c not in COLUMNS]
-            if missing:
-                problems.append(Problem("error", f"header lacks required column(s) {', '.join(missing)}; found {cells!r}", path, line_no))
+            header, header_problems = _read_header(cells)
+            problems += [Problem(sev, msg, path, line_no) for sev, msg in header_problems]
+            if any(sev == "error" for sev, _ in header_problems) and not all(c in header for c in ("source", "target")):
                 return entries, problems
-            if unknown:
-                problems.append(Problem("error", f"unknown column(s) {', '.join(unknown)}; valid: {', '.join(COLUMNS)}", path, line_no))
             continue
         if len(cells) > len(header):
             problems.append(Problem("error", f"{len(cells)} fields but the header has {len(header)} (a tab inside a field?)", path, line_no))
             continue
-        row = dict(zip(header, cells))
+        row = {name: cell for name, cell in zip(header, cells) if name in COLUMNS}
         for name, value in row.items():
             if value != value.strip() or "\u00a0" in value or "\u3000" in value:
                 problems.append(Problem("warning", f"stray whitespace in {name} {value!r}", path, line_no))

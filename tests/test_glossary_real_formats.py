@@ -1,0 +1,200 @@
+"""Term bases written by other tools read right (found on real TBX, TMX and CSV glossaries; benchmarks/REAL_TERMBASES.md).
+
+Every file here is built in the test, in the dialect real tools write: Microsoft's ``ntig``/``termGrp``
+TBX, TBX v3 ``conceptEntry``/``langSec`` with a namespace, KDE's concept entries with several Chinese
+terms, TMX 1.1/1.4 with inline codes, CSV glossaries whose header names the languages.
+"""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translator.cli import cli
+from translator.glossary import Entry, Glossary, load_glossary
+from translator.glossary.exchange import parse_entries, to_tbx, to_tmx
+
+
+def _cli(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _rows(path):
+    return [(e.source, e.target, e.variants, e.status) for e in load_glossary([path]).entries]
+
+
+MS_TBX = """<?xml version="1.0" encoding="UTF-8"?><martif type="TBX" xml:lang="en-US"><martifHeader><fileDesc>
+<sourceDesc><p>Terminology Collection</p></sourceDesc></fileDesc></martifHeader><text><body>
+<termEntry id="2_76365"><langSet xml:lang="en-US"><descripGrp><descrip type="definition">To end a session.</descrip>
+</descripGrp><ntig><termGrp><term id="76365">log off</term><termNote type="partOfSpeech">Verb</termNote></termGrp></ntig>
+</langSet><langSet xml:lang="zh-CN"><ntig><termGrp><term id="9">注销</term><termNote type="partOfSpeech">Verb</termNote>
+</termGrp></ntig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+def test_microsoft_style_ntig_termgrp_is_read_and_a_part_of_speech_is_not_a_status(tmp_path):
+    path = tmp_path / "ms.tbx"
+    path.write_text(MS_TBX, "utf-8")
+    [entry] = load_glossary([path]).entries
+    assert (entry.source, entry.target, entry.variants, entry.status) == ("注销", "log off", (), "approved")
+    assert entry.note == "To end a session."
+    assert entry.line == 5  # the line of the Chinese term, not the entry's number
+
+
+KDE_TBX = """<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE martif PUBLIC 'ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN' 'TBXcdv04.dtd'>
+<martif type="TBX" xml:lang="en_US">
+  <text>
+    <body>
+      <termEntry id="a-0">
+        <descrip type="subjectField">动作</descrip>
+        <langSet xml:lang="en-US">
+          <tig><term>print</term></tig>
+        </langSet>
+        <langSet xml:lang="zh-CN">
+          <tig><term>打印</term></tig>
+          <tig><term>输出</term></tig>
+        </langSet>
+      </termEntry>
+      <termEntry id="a-1">
+        <langSet xml:lang="en-US"><tig><term>shortcut</term></tig><tig><term/></tig></langSet>
+        <langSet xml:lang="nan-TW"><tig><term>快速齒</term></tig></langSet>
+      </termEntry>
+    </body>
+  </text>
+</martif>
+"""
+
+
+def test_every_chinese_term_of_a_concept_is_an_entry_citing_its_own_line(tmp_path):
+    path = tmp_path / "terms.tbx"
+    path.write_text(KDE_TBX, "utf-8")
+    entries, problems = parse_entries(str(path))
+    assert [(e.source, e.target, e.line) for e in entries] == [("打印", "print", 12), ("输出", "print", 13)]
+    # the concept without Chinese (nan-TW is not zh) is reported with its line, not imported and not an error
+    assert [(p.severity, p.line) for p in problems] == [("warning", 16)]
+    assert "1 concept entries with no zh term skipped" in problems[0].message
+
+
+V3_TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="en">
+<tbxHeader><fileDesc><sourceDesc><p>test</p></sourceDesc></fileDesc></tbxHeader>
+<text><body>
+<conceptEntry id="c1">
+  <langSec xml:lang="en">
+    <termSec><term>sewage plant</term><termNote type="administrativeStatus">admitted</termNote></termSec>
+    <termSec><term>wastewater treatment plant</term><termNote type="administrativeStatus">preferred</termNote></termSec>
+    <termSec><term>sewage farm</term><termNote type="administrativeStatus">deprecated</termNote></termSec>
+  </langSec>
+  <langSec xml:lang="zh-Hant">
+    <termSec><term>汙水處理廠</term><termNote type="administrativeStatus">preferred</termNote></termSec>
+    <termSec><term>污水廠</term><termNote type="administrativeStatus">deprecated</termNote></termSec>
+  </langSec>
+</conceptEntry>
+</body></text></tbx>
+"""
+
+
+def test_tbx_v3_statuses_pick_the_preferred_target_and_never_accept_a_deprecated_term(tmp_path):
+    path = tmp_path / "v3.tbx"
+    path.write_text(V3_TBX, "utf-8")
+    assert _rows(path) == [("汙水處理廠", "wastewater treatment plant", ("sewage plant",), "approved"),
+                           ("污水廠", "wastewater treatment plant", ("sewage plant",), "proposed")]
+    glossary = load_glossary([path])
+    # the Traditional source matches Simplified text through the OpenCC fold
+    assert [m.entry.source for m in glossary.find("新建污水处理厂一座")] == ["汙水處理廠"]
+    assert glossary.entries_in("污水厂") == []  # deprecated Chinese term: reported (proposed), never enforced
+
+
+def test_tbx_with_no_chinese_english_pair_is_one_clear_error_listing_the_languages(tmp_path):
+    path = tmp_path / "ug.tbx"
+    path.write_text(MS_TBX.replace('xml:lang="zh-CN"', 'xml:lang="ug-CN"'), "utf-8")
+    r = _cli("glossary", "check", path)
+    assert r.exit_code == 2
+    assert "ug.tbx:1: error: nothing to read" in r.output and "en-US, ug-CN" in r.output
+
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="x" segtype="phrase" o-tmf="x" adminlang="en" srclang="zh-CN" datatype="html"/>
+<body>
+<tu tuid="1">
+  <tuv xml:lang="ZH-CN"><seg>点击<bpt i="1">&lt;b&gt;</bpt>保存<ept i="1">&lt;/b&gt;</ept>按钮</seg></tuv>
+  <tuv xml:lang="EN-US"><seg>Click the <bpt i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept> button</seg></tuv>
+</tu>
+<tu tuid="2">
+  <tuv lang="zh-TW"><seg>市北區</seg></tuv>
+  <tuv lang="en-US"><seg>Shibei District</seg></tuv>
+  <tuv lang="en-GB"><seg>Shibei district</seg></tuv>
+  <tuv lang="en-GB"><seg>Shibei Qu</seg></tuv>
+</tu>
+<tu tuid="3"><tuv xml:lang="zh-CN"><seg>只有中文</seg></tuv><tuv xml:lang="ja-JP"><seg>日本語</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_tmx_inline_codes_keep_the_text_around_them_and_language_codes_in_any_case(tmp_path):
+    path = tmp_path / "memory.tmx"
+    path.write_text(TMX, "utf-8")
+    entries, problems = parse_entries(str(path))
+    assert [(e.source, e.target, e.variants, e.line) for e in entries] == [
+        ("点击保存按钮", "Click the Save button", (), 5),
+        ("市北區", "Shibei District", ("Shibei district", "Shibei Qu"), 9)]
+    messages = [(p.severity, p.line, p.message) for p in problems]
+    assert [(s, n) for s, n, _ in messages] == [("warning", 5), ("warning", 6), ("warning", 14)]
+    assert "inline codes (bpt, ept)" in messages[0][2] and "no en segment" in messages[2][2]
+
+
+def test_import_reports_what_it_skipped_and_how_many_it_read(tmp_path):
+    path = tmp_path / "memory.tmx"
+    path.write_text(TMX, "utf-8")
+    target = tmp_path / "tb.tsv"
+    r = _cli("glossary", "import", path, "-g", target)
+    assert r.exit_code == 0, r.output
+    assert "memory.tmx:14: warning:" in r.output and "added 2 (2 entries read)" in r.output
+
+
+def test_csv_glossary_whose_header_names_the_languages(tmp_path):
+    path = tmp_path / "ms.csv"
+    path.write_text('en,zh_CN,pos,description\nlog off,注销,Verb,"To end a session, remotely"\nhome page,主页\n', "utf-8")
+    assert [(e.source, e.target, e.note, e.line) for e in load_glossary([path]).entries] == [
+        ("注销", "log off", "To end a session, remotely", 2), ("主页", "home page", "", 3)]
+    out = _cli("glossary", "check", path).output
+    assert "ms.csv:1: warning: column(s) pos ignored" in out
+    tsv = tmp_path / "lshk.tsv"
+    tsv.write_text("Marking\tEnglish\tChinese\tCount\n\tabsolute\t絕對\t100\n", "utf-8")
+    assert _rows(tsv) == [("絕對", "absolute", (), "approved")]
+
+
+def test_a_header_with_two_chinese_columns_is_refused_rather_than_guessed(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("English,zh-Hans,zh-Hant\nsoftware,软件,軟體\n", "utf-8")
+    r = _cli("glossary", "check", path)
+    assert r.exit_code == 2 and "several Chinese columns (zh-Hans, zh-Hant)" in r.output
+
+
+def test_our_own_header_stays_strict(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text("source\ttarget\tvaraints\n市北区\tShibei District\tShibei\n", "utf-8")
+    r = _cli("glossary", "check", path)
+    assert r.exit_code == 2 and "unknown column(s) varaints" in r.output
+
+
+_word = st.text(st.sampled_from("abcdefgh XYZ-"), min_size=1, max_size=12).map(str.strip).filter(bool)
+_han = st.text(st.sampled_from("市北区青岛创新平台科技企业研发投入"), min_size=1, max_size=6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(_han, _word, st.lists(_word, max_size=2, unique=True), st.sampled_from(["approved", "proposed"])),
+                min_size=1, max_size=6, unique_by=lambda t: t[0]))
+def test_tbx_and_tmx_exports_read_back_unchanged(tmp_path_factory, specs):
+    entries = [Entry(s, t, tuple(v for v in vs if v != t), status=st_) for s, t, vs, st_ in specs]
+    glossary = Glossary(entries=entries)
+    folder = tmp_path_factory.mktemp("rt")
+    for name, text in (("g.tbx", to_tbx(glossary)), ("g.tmx", to_tmx(glossary))):
+        path = folder / name
+        path.write_text(text, "utf-8")
+        back, problems = parse_entries(str(path))
+        assert problems == []
+        assert [e.row() for e in back] == [e.row() for e in entries]
