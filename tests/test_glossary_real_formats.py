@@ -198,3 +198,20 @@ def test_tbx_and_tmx_exports_read_back_unchanged(tmp_path_factory, specs):
         back, problems = parse_entries(str(path))
         assert problems == []
         assert [e.row() for e in back] == [e.row() for e in entries]
+
+
+def test_sources_that_cannot_match_as_written_are_warned_in_every_format(tmp_path):
+    """Real glossaries write optional parts in brackets (突發（音）) and alternatives with ；: such a source never
+    matches running text as the editor meant, so check says so (a warning: the entry is still read)."""
+    tsv = tmp_path / "g.tsv"
+    tsv.write_text("source\ttarget\n突發（音）\tplosive\n插件板；电路板\tplug-in board\n市北区\tShibei District\n", "utf-8")
+    out = _cli("glossary", "check", tsv).output
+    assert "g.tsv:2: warning:" in out and "brackets" in out
+    assert "g.tsv:3: warning:" in out and "list separator" in out
+    assert "g.tsv:4:" not in out
+    tmx = tmp_path / "g.tmx"
+    tmx.write_text('<tmx version="1.4"><body><tu>\n<tuv xml:lang="zh-CN"><seg>形容（詞）語</seg></tuv>\n'
+                   '<tuv xml:lang="en"><seg>adjectival 形容</seg></tuv></tu></body></tmx>', "utf-8")
+    out = _cli("glossary", "check", tmx).output
+    assert "g.tmx:2: warning:" in out and "brackets" in out
+    assert "g.tmx:2: warning:" in out and "contains Chinese characters" in out

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem, UnknownNameError
-from .termbase import COLUMNS, Entry, Glossary, parse_rows, tsv_line
+from .termbase import COLUMNS, Entry, Glossary, entry_warnings, parse_rows, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
@@ -326,10 +326,9 @@ def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
         raise InputError(f"{path}: glossary file not found") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
-    if suffix in ("tbx", "xml"):
-        return _from_tbx(path, data)
-    if suffix == "tmx":
-        return _from_tmx(path, data)
+    if suffix in ("tbx", "xml", "tmx"):
+        entries, problems = (_from_tmx if suffix == "tmx" else _from_tbx)(path, data)
+        return entries, problems + [p for e in entries for p in entry_warnings(e)]
     text = decode_bytes(data, path).text
     if suffix != "csv":
         return parse_rows(path, text)

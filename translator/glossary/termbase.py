@@ -348,6 +348,34 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+_BRACKETS = re.compile(r"[()（）\[\]【】〔〕]")
+_LIST_SEPARATORS = re.compile(r"[;；]")
+
+
+def entry_warnings(e: Entry) -> list[Problem]:
+    """Return the warnings one entry gets whatever file format it came from (cited at the entry's line).
+
+    Chinese in an English target; a dnt entry whose target differs from its source; a source with
+    brackets (突發（音）: optional or explanatory parts, so it never matches running text as meant) or a
+    list separator (插件板；电路板: two terms in one entry).
+    """
+    problems = []
+    if e.type == "term" and _CJK.search(e.target + "".join(e.variants)):
+        problems.append(Problem("warning", f"the English of {e.source!r} ({e.target!r}) contains Chinese characters; "
+                                "a term's target is what the translation must contain", e.file, e.line))
+    if e.type == "dnt" and fold_key(e.target) != fold_key(e.source):
+        problems.append(Problem("warning", f"dnt entry {e.source!r} has target {e.target!r}; the source is copied as is",
+                                e.file, e.line))
+    if _CJK.search(e.source) and _BRACKETS.search(e.source):
+        problems.append(Problem("warning", f"source {e.source!r} holds brackets: it matches only text written exactly so; "
+                                "put optional or explanatory parts in the note, or give each form its own entry",
+                                e.file, e.line))
+    if _LIST_SEPARATORS.search(e.source):
+        problems.append(Problem("warning", f"source {e.source!r} holds a list separator (;): give each term its own entry",
+                                e.file, e.line))
+    return problems
+
+
 _ZH_HEADER = re.compile(r"zh(?:[-_][a-z0-9]+)*|(?:simplified |traditional )?chinese(?: \((?:simplified|traditional)\))?"
                         r"|中文|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文")
 _EN_HEADER = re.compile(r"en(?:[-_][a-z0-9]+)*|english|英文|英语|英語")
@@ -437,12 +465,9 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
         if not ok:
             continue
-        if type_ == "term" and _CJK.search(target + "".join(variants)):
-            problems.append(Problem("warning", f"the English of {source!r} ({target!r}) contains Chinese characters; "
-                                    "a term's target is what the translation must contain", path, line_no))
-        if type_ == "dnt" and fold_key(target) != fold_key(source):
-            problems.append(Problem("warning", f"dnt entry {source!r} has target {target!r}; the source is copied as is", path, line_no))
-        entries.append(Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no))
+        entry = Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no)
+        problems += entry_warnings(entry)
+        entries.append(entry)
     if header is None:
         problems.append(Problem("error", "no header row (expected: " + "\t".join(COLUMNS) + ")", path, 1))
     return entries, problems
