@@ -215,3 +215,26 @@ def test_sources_that_cannot_match_as_written_are_warned_in_every_format(tmp_pat
     out = _cli("glossary", "check", tmx).output
     assert "g.tmx:2: warning:" in out and "brackets" in out
     assert "g.tmx:2: warning:" in out and "contains Chinese characters" in out
+
+
+def test_headerless_omegat_glossary_txt_is_read_in_either_direction(tmp_path):
+    """OmegaT glossaries (.txt, tab-separated source/target/comment, no header) are what CAT users have."""
+    zh_en = tmp_path / "glossary.txt"
+    zh_en.write_text("# Glossary in tab-separated format -*- coding: utf-8 -*-\n凌寒\tLing Han\n"
+                     "不灭天经\tUndying Heavenly Scripture\t功法\n", "utf-8")
+    entries, problems = parse_entries(str(zh_en))
+    assert [(e.source, e.target, e.note, e.line) for e in entries] == [
+        ("凌寒", "Ling Han", "", 2), ("不灭天经", "Undying Heavenly Scripture", "功法", 3)]
+    assert [(p.severity, p.line) for p in problems] == [("warning", 2)] and "no header" in problems[0].message
+    en_zh = tmp_path / "omegat.txt"  # an English -> Chinese project's glossary, UTF-16 as OmegaT may write it
+    en_zh.write_bytes("translation memory\t翻译记忆\nsource file\t源文件\tUI\n".encode("utf-16"))
+    entries, problems = parse_entries(str(en_zh))
+    assert [(e.source, e.target, e.note, e.line) for e in entries] == [
+        ("翻译记忆", "translation memory", "", 1), ("源文件", "source file", "UI", 2)]
+    assert "column 2 as the source" in problems[0].message
+
+
+def test_a_tsv_with_our_header_is_never_read_as_headerless(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
+    assert parse_entries(str(path)) == ([Entry("市北区", "Shibei District", file=str(path), line=2)], [])

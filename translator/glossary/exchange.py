@@ -18,12 +18,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem, UnknownNameError
-from .termbase import COLUMNS, Entry, Glossary, entry_warnings, parse_rows, tsv_line
+from .termbase import COLUMNS, Entry, Glossary, entry_warnings, parse_rows, split_lines, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
 #: Term base files read everywhere a glossary is read (``--glossary``, ``glossary check``, ``import``).
-IMPORT_FORMATS = ("tsv", "txt", "csv", "tbx", "xml", "tmx")
+IMPORT_FORMATS = ("tsv", "txt", "utf8", "csv", "tbx", "xml", "tmx")
 
 
 def to_tsv(entries: list[Entry]) -> str:
@@ -305,6 +305,32 @@ def _csv_as_tsv(path: str, text: str) -> tuple[str, list[int], list[Problem]]:
     return "\n".join(rows), lines, problems
 
 
+def _omegat_header(text: str) -> tuple[str, Problem] | None:
+    """Return the header to read a headerless OmegaT glossary (.txt: source, target, comment; tab-separated) with.
+
+    None when the first row is a header (ours, or one naming the languages). Otherwise the Chinese
+    column is the one holding Chinese in more rows (an English -> Chinese project's glossary is read
+    the other way round), and a warning says how the columns were read.
+    """
+    from .termbase import _CJK, _read_header
+
+    rows = [line.split("\t") for line in split_lines(text) if line.strip() and not line.lstrip().startswith("#")]
+    if not rows:
+        return None
+    header, _ = _read_header(rows[0])
+    if "source" in header and "target" in header:
+        return None
+    first = sum(1 for r in rows if _CJK.search(r[0]) and not (len(r) > 1 and _CJK.search(r[1])))
+    second = sum(1 for r in rows if len(r) > 1 and _CJK.search(r[1]) and not _CJK.search(r[0]))
+    line = next(n for n, line in enumerate(split_lines(text), 1) if line.strip() and not line.lstrip().startswith("#"))
+    if second > first:
+        return "target\tsource\tnote", Problem("warning", "no header row: read as an OmegaT glossary with column 2 as the "
+                                                "source (Chinese), column 1 as the target (English), column 3 as the note",
+                                                None, line)
+    return "source\ttarget\tnote", Problem("warning", "no header row: read as an OmegaT glossary with column 1 as the source "
+                                            "(Chinese), column 2 as the target (English), column 3 as the note", None, line)
+
+
 def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
     """Read any term base file we exchange (TSV, CSV, TBX, TMX; by extension) into entries and problems.
 
@@ -331,7 +357,13 @@ def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
         return entries, problems + [p for e in entries for p in entry_warnings(e)]
     text = decode_bytes(data, path).text
     if suffix != "csv":
-        return parse_rows(path, text)
+        headerless = _omegat_header(text) if suffix in ("txt", "utf8") else None
+        if headerless is None:
+            return parse_rows(path, text)
+        header, problem = headerless
+        entries, problems = parse_rows(path, header + "\n" + text)  # our header on a line of its own: lines shift by one
+        moved = [replace(pr, line=pr.line - 1) if pr.line and pr.line > 1 else pr for pr in problems]
+        return [replace(e, line=e.line - 1) for e in entries], [replace(problem, file=path)] + moved
     tsv, lines, problems = _csv_as_tsv(path, text)
     entries, row_problems = parse_rows(path, tsv)
     relined = [replace(e, line=lines[e.line - 1]) for e in entries]
