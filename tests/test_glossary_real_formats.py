@@ -238,3 +238,33 @@ def test_a_tsv_with_our_header_is_never_read_as_headerless(tmp_path):
     path = tmp_path / "g.txt"
     path.write_text("source\ttarget\n市北区\tShibei District\n", "utf-8")
     assert parse_entries(str(path)) == ([Entry("市北区", "Shibei District", file=str(path), line=2)], [])
+
+
+def test_import_can_merge_a_files_own_alternatives_as_variants(tmp_path):
+    """Real glossaries list one Chinese term with several English (下拉菜单: drop-down menu, pull-down menu ...):
+    refused by default (citing every line), merged into variants of the first on request, nothing lost."""
+    incoming = tmp_path / "ms.csv"
+    incoming.write_text("en,zh_CN\ndrop-down menu,下拉菜单\npulldown menu,下拉菜单\npull-down menu,下拉菜单\n"
+                        "home page,主页\n", "utf-8")
+    base = tmp_path / "tb.tsv"
+    base.write_text("source\ttarget\n主页\thome page\n", "utf-8")
+    refused = _cli("glossary", "import", incoming, "-g", base)
+    assert refused.exit_code == 2 and "ms.csv:3:" in refused.output and "ms.csv:4:" in refused.output
+    merged = _cli("glossary", "import", incoming, "-g", base, "--merge-variants")
+    assert merged.exit_code == 0, merged.output
+    assert "added 1, unchanged 1 (4 entries read, 2 merged as variants)" in merged.output
+    assert _rows(base) == [("主页", "home page", (), "approved"),
+                           ("下拉菜单", "drop-down menu", ("pulldown menu", "pull-down menu"), "approved")]
+
+
+def test_importing_into_a_two_column_term_base_keeps_variants_notes_and_status(tmp_path):
+    """A term base with only ``source target`` columns took imported entries without their variants, note or
+    proposed status, silently; the missing columns are now added to its header."""
+    base = tmp_path / "tb.tsv"
+    base.write_text("# editors' list\nsource\ttarget\n市北区\tShibei District\n", "utf-8")
+    path = tmp_path / "v3.tbx"
+    path.write_text(V3_TBX, "utf-8")
+    assert _cli("glossary", "import", path, "-g", base).exit_code == 0
+    assert _rows(base) == [("市北区", "Shibei District", (), "approved"), *_rows(path)]
+    assert [e.note for e in load_glossary([base]).entries][2] == "deprecated Chinese term in the TBX"
+    assert base.read_text("utf-8").startswith("# editors' list\nsource\ttarget\tvariants\ttype\tcase\tstatus\tnote\n")
