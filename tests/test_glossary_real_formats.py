@@ -252,7 +252,7 @@ def test_import_can_merge_a_files_own_alternatives_as_variants(tmp_path):
     assert refused.exit_code == 2 and "ms.csv:3:" in refused.output and "ms.csv:4:" in refused.output
     merged = _cli("glossary", "import", incoming, "-g", base, "--merge-variants")
     assert merged.exit_code == 0, merged.output
-    assert "added 1, unchanged 1 (4 entries read, 2 merged as variants)" in merged.output
+    assert "added 1, unchanged 1 (4 entries read, 2 merged into an earlier row of the same source)" in merged.output
     assert _rows(base) == [("主页", "home page", (), "approved"),
                            ("下拉菜单", "drop-down menu", ("pulldown menu", "pull-down menu"), "approved")]
 
@@ -268,3 +268,14 @@ def test_importing_into_a_two_column_term_base_keeps_variants_notes_and_status(t
     assert _rows(base) == [("市北区", "Shibei District", (), "approved"), *_rows(path)]
     assert [e.note for e in load_glossary([base]).entries][2] == "deprecated Chinese term in the TBX"
     assert base.read_text("utf-8").startswith("# editors' list\nsource\ttarget\tvariants\ttype\tcase\tstatus\tnote\n")
+
+
+def test_a_source_of_punctuation_only_is_refused_unless_it_is_copied_as_is(tmp_path):
+    """Found in a real novel glossary (。 -> a character's name) and a Microsoft export (@ -> at sign): such a source
+    matches every sentence end or e-mail address and would force its English into each one."""
+    path = tmp_path / "glossary.txt"
+    path.write_text("凌寒\tLing Han\n。\tChen Ping'an\n@\tat sign\n×\t×\n", "utf-8")
+    r = _cli("glossary", "check", path)
+    assert r.exit_code == 2
+    assert "glossary.txt:2: error:" in r.output and "glossary.txt:3: error:" in r.output
+    assert "glossary.txt:4:" not in r.output and "glossary.txt:1: warning: no header" in r.output

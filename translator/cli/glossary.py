@@ -100,7 +100,7 @@ def glossary_import(source_file: str, replace_existing: bool, merge_variants: bo
     counts = dict(report.counts)
     merged = counts.pop("merged", 0)
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import"
-    click.echo(f"{outcomes} ({report.read} entries read" + (f", {merged} merged as variants)" if merged else ")"))
+    click.echo(f"{outcomes} ({report.read} entries read" + (f", {merged} merged into an earlier row of the same source)" if merged else ")"))
 
 
 @glossary.command("export")

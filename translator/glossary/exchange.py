@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem, UnknownNameError
-from .termbase import COLUMNS, Entry, Glossary, entry_warnings, parse_rows, split_lines, tsv_line
+from .termbase import COLUMNS, Entry, Glossary, entry_problems, parse_rows, split_lines, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
@@ -354,7 +354,7 @@ def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
         raise InputError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
     if suffix in ("tbx", "xml", "tmx"):
         entries, problems = (_from_tmx if suffix == "tmx" else _from_tbx)(path, data)
-        return entries, problems + [p for e in entries for p in entry_warnings(e)]
+        return entries, problems + [p for e in entries for p in entry_problems(e)]
     text = decode_bytes(data, path).text
     if suffix != "csv":
         headerless = _omegat_header(text) if suffix in ("txt", "utf8") else None

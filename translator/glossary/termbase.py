@@ -352,14 +352,18 @@ _BRACKETS = re.compile(r"[()（）\[\]【】〔〕]")
 _LIST_SEPARATORS = re.compile(r"[;；]")
 
 
-def entry_warnings(e: Entry) -> list[Problem]:
-    """Return the warnings one entry gets whatever file format it came from (cited at the entry's line).
+def entry_problems(e: Entry) -> list[Problem]:
+    """Return the problems one entry has whatever file format it came from (cited at the entry's line).
 
-    Chinese in an English target; a dnt entry whose target differs from its source; a source with
+    An error for a source of punctuation or symbols only (。 -> a name) unless it is copied as is.
+    Warnings for Chinese in an English target; a dnt entry whose target differs from its source; a source with
     brackets (突發（音）: optional or explanatory parts, so it never matches running text as meant) or a
     list separator (插件板；电路板: two terms in one entry).
     """
     problems = []
+    if not any(unicodedata.category(c)[0] in "LN" for c in e.source) and fold_key(e.target) != fold_key(e.source):
+        problems.append(Problem("error", f"source {e.source!r} has no letter, digit or Chinese character: it would match "
+                                f"every {e.source!r} in the text and put {e.target!r} there", e.file, e.line))
     if e.type == "term" and _CJK.search(e.target + "".join(e.variants)):
         problems.append(Problem("warning", f"the English of {e.source!r} ({e.target!r}) contains Chinese characters; "
                                 "a term's target is what the translation must contain", e.file, e.line))
@@ -466,7 +470,7 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         if not ok:
             continue
         entry = Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no)
-        problems += entry_warnings(entry)
+        problems += entry_problems(entry)
         entries.append(entry)
     if header is None:
         problems.append(Problem("error", "no header row (expected: " + "\t".join(COLUMNS) + ")", path, 1))
