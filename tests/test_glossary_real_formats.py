@@ -279,3 +279,29 @@ def test_a_source_of_punctuation_only_is_refused_unless_it_is_copied_as_is(tmp_p
     assert r.exit_code == 2
     assert "glossary.txt:2: error:" in r.output and "glossary.txt:3: error:" in r.output
     assert "glossary.txt:4:" not in r.output and "glossary.txt:1: warning: no header" in r.output
+
+
+MULTITERM = """<?xml version="1.0" encoding="UTF-16"?>
+<mtf>
+  <conceptGrp>
+    <concept>1</concept>
+    <languageGrp>
+      <language type="English" lang="EN-US"/>
+      <termGrp><term>work package</term></termGrp>
+    </languageGrp>
+    <languageGrp>
+      <language type="Chinese" lang="ZH-CN"/>
+      <termGrp><term>工作包</term></termGrp>
+      <termGrp><term>工作套件</term></termGrp>
+    </languageGrp>
+  </conceptGrp>
+</mtf>
+"""
+
+
+def test_multiterm_xml_export_is_read(tmp_path):
+    path = tmp_path / "termbase.xml"
+    path.write_bytes(MULTITERM.encode("utf-16"))
+    entries, problems = parse_entries(str(path))
+    assert [(e.source, e.target, e.line) for e in entries] == [("工作包", "work package", 11), ("工作套件", "work package", 12)]
+    assert problems == []

@@ -177,7 +177,8 @@ def _term_status(group: ET.Element) -> str:
 
 
 def _from_tbx(path: str, data: bytes) -> tuple[list[Entry], list[Problem]]:
-    """Read TBX (TBX-Basic/TBX 2 ``termEntry``/``langSet``/``tig``|``ntig``; TBX v3 ``conceptEntry``/``langSec``/``termSec``).
+    """Read TBX (TBX-Basic/TBX 2 ``termEntry``/``langSet``/``tig``|``ntig``; TBX v3 ``conceptEntry``/``langSec``/``termSec``)
+    and MultiTerm XML exports (``conceptGrp``/``languageGrp``/``termGrp``).
 
     Every Chinese term of a concept becomes an entry (zh, zh-CN, zh-Hans, zh-TW, zh-Hant ... all match
     through the Traditional/Simplified fold); the English preferred term is the target (the first one
@@ -188,19 +189,21 @@ def _from_tbx(path: str, data: bytes) -> tuple[list[Entry], list[Problem]]:
     root, lines = _parse_xml(path, data, "TBX")
     entries: list[Entry] = []
     problems: list[Problem] = []
-    concepts = [el for el in root.iter() if el.tag in ("termEntry", "conceptEntry")]
+    concepts = [el for el in root.iter() if el.tag in ("termEntry", "conceptEntry", "conceptGrp")]
     seen_langs: set[str] = set()
     skipped: dict[str, list[tuple[str, int]]] = {}
     for n, te in enumerate(concepts, 1):
         where = f"{te.tag} {te.get('id') or n}"
         terms: dict[str, list[tuple[str, str, int]]] = {"zh": [], "en": []}
-        for ls in (el for el in te.iter() if el.tag in ("langSet", "langSec")):
-            code = _lang(ls)
+        for ls in (el for el in te.iter() if el.tag in ("langSet", "langSec", "languageGrp")):
+            language = ls.find("language")  # MultiTerm: <languageGrp><language lang="ZH-CN"/>
+            code = _lang(language if language is not None else ls)
             seen_langs.add(code)
             family = _lang_family(code)
             if family not in terms:
                 continue
-            for group in (el for el in ls.iter() if el.tag in _TERM_GROUPS):
+            groups = [el for el in ls.iter() if el.tag in _TERM_GROUPS]
+            for group in groups or [el for el in ls.iter() if el.tag == "termGrp"]:  # MultiTerm has bare termGrps
                 term = _text(group.find(".//term"))
                 if term:
                     terms[family].append((term, _term_status(group), lines.get(group, lines[te])))
