@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["OutputPlan", "output_name", "plan_outputs"]
+__all__ = ["OutputPlan", "check_output", "output_name", "plan_outputs"]
 
 
 @dataclass
@@ -165,3 +165,18 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
         raise OutputError("\n".join(problems) if len(problems) == 1 else
                           f"{len(problems)} output problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     return plan
+
+
+def check_output(output: str | None, source: str | None) -> None:
+    """Check, before any work, that a command writing one file from one input may write ``output``.
+
+    What ``summarize -o`` and ``glossary export -o`` call: an existing output is replaced (as those
+    commands always did), but never the input itself (under another name, a symlink or a hard link
+    included), a directory, or a folder that cannot be written. ``-`` or None is standard output.
+
+    Raises:
+        OutputError: The problem, naming the output.
+    """
+    if output in (None, "-"):
+        return
+    plan_outputs([str(source)] if source not in (None, "-") else [], str(output), None, "txt", force=True)

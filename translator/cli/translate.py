@@ -119,10 +119,12 @@ def summarize(input_file: str, sentences: int | None, ratio: float | None, per_s
               fmt: str, output: str, encoding: str | None, **opts) -> None:
     """Summarise INPUT in English; each sentence names its source segment."""
     from ..formats import render_summary
+    from ..outputs import check_output
     from ..pipeline import Pipeline
 
     if sentences and ratio:
         raise click.UsageError("use either --sentences or --ratio")
+    check_output(output, input_file)
     pipeline = Pipeline(settings_from_options(opts))
     summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
     emit(output, render_summary(summary, fmt, str(pipeline.signature())))
