@@ -38,3 +38,44 @@ def test_glossary_export_never_overwrites_the_term_base_it_reads(tmp_path):
     assert r.exit_code == 2, r.output
     assert "terms.tsv" in r.output
     assert glossary.read_bytes() == GLOSSARY.read_bytes()
+
+
+MARKDOWN = """# 市北区经济运行报告
+
+全区生产总值增长5.2%，达到1200亿元。新增企业300家。
+
+- 推进[城市更新](https://example.com/a)建设。
+- 深化区域合作。
+
+| 指标 | 数值 |
+|---|---|
+| 企业 | 300家 |
+"""
+
+
+def test_segment_reads_documents_as_documents(tmp_path):
+    md = tmp_path / "notes.md"
+    md.write_text(MARKDOWN, "utf-8")
+    r = run("segment", md)
+    assert r.exit_code == 0, r.output
+    lines = [line.split("\t")[-1] for line in r.stdout.splitlines()]
+    assert "市北区经济运行报告" in lines and "推进城市更新建设。" in lines and "300家" in lines
+    assert not any(line.startswith(("#", "-", "|")) or "https://" in line for line in lines)
+    r = run("segment", ROOT / "samples" / "shibei-2023-report.zh.docx")
+    assert r.exit_code == 0, r.output
+    assert "市北:澎湃绿色低碳高质量发展新动能" in r.stdout
+
+
+def test_summarize_reads_documents_as_documents(tmp_path):
+    from translator import Pipeline
+
+    from .fake_engine import FakeEngine
+
+    html = tmp_path / "page.html"
+    html.write_text("<html><head><title>市北区经济</title></head><body><h1>市北区经济运行报告</h1>"
+                    "<p>全区<b>研发投入</b>突破10亿元。新增国家级企业52家。</p></body></html>", "utf-8")
+    pipeline = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False)
+    summary = pipeline.summarize(str(html), sentences=2)
+    sources = [s.source for s in summary.sentences]
+    assert sources and all("<" not in s for s in sources)
+    assert "全区研发投入突破10亿元。" in sources

@@ -16,10 +16,10 @@ from .options import EXIT_FLAGGED, EXIT_INTERRUPTED, emit, encoding_option, libr
 @encoding_option
 @library_errors
 def segment(file: str, as_json: bool, encoding: str | None) -> None:
-    """Show how FILE is split into blocks and sentence segments."""
-    from ..segmentation import read_document
+    """Show how FILE (text, .docx, .html, .md or .pdf) is split into blocks and sentence segments."""
+    from ..documents import read_source
 
-    doc, used = read_document(file, encoding)
+    doc, used = read_source(file, encoding)
     if as_json:
         click.echo(json.dumps(doc.to_dict() | {"encoding": used}, ensure_ascii=False, indent=2))
         return
@@ -27,7 +27,7 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
         for i in block.segment_indices:
             seg = doc.segments[i]
             click.echo(f"{seg.id}\t{block.kind}\tL{seg.line}\t{seg.text}")
-    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used})", err=True)
+    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used or 'document'})", err=True)
 
 
 @click.command()

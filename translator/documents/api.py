@@ -15,6 +15,7 @@ from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..outputs import OutputPlan
+    from ..segmentation import Document
     from ..pipeline import Pipeline
 
 BILINGUAL_FORMATS = ("docx", "html")
@@ -29,6 +30,29 @@ def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
     from ..outputs import output_name
 
     return Path(str(path)).with_name(output_name(str(path), fmt, bilingual))
+
+
+def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document, str | None]:
+    """Read and segment any input we translate: .docx, .html, .md, .pdf by their structure, else text.
+
+    What ``segment``, ``summarize`` and :meth:`~translator.pipeline.Pipeline.translate_batch` read, so
+    every command sees a document the way ``translate`` does (a Word file is never read as text).
+
+    Args:
+        path: The file (``-`` = standard input, read as text).
+        encoding: Input encoding of a text file (None: detected).
+
+    Returns:
+        The segmented document and the encoding a text file was read with (None for a document format).
+
+    Raises:
+        InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
+    """
+    if str(path) != "-" and is_document(path):
+        return open_document(path).document, None
+    from ..segmentation import read_document
+
+    return read_document(str(path), encoding)
 
 
 def output_formats(path: str | Path) -> tuple[str, ...]:
