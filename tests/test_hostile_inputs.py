@@ -79,3 +79,23 @@ def test_summarize_reads_documents_as_documents(tmp_path):
     sources = [s.source for s in summary.sentences]
     assert sources and all("<" not in s for s in sources)
     assert "全区研发投入突破10亿元。" in sources
+
+
+def test_short_gbk_and_big5_text_is_decoded_not_garbled(tmp_path):
+    from translator.textio import read_text
+
+    cases = [("市北区\n", "gb18030"), ("经济运行\n", "gb18030"), ("在杨洋的冷静沉着\n", "gb18030"),
+             ("新增企业\n", "gb18030"), ("臺灣經濟發展報告\n", "big5"), ("市北區經濟\n", "big5")]
+    for n, (text, encoding) in enumerate(cases):
+        path = tmp_path / f"{n}.txt"
+        path.write_bytes(text.encode(encoding))
+        decoded = read_text(str(path))
+        assert decoded.text == text, (text, decoded.encoding)
+
+
+def test_a_gbk_csv_glossary_from_excel_keeps_its_chinese(tmp_path):
+    from translator.glossary import load_glossary
+
+    path = tmp_path / "terms.csv"
+    path.write_bytes("source,target\n市北区,Shibei District\n青岛,Qingdao\n".encode("gbk"))
+    assert [e.source for e in load_glossary([str(path)]).entries] == ["市北区", "青岛"]

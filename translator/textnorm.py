@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f\x85\u2028\u2029"
@@ -65,3 +66,24 @@ def contains_cjk(text: str) -> bool:
 def cjk_chars(text: str) -> list[str]:
     """Return the CJK ideographs in ``text``, in order."""
     return _CJK_RE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def simplified_table() -> dict[str, str]:
+    """Return the Traditional -> Simplified character table of OpenCC (its TSCharacters dictionary).
+
+    Used to compare text (glossary matching, encoding detection), never to rewrite it. A character with
+    several Simplified forms maps to OpenCC's first (most common) one.
+    """
+    from importlib import resources
+
+    try:
+        text = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - a core dependency
+        return {}
+    table = {}
+    for line in text.splitlines():
+        trad, _, simple = line.partition("\t")
+        if len(trad) == 1 and simple:
+            table[trad] = simple.split(" ")[0]
+    return table
