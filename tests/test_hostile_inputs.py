@@ -99,3 +99,20 @@ def test_a_gbk_csv_glossary_from_excel_keeps_its_chinese(tmp_path):
     path = tmp_path / "terms.csv"
     path.write_bytes("source,target\n市北区,Shibei District\n青岛,Qingdao\n".encode("gbk"))
     assert [e.source for e in load_glossary([str(path)]).entries] == ["市北区", "青岛"]
+
+
+def test_a_number_with_its_unit_is_never_taken_for_a_section_number():
+    from translator.segmentation import segment_text
+
+    text = ("市北区工作安排\n"
+            "1 实施创新驱动发展战略\n"
+            "12 月 31 日前完成全部改造任务\n"
+            "5 家企业获评国家级专精特新\n"
+            "30 万元以下项目全部下放\n"
+            "2 推进城市更新\n")
+    doc = segment_text(text)
+    kinds = {doc.segments[b.segment_indices[0]].text: (b.kind, b.marker) for b in doc.blocks}
+    assert kinds["实施创新驱动发展战略"] == ("heading", "1")
+    assert kinds["推进城市更新"] == ("heading", "2")
+    for line in ("12 月 31 日前完成全部改造任务", "5 家企业获评国家级专精特新", "30 万元以下项目全部下放"):
+        assert kinds[line] == ("paragraph", None)  # the model sees the number with what it counts
