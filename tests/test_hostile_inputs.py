@@ -116,3 +116,17 @@ def test_a_number_with_its_unit_is_never_taken_for_a_section_number():
     assert kinds["推进城市更新"] == ("heading", "2")
     for line in ("12 月 31 日前完成全部改造任务", "5 家企业获评国家级专精特新", "30 万元以下项目全部下放"):
         assert kinds[line] == ("paragraph", None)  # the model sees the number with what it counts
+
+
+def test_a_manifest_saved_by_windows_notepad_or_in_gbk_is_read(tmp_path):
+    from translator.batch.discovery import discover
+
+    (tmp_path / "报告.txt").write_text(SOURCE, "utf-8")
+    (tmp_path / "b.txt").write_text(SOURCE, "utf-8")
+    for n, data in enumerate([b"\xef\xbb\xbf" + "报告.txt\r\nb.txt\r\n".encode(),   # UTF-8 with BOM, CRLF
+                              "报告.txt\nb.txt\n".encode("gbk"),
+                              "\ufeff报告.txt\r\nb.txt\r\n".encode("utf-16-le")]):
+        manifest = tmp_path / f"list{n}.txt"
+        manifest.write_bytes(data)
+        jobs = discover([f"@{manifest}"], tmp_path / "en")
+        assert [j.source for j in jobs] == [str(tmp_path / "报告.txt"), str(tmp_path / "b.txt")]

@@ -63,9 +63,14 @@ def _output_stem(path: Path) -> str:
 
 
 def _read_manifest(path: Path, problems: list[Problem]) -> list[str]:
+    """Return the manifest's paths; its encoding is detected as for inputs (a BOM, UTF-16, GBK)."""
+    from ..errors import InputError
+    from ..textio import decode_bytes
+
     try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        lines = decode_bytes(data, str(path)).text.split("\n") if data.strip() else []
+    except (OSError, InputError) as exc:
         problems.append(Problem("error", f"cannot read the manifest: {exc}", str(path)))
         return []
     out = []
