@@ -130,3 +130,16 @@ def test_a_manifest_saved_by_windows_notepad_or_in_gbk_is_read(tmp_path):
         manifest.write_bytes(data)
         jobs = discover([f"@{manifest}"], tmp_path / "en")
         assert [j.source for j in jobs] == [str(tmp_path / "报告.txt"), str(tmp_path / "b.txt")]
+
+
+def test_glossary_edits_refuse_a_term_base_that_is_not_tsv(tmp_path):
+    csv = tmp_path / "terms.csv"
+    csv.write_text("source,target\n市北区,Shibei District\n", "utf-8")
+    tbx = tmp_path / "new.tbx"
+    for path, before in ((csv, csv.read_bytes()), (tmp_path / "new.csv", None), (tbx, None)):
+        for args in (("add", "青岛", "Qingdao"), ("remove", "市北区"), ("import", GLOSSARY)):
+            r = run("glossary", *args, "-g", path)
+            assert r.exit_code == 2, (args, r.output)
+            assert path.name in r.output and "TSV" in r.output
+            assert (path.read_bytes() if path.exists() else None) == before
+    assert run("glossary", "list", "-g", csv).stdout.startswith("市北区\tShibei District")
