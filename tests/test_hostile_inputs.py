@@ -143,3 +143,27 @@ def test_glossary_edits_refuse_a_term_base_that_is_not_tsv(tmp_path):
             assert path.name in r.output and "TSV" in r.output
             assert (path.read_bytes() if path.exists() else None) == before
     assert run("glossary", "list", "-g", csv).stdout.startswith("市北区\tShibei District")
+
+
+def test_a_short_text_without_paragraphs_still_gets_a_summary():
+    from translator import Pipeline
+
+    from .fake_engine import FakeEngine
+
+    pipeline = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False)
+    for text in ("全年研发投入突破10亿元", "市北区经济\n1 研发投入突破10亿元\n"):  # a title only; a title and a heading
+        result = pipeline.translate_text(text)
+        assert all(b.kind != "paragraph" for b in result.document.blocks)
+        summary = pipeline.summarize(result, sentences=3)
+        assert summary.sentences, text
+        assert "研发投入突破10亿元" in " ".join(s.source for s in summary.sentences)
+
+
+def test_summary_txt_and_md_carry_the_signature_and_the_flags(tmp_path, tiny_model):
+    src = tmp_path / "report.zh.txt"
+    src.write_text(SOURCE, "utf-8")
+    for fmt in ("txt", "md"):
+        r = run("summarize", src, "--model", tiny_model, *BASE, "--format", fmt, "--sentences", "1")
+        assert r.exit_code == 0, r.output
+        assert "Machine translation, check before use: translator:" in r.stdout
+        assert "number: " in r.stdout  # the random English lacks the figures: flagged, and a reader sees it
