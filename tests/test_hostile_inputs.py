@@ -6,9 +6,11 @@ on input nobody tidied first.
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from translator.cli import cli
+from translator.errors import InputError
 
 from .conftest import ROOT
 
@@ -85,12 +87,17 @@ def test_short_gbk_and_big5_text_is_decoded_not_garbled(tmp_path):
     from translator.textio import read_text
 
     cases = [("市北区\n", "gb18030"), ("经济运行\n", "gb18030"), ("在杨洋的冷静沉着\n", "gb18030"),
-             ("新增企业\n", "gb18030"), ("臺灣經濟發展報告\n", "big5"), ("市北區經濟\n", "big5")]
+             ("新增企业\n", "gb18030"), ("臺灣經濟發展報告\n", "big5"), ("市北區經濟\n", "big5"),
+             ("“城市更新”\n", "big5"), ("《新聞報導》\n", "big5")]
     for n, (text, encoding) in enumerate(cases):
         path = tmp_path / f"{n}.txt"
         path.write_bytes(text.encode(encoding))
         decoded = read_text(str(path))
         assert decoded.text == text, (text, decoded.encoding)
+    noise = tmp_path / "noise.txt"
+    noise.write_bytes(bytes(range(0x80, 0x100)) * 3)
+    with pytest.raises(InputError, match="noise.txt"):
+        read_text(str(noise))
 
 
 def test_a_gbk_csv_glossary_from_excel_keeps_its_chinese(tmp_path):

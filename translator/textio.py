@@ -94,12 +94,12 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["gb18030", "gbk", "big5", "utf_16", "utf_16_le", "utf_16_be", "utf_8"]).best()
-    if best is None:
-        raise InputError(f"{name}: cannot detect the text encoding; pass --encoding")
-    enc = best.encoding
+    enc = best.encoding if best is not None else None
     if enc in ("gbk", "gb2312"):
         enc = "gb18030"  # superset: never loses a character GBK detection admits
     enc = _most_chinese(data, enc)
+    if enc is None:
+        raise InputError(f"{name}: cannot detect the text encoding; pass --encoding")
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
@@ -110,6 +110,7 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
 # Lead bytes of GB2312's everyday characters: row 1 (、。“”《》…), row 3 (full-width ASCII) and the
 # 3,755 level-1 hanzi (rows 16-55, the characters of everyday text)
 _GB_COMMON_LEADS = frozenset([0xA1, 0xA3, *range(0xB0, 0xD8)])
+_SURE_SHARE = 0.9  # everyday share that identifies Chinese text the statistical detector gave up on
 _SHARE_SAMPLE = 20_000  # characters looked at: plenty to tell, and a 50 MB input costs no more
 
 
@@ -136,22 +137,27 @@ def _common_share(text: str) -> float:
     return common / len(wide)
 
 
-def _most_chinese(data: bytes, detected: str) -> str:
+def _most_chinese(data: bytes, detected: str | None) -> str | None:
     """Choose the encoding of ``data`` among GB18030, Big5 and the detected one by which gives everyday Chinese.
 
     Statistical detection cannot tell these apart on a few characters: GBK's 市北区 is valid Big5 for
     庈控⑹, and eight GBK characters are valid BOM-less UTF-16 for eight Hangul syllables. The decoding with
     the largest share of everyday characters wins; on a tie GB18030 (this toolkit's Simplified Chinese
-    sources), then Big5, then the detected encoding.
+    sources), then Big5, then the detected encoding. When the detector found nothing (``detected`` None),
+    the winner must read as everyday Chinese (a share of at least 0.9), else None.
     """
     best, best_share = detected, -1.0
     for enc in dict.fromkeys(("gb18030", "big5", detected)):
+        if enc is None:
+            continue
         try:
             share = _common_share(data.decode(enc))
         except UnicodeDecodeError:
             continue
         if share > best_share:
             best, best_share = enc, share
+    if detected is None and best_share < _SURE_SHARE:
+        return None  # nothing detected and no decoding reads as everyday Chinese: ask for --encoding
     return best
 
 
