@@ -174,3 +174,26 @@ def test_summary_txt_and_md_carry_the_signature_and_the_flags(tmp_path, tiny_mod
         assert r.exit_code == 0, r.output
         assert "Machine translation, check before use: translator:" in r.stdout
         assert "number: " in r.stdout  # the random English lacks the figures: flagged, and a reader sees it
+
+
+def test_a_script_that_calls_translate_corpus_unguarded_is_told_why_its_workers_die(tmp_path, tiny_ct2_model):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(SOURCE, "utf-8")
+    script = tmp_path / "run.py"
+    script.write_text("from translator import PipelineSettings\n"
+                      "from translator.batch import translate_corpus\n"
+                      f"report = translate_corpus(['reports/'], PipelineSettings(model={str(tiny_ct2_model)!r}), 'en/',"
+                      " executor='local', workers=1)\n"
+                      "print(report.records[0].error)\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'if __name__ == "__main__":' in proc.stdout
+    row = json.loads((tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()[0])
+    assert row["status"] == "failed" and 'if __name__ == "__main__":' in row["error"]
