@@ -197,3 +197,17 @@ def test_a_script_that_calls_translate_corpus_unguarded_is_told_why_its_workers_
     assert 'if __name__ == "__main__":' in proc.stdout
     row = json.loads((tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()[0])
     assert row["status"] == "failed" and 'if __name__ == "__main__":' in row["error"]
+
+
+def test_batch_names_inputs_that_are_inside_the_output_folder(tmp_path):
+    from translator.batch.discovery import discover
+    from translator.errors import ValidationError
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(SOURCE, "utf-8")
+    for inputs, out_dir in (([reports], reports), ([reports / "a.txt"], reports), ([reports], tmp_path)):
+        with pytest.raises(ValidationError, match="output folder") as info:
+            discover([str(p) for p in inputs], out_dir)
+        assert str(inputs[0]) in str(info.value)
+    assert [j.source for j in discover([str(reports)], reports / "en")] == [str(reports / "a.txt")]

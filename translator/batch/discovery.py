@@ -101,7 +101,8 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
         manifests: More manifest files (one path per line).
 
     Raises:
-        ValidationError: Missing inputs or manifest entries, every one listed (file:line for manifests).
+        ValidationError: Missing inputs or manifest entries (file:line for manifests), or inputs inside
+            ``out_dir``, every one listed.
         InputError: No document found.
     """
     from ..errors import InputError
@@ -134,6 +135,11 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             expanded.append(entry)
     for entry in expanded:
         path = Path(entry)
+        resolved = path.resolve()
+        if path.exists() and (resolved == out_root or out_root in resolved.parents):
+            problems.append(Problem("error", f"is inside the output folder {out_dir}, whose files are outputs and never "
+                                    "inputs; choose an output folder outside the inputs", entry))
+            continue
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
