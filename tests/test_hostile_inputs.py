@@ -201,13 +201,12 @@ def test_a_script_that_calls_translate_corpus_unguarded_is_told_why_its_workers_
 
 def test_batch_names_inputs_that_are_inside_the_output_folder(tmp_path):
     from translator.batch.discovery import discover
-    from translator.errors import ValidationError
 
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "a.txt").write_text(SOURCE, "utf-8")
     for inputs, out_dir in (([reports], reports), ([reports / "a.txt"], reports), ([reports], tmp_path)):
-        with pytest.raises(ValidationError, match="output folder") as info:
+        with pytest.raises(InputError, match="inside the output folder") as info:
             discover([str(p) for p in inputs], out_dir)
         assert str(inputs[0]) in str(info.value)
     assert [j.source for j in discover([str(reports)], reports / "en")] == [str(reports / "a.txt")]

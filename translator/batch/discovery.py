@@ -101,9 +101,8 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
         manifests: More manifest files (one path per line).
 
     Raises:
-        ValidationError: Missing inputs or manifest entries (file:line for manifests), or inputs inside
-            ``out_dir``, every one listed.
-        InputError: No document found.
+        ValidationError: Missing inputs or manifest entries, every one listed (file:line for manifests).
+        InputError: No document found (naming the inputs skipped for being inside ``out_dir``).
     """
     from ..errors import InputError
 
@@ -124,6 +123,7 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
 
     entries = [str(i) for i in inputs] + [f"@{m}" for m in manifests]
     expanded: list[str] = []
+    inside_out: list[str] = []
     for entry in entries:
         if entry.startswith("@"):
             manifest = Path(entry[1:])
@@ -137,8 +137,7 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
         path = Path(entry)
         resolved = path.resolve()
         if path.exists() and (resolved == out_root or out_root in resolved.parents):
-            problems.append(Problem("error", f"is inside the output folder {out_dir}, whose files are outputs and never "
-                                    "inputs; choose an output folder outside the inputs", entry))
+            inside_out.append(entry)  # the output folder's files are outputs, never inputs
             continue
         if path.is_dir():
             for root, dirs, files in os.walk(path):
@@ -154,6 +153,9 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             problems.append(Problem("error", "no such file or folder", entry))
     if problems:
         raise ValidationError(problems, what="batch inputs")
+    if not found and inside_out:
+        raise InputError(f"no documents found: {', '.join(inside_out)} is inside the output folder {out_dir}, whose "
+                         "files are outputs and never inputs; choose an output folder outside the inputs")
     if not found:
         raise InputError(f"no documents found in {', '.join(entries)} (folders are searched for {', '.join(exts)})")
     used: set[str] = set()
