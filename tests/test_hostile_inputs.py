@@ -210,3 +210,15 @@ def test_batch_names_inputs_that_are_inside_the_output_folder(tmp_path):
             discover([str(p) for p in inputs], out_dir)
         assert str(inputs[0]) in str(info.value)
     assert [j.source for j in discover([str(reports)], reports / "en")] == [str(reports / "a.txt")]
+
+
+def test_a_glossary_row_without_its_separator_is_explained(tmp_path):
+    from translator.errors import ValidationError
+    from translator.glossary import load_glossary
+
+    path = tmp_path / "terms.tsv"
+    path.write_text("source\ttarget\n市北区\tShibei District\n青岛  Qingdao\n", "utf-8")  # spaces typed for the tab
+    with pytest.raises(ValidationError) as info:
+        load_glossary([str(path)])
+    message = str(info.value)
+    assert "terms.tsv:3" in message and "one field" in message and "separator" in message

@@ -360,7 +360,9 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         ok = True
         for name in ("source", "target"):
             if not row.get(name):
-                problems.append(Problem("error", f"blank {name}", path, line_no))
+                hint = " (the row has one field: is the separator between source and target missing?)" \
+                    if len(cells) == 1 and name == "target" else ""
+                problems.append(Problem("error", f"blank {name}{hint}", path, line_no))
                 ok = False
         type_ = row.get("type") or "term"
         case = row.get("case") or "insensitive"
