@@ -222,3 +222,13 @@ def test_a_glossary_row_without_its_separator_is_explained(tmp_path):
         load_glossary([str(path)])
     message = str(info.value)
     assert "terms.tsv:3" in message and "one field" in message and "separator" in message
+
+
+def test_a_line_that_starts_with_a_label_is_still_cut_into_sentences():
+    from translator.segmentation import segment_text
+
+    text = "会议纪要\n时间：3月5日上午，会议在北京召开。会议指出，要加快发展。\n日期：2024年3月5日 来源：新华社\n"
+    doc = segment_text(text)
+    assert [s.text for s in doc.segments] == ["会议纪要", "时间：3月5日上午，会议在北京召开。", "会议指出，要加快发展。",
+                                              "日期：2024年3月5日", "来源：新华社"]
+    assert doc.rebuild() == text

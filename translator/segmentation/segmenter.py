@@ -152,8 +152,8 @@ def segment_text(text: str, name: str = "<text>") -> Document:
         if kind == "meta":
             cuts = [m.start() for m in _META_RE.finditer(text, body_start, body_end)] or [body_start]
             cuts = sorted(set([body_start] + cuts)) + [body_end]
-            sentence_spans = [_strip_span(text, a, b) for a, b in zip(cuts, cuts[1:])]
-            sentence_spans = [(a, b) for a, b in sentence_spans if a < b]
+            # each labelled field, and any sentences a field holds (时间：…召开。会议指出…。)
+            sentence_spans = [span for a, b in zip(cuts, cuts[1:]) for span in split_sentences(text, a, b)]
         elif kind in ("title", "heading"):
             sentence_spans = [(body_start, body_end)] if body_start < body_end else []
         else:
