@@ -187,8 +187,8 @@ def render_chunks(doc: DocumentResult, fmt: str, notes: bool = True) -> Iterator
 def render_summary(summary, fmt: str, signature: str = "") -> str:
     """Render a :class:`~translator.results.Summary` as txt, md or json.
 
-    txt and md list each flagged sentence's flags under it and close with the signature, as the
-    translations' txt and md do.
+    md lists each flagged sentence's flags under it and closes with the signature, as a translation's md
+    does; txt is the sentences alone, one a line (what ``evaluate --summary`` reads); json has everything.
     """
     from dataclasses import asdict
 
@@ -211,12 +211,6 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
         if closing:
             out.append(f"\n---\n\n*{closing}*")
         return "\n".join(out).strip() + "\n"
-    if fmt == "txt":
-        out = []
-        for s in summary.sentences:
-            out.append(s.text)
-            out.extend(f"    {n}" for n in notes(s))
-        if closing:
-            out.append(f"\n-- {closing}")
-        return "\n".join(out).strip() + "\n"
+    if fmt == "txt":  # one sentence a line and nothing else: what `evaluate --summary` and other tools read
+        return "\n".join(s.text for s in summary.sentences) + "\n"
     raise UnknownNameError(f"unknown summary format {fmt!r}; valid formats: {', '.join(SUMMARY_FORMATS)}")
