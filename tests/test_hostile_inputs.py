@@ -233,3 +233,17 @@ def test_a_line_that_starts_with_a_label_is_still_cut_into_sentences():
     assert [s.text for s in doc.segments] == ["会议纪要", "时间：3月5日上午，会议在北京召开。", "会议指出，要加快发展。",
                                               "日期：2024年3月5日", "来源：新华社"]
     assert doc.rebuild() == text
+
+
+def test_translate_file_takes_its_options_by_name_so_an_output_is_never_mistaken_for_an_encoding(tmp_path):
+    from translator import Pipeline
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / "notes.md"
+    src.write_text(MARKDOWN, "utf-8")
+    pipeline = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False)
+    with pytest.raises(TypeError):
+        pipeline.translate_file(str(src), str(tmp_path / "notes.en.md"))  # the README's order: path, output
+    result = pipeline.translate_file(str(src), output=str(tmp_path / "notes.en.md"))
+    assert result.output == str(tmp_path / "notes.en.md") and (tmp_path / "notes.en.md").exists()

@@ -191,10 +191,13 @@ class Pipeline:
             raise TypeError(f"translate_text needs a str, got {type(text).__name__}")
         return self.translate_documents([(segment_text(text, name), None)])[0]
 
-    def translate_file(self, path: str | Path, encoding: str | None = None, output: str | Path | None = None,
+    def translate_file(self, path: str | Path, *, encoding: str | None = None, output: str | Path | None = None,
                        fmt: str | None = None, bilingual: bool = False, progress: Progress | None = None,
                        summary_sentences: int | None = None) -> DocumentResult:
         """Read, segment and translate one file: text (encoding detected), .docx, .html, .md or .pdf.
+
+        Every option is passed by name (``translate_file(path, output="report.en.docx")``), so an output
+        path can never be taken for an encoding.
 
         Args:
             path: The input file.
