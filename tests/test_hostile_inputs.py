@@ -247,3 +247,10 @@ def test_translate_file_takes_its_options_by_name_so_an_output_is_never_mistaken
         pipeline.translate_file(str(src), str(tmp_path / "notes.en.md"))  # the README's order: path, output
     result = pipeline.translate_file(str(src), output=str(tmp_path / "notes.en.md"))
     assert result.output == str(tmp_path / "notes.en.md") and (tmp_path / "notes.en.md").exists()
+
+
+def test_a_full_stop_after_a_character_outside_the_bmp_ends_the_sentence():
+    from translator.segmentation import segment_text
+
+    doc = segment_text("标题\n他的名字是陈𠮷. 他来自青岛. 他喜欢😀。\n")
+    assert [s.text for s in doc.segments][1:] == ["他的名字是陈𠮷.", "他来自青岛.", "他喜欢😀。"]

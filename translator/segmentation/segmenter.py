@@ -34,7 +34,7 @@ _QUANTITY_UNITS = set("万亿千百%％‰余多倍家个名位次件辆套只�
 _DATE_UNITS = set("年月日号时")  # a quantity when another figure follows (12 月 31 日), not in 年度工作
 _CAPTION_MARKERS = "■▲▼◆"
 _BYLINE_MARKERS = "□"
-_CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff”’」』）)]")
+_CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f”’」』）)]")  # BMP and extensions B-H
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
 
