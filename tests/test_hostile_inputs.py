@@ -254,3 +254,19 @@ def test_a_full_stop_after_a_character_outside_the_bmp_ends_the_sentence():
 
     doc = segment_text("标题\n他的名字是陈𠮷. 他来自青岛. 他喜欢😀。\n")
     assert [s.text for s in doc.segments][1:] == ["他的名字是陈𠮷.", "他来自青岛.", "他喜欢😀。"]
+
+
+def test_markdown_and_html_inputs_have_the_same_size_limit_as_text(tmp_path, monkeypatch):
+    from translator.documents import open_document
+
+    monkeypatch.setenv("TRANSLATOR_MAX_INPUT_BYTES", "200")
+    md = tmp_path / "big.md"
+    md.write_text(MARKDOWN * 3, "utf-8")
+    html = tmp_path / "big.html"
+    html.write_text("<html><body>" + "<p>全区生产总值增长5.2%。</p>" * 20 + "</body></html>", "utf-8")
+    for path in (md, html):
+        with pytest.raises(InputError, match="200-byte input limit") as info:
+            open_document(path)
+        assert path.name in str(info.value)
+    monkeypatch.setenv("TRANSLATOR_MAX_INPUT_BYTES", "0")
+    assert open_document(md).units

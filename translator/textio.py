@@ -28,7 +28,8 @@ from pathlib import Path
 
 from .errors import InputError, OutputError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_text", "write_atomic"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_bytes", "read_text",
+           "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
 """Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
@@ -258,9 +259,23 @@ def read_text(path: str, encoding: str | None = None, max_bytes: int | None = No
     Raises:
         InputError: Missing, unreadable, too large, a device, empty, binary or undecodable input.
     """
-    limit = max_input_bytes(max_bytes)
     if path == "-":
+        limit = max_input_bytes(max_bytes)
         return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding)
+    return decode_bytes(read_bytes(path, max_bytes), path, encoding)
+
+
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    """Read a file's bytes with the checks every input gets: not a folder or device, within the size limit.
+
+    Args:
+        path: The file (a FIFO is read up to the limit).
+        max_bytes: Refuse inputs larger than this (default: :func:`max_input_bytes`; 0 = no limit).
+
+    Raises:
+        InputError: Missing, unreadable, too large, a folder or a device (the message names ``path``).
+    """
+    limit = max_input_bytes(max_bytes)
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -274,10 +289,9 @@ def read_text(path: str, encoding: str | None = None, max_bytes: int | None = No
         raise _too_big(path, limit)
     try:
         with open(path, "rb") as fh:  # a FIFO is read up to the limit like stdin
-            data = _read_capped(fh, path, limit)
+            return _read_capped(fh, path, limit)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return decode_bytes(data, path, encoding)
 
 
 _UMASK_LOCK = threading.Lock()
