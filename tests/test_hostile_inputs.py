@@ -270,3 +270,11 @@ def test_markdown_and_html_inputs_have_the_same_size_limit_as_text(tmp_path, mon
         assert path.name in str(info.value)
     monkeypatch.setenv("TRANSLATOR_MAX_INPUT_BYTES", "0")
     assert open_document(md).units
+
+
+def test_page_breaks_from_pdftotext_and_word_line_breaks_are_line_breaks(tmp_path):
+    from translator.textio import read_text
+
+    path = tmp_path / "pdftotext.txt"
+    path.write_text("第一页最后一句。\n\x0c第二页第一句。\x0b同一段的下一行。\n\x0c", "utf-8")  # pdftotext; Word's Shift+Enter
+    assert read_text(str(path)).text == "第一页最后一句。\n\n第二页第一句。\n同一段的下一行。\n\n"

@@ -200,10 +200,12 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _newlines(text: str) -> str:
-    """Make every line break ``\\n``: CRLF, CR, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9)."""
+    """Make every line break ``\\n``: CRLF, CR, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9), and the
+    form feed and vertical tab (pdftotext's page break, Word's line break in copied text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    for brk in ("\x85", "\u2028", "\u2029", "\x0c", "\x0b"):
+        if brk in text:
+            text = text.replace(brk, "\n")
     return text
 
 
