@@ -278,3 +278,37 @@ def test_page_breaks_from_pdftotext_and_word_line_breaks_are_line_breaks(tmp_pat
     path = tmp_path / "pdftotext.txt"
     path.write_text("第一页最后一句。\n\x0c第二页第一句。\x0b同一段的下一行。\n\x0c", "utf-8")  # pdftotext; Word's Shift+Enter
     assert read_text(str(path)).text == "第一页最后一句。\n\n第二页第一句。\n同一段的下一行。\n\n"
+
+
+def test_cuda_on_a_machine_without_it_is_named_not_blamed_on_the_model(tiny_ct2_model, monkeypatch):
+    import ctranslate2
+
+    from translator.engines.ctranslate2_engine import CTranslate2Engine
+    from translator.errors import TranslatorError
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    with pytest.raises(TranslatorError) as info:
+        CTranslate2Engine(str(tiny_ct2_model), device="cuda:1")
+    message = str(info.value)
+    assert "cuda:1" in message and "'cpu'" in message and "convert" not in message
+
+
+def test_cuda_n_selects_gpu_n_for_ctranslate2(tiny_ct2_model, monkeypatch):
+    import ctranslate2
+
+    from translator.engines.ctranslate2_engine import CTranslate2Engine
+
+    seen = {}
+
+    class Loaded(Exception):
+        pass
+
+    def fake_translator(path, **options):
+        seen.update(options)
+        raise Loaded
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 2)
+    monkeypatch.setattr(ctranslate2, "Translator", fake_translator)
+    with pytest.raises(Exception):
+        CTranslate2Engine(str(tiny_ct2_model), device="cuda:1", target_vocab_only=False)
+    assert seen["device"] == "cuda" and seen["device_index"] == 1
