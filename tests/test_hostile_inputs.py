@@ -312,3 +312,24 @@ def test_cuda_n_selects_gpu_n_for_ctranslate2(tiny_ct2_model, monkeypatch):
     with pytest.raises(Exception):
         CTranslate2Engine(str(tiny_ct2_model), device="cuda:1", target_vocab_only=False)
     assert seen["device"] == "cuda" and seen["device_index"] == 1
+
+
+def test_an_output_ending_in_a_slash_is_a_folder_never_a_file_of_that_name(tmp_path):
+    from translator.errors import OutputError
+    from translator.outputs import check_output, plan_outputs
+
+    src = tmp_path / "report.zh.txt"
+    src.write_text(SOURCE, "utf-8")
+    for output in (f"{tmp_path}/en/", f"{tmp_path}/en//"):
+        with pytest.raises(OutputError, match="folder"):
+            plan_outputs([str(src)], output, None, "txt")
+        with pytest.raises(OutputError, match="folder"):
+            check_output(output, str(src))
+    assert not (tmp_path / "en").exists()
+    from translator import Pipeline
+
+    from .fake_engine import FakeEngine
+
+    with pytest.raises(OutputError, match="folder"):
+        Pipeline(engine=FakeEngine(), use_cache=False).translate_file(str(src), output=f"{tmp_path}/en/")
+    assert not (tmp_path / "en").exists()

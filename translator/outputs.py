@@ -9,7 +9,7 @@ inputs, ``-o``/``--out-dir`` and format. It refuses (with one
   overwrite the Chinese source;
 * an output that already exists, unless ``force`` (the CLI's ``--force``);
   devices and FIFOs such as ``/dev/null`` are not "existing outputs";
-* ``-o`` naming a directory;
+* ``-o`` naming a directory (also one that does not exist yet: ``en/``);
 * an output folder that cannot be written (read-only, or a file in the way).
 
 Missing folders are not created here; the plan lists them in
@@ -116,6 +116,8 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
         paths = [None if output in (None, "-") else Path(output)]
     plan = OutputPlan(paths=paths)
     problems: list[str] = []
+    if out_dir is None and output not in (None, "-") and str(output).endswith(("/", os.sep)):
+        raise OutputError(f"{output}: names a folder (it ends with '/'); -o needs a file name (or use --out-dir)")
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise OutputError(f"--out-dir {out_dir}: exists and is not a folder")
     input_paths = [Path(p) for p in inputs if p != "-"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, UnknownNameError
+from ..errors import InputError, OutputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
 from ..textio import write_atomic
 from .inline import english_units
@@ -117,6 +118,8 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     if to_stdout and (bilingual or fmt not in TEXT_FORMATS):
         raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; valid formats for stdout: "
                                f"{', '.join(TEXT_FORMATS)}")
+    if not to_stdout and output is not None and str(output).endswith(("/", os.sep)):
+        raise OutputError(f"{output}: names a folder (it ends with '/'); the output must be a file name")
     out = None if to_stdout else Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
     if out is not None and str(path) != "-" and out.resolve() == Path(str(path)).resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another output file")
