@@ -333,3 +333,14 @@ def test_an_output_ending_in_a_slash_is_a_folder_never_a_file_of_that_name(tmp_p
     with pytest.raises(OutputError, match="folder"):
         Pipeline(engine=FakeEngine(), use_cache=False).translate_file(str(src), output=f"{tmp_path}/en/")
     assert not (tmp_path / "en").exists()
+
+
+def test_encoding_applies_to_markdown_and_html_too(tmp_path):
+    from translator.documents import read_source
+
+    md = tmp_path / "notes.md"
+    md.write_bytes("# 國家\n".encode("big5"))  # too short to detect: it decodes as GB18030 瓣產 too
+    assert [s.text for s in read_source(md, "big5")[0].segments] == ["國家"]
+    html = tmp_path / "page.html"
+    html.write_bytes("<html><body><p>國家</p></body></html>".encode("big5"))
+    assert [s.text for s in read_source(html, "big5")[0].segments] == ["國家"]

@@ -50,7 +50,7 @@ def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document
         InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
     """
     if str(path) != "-" and is_document(path):
-        return open_document(path).document, None
+        return open_document(path, encoding).document, None
     from ..segmentation import read_document
 
     return read_document(str(path), encoding)
@@ -99,7 +99,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     """
     parsed: ParsedDocument | None = None
     if is_document(path):
-        parsed = open_document(path)
+        parsed = open_document(path, encoding)
         doc, enc = parsed.document, None
     else:
         from ..segmentation import read_document

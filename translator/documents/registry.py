@@ -55,8 +55,12 @@ def is_document(path: str | Path) -> bool:
     return suffix in READERS or suffix in _REFUSED
 
 
-def open_document(path: str | Path) -> ParsedDocument:
+def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocument:
     """Read a .docx, .html, .md or .pdf file into units ready to translate.
+
+    Args:
+        path: The file.
+        encoding: The encoding of a Markdown or HTML file (None: detected; .docx and .pdf define their own).
 
     Raises:
         InputError: Missing, unreadable, wrong-content, encrypted, corrupt or textless file (named in the message).
@@ -77,6 +81,10 @@ def open_document(path: str | Path) -> ParsedDocument:
 
     # text formats get the input size limit of text; a .docx or .pdf may be large with images (0: no limit)
     data = read_bytes(str(p), None if suffix in TEXT_LIKE else 0)
+    if encoding and suffix in TEXT_LIKE:  # the readers detect the encoding: hand them the text as UTF-8
+        from ..textio import decode_bytes
+
+        data = decode_bytes(data, str(p), encoding).text.encode("utf-8")
     if not data.strip():
         raise InputError(f"{p}: the file is empty")
     try:
