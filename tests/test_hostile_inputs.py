@@ -344,3 +344,20 @@ def test_encoding_applies_to_markdown_and_html_too(tmp_path):
     html = tmp_path / "page.html"
     html.write_bytes("<html><body><p>國家</p></body></html>".encode("big5"))
     assert [s.text for s in read_source(html, "big5")[0].segments] == ["國家"]
+
+
+def test_the_output_extension_chooses_the_format_when_none_is_given(tmp_path, tiny_model):
+    import json
+
+    src = tmp_path / "report.zh.txt"
+    src.write_text(SOURCE, "utf-8")
+    out = tmp_path / "report.en.json"
+    r = run("translate", src, "--model", tiny_model, *BASE, "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(out.read_text("utf-8"))["segments"]) == 3
+    r = run("translate", src, "--model", tiny_model, *BASE, "-o", tmp_path / "report.en.xlf", "-q")
+    assert r.exit_code == 0 and "<xliff" in (tmp_path / "report.en.xlf").read_text("utf-8")
+    r = run("translate", src, "--model", tiny_model, *BASE, "-o", tmp_path / "report.en.docx", "-q")
+    assert r.exit_code == 2 and "docx" in r.output  # a text input cannot become a .docx: said, not faked
+    r = run("translate", src, "--model", tiny_model, *BASE, "-o", tmp_path / "plain.out", "-q")
+    assert r.exit_code == 0 and "Machine translation" in (tmp_path / "plain.out").read_text("utf-8")  # txt

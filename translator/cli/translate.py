@@ -35,8 +35,9 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
-              default=None, help="Output format (jsonl, xliff and tmx are bilingual review formats) [default: txt for "
-              "text; the input's own kind for .docx, .html, .md and .pdf: report.docx -> report.en.docx, a PDF -> .docx].")
+              default=None, help="Output format (jsonl, xliff and tmx are bilingual review formats) [default: the one -o's "
+              "extension names (.json, .xlf ...); else txt for text and the input's own kind for .docx, .html, .md "
+              "and .pdf: report.docx -> report.en.docx, a PDF -> .docx].")
 @click.option("--bilingual", is_flag=True,
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")

@@ -56,6 +56,19 @@ def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document
     return read_document(str(path), encoding)
 
 
+#: Output file extensions that name a format (``-o report.en.json`` writes json when no format is given).
+EXTENSION_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl",
+                     ".xliff": "xliff", ".xlf": "xliff", ".tmx": "tmx", ".docx": "docx", ".html": "html",
+                     ".htm": "html", ".xhtml": "html"}
+
+
+def format_of_output(output: str | Path | None) -> str | None:
+    """Return the format an output file's extension names (``x.json`` -> ``json``), or None (stdout, unknown)."""
+    if output is None or str(output) == "-":
+        return None
+    return EXTENSION_FORMATS.get(Path(str(output)).suffix.lower())
+
+
 def output_formats(path: str | Path) -> tuple[str, ...]:
     """Return the formats a translation of ``path`` can be written in; the first is the default."""
     suffix = Path(str(path)).suffix.lower()
@@ -80,7 +93,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         path: The input file.
         output: Where to write (default: next to the input, see :func:`default_output`); ``"-"`` writes
             nothing (a text ``fmt`` only: the caller renders ``FileResult.result``).
-        fmt: Output format (default: the input's own kind).
+        fmt: Output format (default: the one ``output``'s extension names, else the input's own kind).
         bilingual: Write the bilingual review document instead.
         encoding: Input encoding of a text file (detected when None).
         progress: Called with (segments finished since the last call, total), as in
@@ -105,6 +118,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         from ..segmentation import read_document
 
         doc, enc = read_document(str(path), encoding)
+    fmt = fmt or format_of_output(output)
     if bilingual:
         fmt = fmt or "docx"
         if fmt not in BILINGUAL_FORMATS:
@@ -159,7 +173,8 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
         inputs: Input files (``-`` = standard input).
         output: The output file of a single input (``-`` or None: standard output for text formats).
         out_dir: Or one output per input in this folder (``NAME.en.FMT``).
-        fmt: Output format (default: txt for text, the input's own kind for documents).
+        fmt: Output format (default: the one ``output``'s extension names, e.g. ``.json``; else txt for text and
+            the input's own kind for documents).
         bilingual: Write bilingual review documents (docx or html).
         force: Replace existing outputs.
         encoding: Input encoding of text files (None: detected).
@@ -183,6 +198,8 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
     from ..outputs import plan_outputs
 
     write_out = stdout or sys.stdout.write
+    if out_dir is None and len(inputs) == 1:
+        fmt = fmt or format_of_output(output)  # -o report.en.json writes json
     documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
     fmts = [fmt or ("docx" if bilingual else output_formats(src)[0] if is_document(src) else "txt") for src in inputs]
     if summary_sentences and any(f not in SUMMARY_FORMATS for f in fmts):
