@@ -361,3 +361,14 @@ def test_the_output_extension_chooses_the_format_when_none_is_given(tmp_path, ti
     assert r.exit_code == 2 and "docx" in r.output  # a text input cannot become a .docx: said, not faked
     r = run("translate", src, "--model", tiny_model, *BASE, "-o", tmp_path / "plain.out", "-q")
     assert r.exit_code == 0 and "Machine translation" in (tmp_path / "plain.out").read_text("utf-8")  # txt
+
+
+def test_summarize_output_extension_chooses_the_format_too(tmp_path, tiny_model):
+    import json
+
+    src = tmp_path / "report.zh.txt"
+    src.write_text(SOURCE, "utf-8")
+    out = tmp_path / "summary.json"
+    r = run("summarize", src, "--model", tiny_model, *BASE, "--sentences", "1", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(out.read_text("utf-8"))["sentences"]) == 1

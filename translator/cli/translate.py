@@ -111,13 +111,14 @@ def _report(doc, target: str, note: str = "") -> None:
 @click.option("--ratio", type=click.FloatRange(0, 1, min_open=True), default=None, help="Or a share of the sentences.")
 @click.option("--per-section", is_flag=True, help="The key sentence of each numbered section, plus the lead.")
 @click.option("--abstractive-model", default=None, help="HF summarisation model (e.g. a DistilBART checkpoint) run on the English.")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="md", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default=None,
+              help="Output format [default: the one -o's extension names (.txt, .md, .json), else md].")
 @click.option("-o", "--output", default="-", type=click.Path(allow_dash=True), help="Output file [default: stdout].")
 @encoding_option
 @model_options
 @library_errors
 def summarize(input_file: str, sentences: int | None, ratio: float | None, per_section: bool, abstractive_model: str | None,
-              fmt: str, output: str, encoding: str | None, **opts) -> None:
+              fmt: str | None, output: str, encoding: str | None, **opts) -> None:
     """Summarise INPUT in English; each sentence names its source segment."""
     from ..formats import render_summary
     from ..outputs import check_output
@@ -126,6 +127,11 @@ def summarize(input_file: str, sentences: int | None, ratio: float | None, per_s
     if sentences and ratio:
         raise click.UsageError("use either --sentences or --ratio")
     check_output(output, input_file)
+    if fmt is None:
+        from ..documents import format_of_output
+
+        named = format_of_output(output)
+        fmt = named if named in ("txt", "md", "json") else "md"
     pipeline = Pipeline(settings_from_options(opts))
     summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
     emit(output, render_summary(summary, fmt, str(pipeline.signature())))
