@@ -372,3 +372,16 @@ def test_summarize_output_extension_chooses_the_format_too(tmp_path, tiny_model)
     r = run("summarize", src, "--model", tiny_model, *BASE, "--sentences", "1", "-o", out)
     assert r.exit_code == 0, r.output
     assert len(json.loads(out.read_text("utf-8"))["sentences"]) == 1
+
+
+def test_digit_groups_separated_by_thin_or_no_break_spaces_are_one_number():
+    """GB/T 15835 groups long numbers with a thin space (1 234 567); NBSP stands in for it in Word files."""
+    from translator.checks import CheckInput, run_checks
+    from translator.segmentation import segment_text
+
+    for sep in ("\u2009", "\u202f", "\u00a0"):
+        source = f"全区共有1{sep}234{sep}567名从业人员，其中新增12{sep}300人。"
+        flags = run_checks(CheckInput(source, "The district has 1,234,567 workers, 12,300 of them new."))
+        assert not [f for f in flags if f.check == "number"], (repr(sep), flags)
+        assert segment_text(source).segments[0].text == "全区共有1,234,567名从业人员，其中新增12,300人。"
+    assert segment_text("分别为3\u00a012家和5 200家。").segments[0].text == "分别为3 12家和5 200家。"  # not groups of three

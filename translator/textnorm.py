@@ -3,7 +3,8 @@
 Two different jobs are kept apart:
 
 * :func:`clean_segment_text` makes the text fed to a model: NBSP and other odd
-  spaces become a plain space, zero-width characters go, runs of spaces
+  spaces become a plain space (but a thin or no-break space grouping digits,
+  1 234 567, becomes a comma), zero-width characters go, runs of spaces
   collapse, full-width ASCII letters and digits become half-width.
 * :func:`fold_for_matching` is a stronger fold used only to *compare* text
   (glossary lookup, number checks), never to produce output.
@@ -45,9 +46,22 @@ def fold_width(text: str) -> str:
     return "".join(out)
 
 
+# A thin, narrow no-break or no-break space between digit groups of three (GB/T 15835's 1 234 567)
+_GROUP_SPACE_RE = re.compile("(?<=\\d)[\u2009\u202f\u00a0](?=\\d{3}(?!\\d))")
+
+
+def join_digit_groups(text: str) -> str:
+    """Write digit groups separated by thin or no-break spaces (1 234 567) with commas (1,234,567).
+
+    The length is unchanged, so offsets still hold; an ordinary space is left alone (it separates numbers
+    as often as it groups them).
+    """
+    return _GROUP_SPACE_RE.sub(",", text) if any(c in text for c in "\u2009\u202f\u00a0") else text
+
+
 def clean_segment_text(text: str) -> str:
     """Return the model-facing form of a source segment."""
-    text = _ZW_RE.sub("", text)
+    text = join_digit_groups(_ZW_RE.sub("", text))
     text = _SPACE_RE.sub(" ", text).strip()
     return fold_width(text)
 
