@@ -385,3 +385,38 @@ def test_digit_groups_separated_by_thin_or_no_break_spaces_are_one_number():
         assert not [f for f in flags if f.check == "number"], (repr(sep), flags)
         assert segment_text(source).segments[0].text == "全区共有1,234,567名从业人员，其中新增12,300人。"
     assert segment_text("分别为3\u00a012家和5 200家。").segments[0].text == "分别为3 12家和5 200家。"  # not groups of three
+
+
+def test_a_full_disk_is_a_one_line_error_with_exit_2_and_the_old_output_kept(tmp_path, tiny_model, tiny_ct2_model,
+                                                                              monkeypatch):
+    import errno
+    import os
+
+    from translator.errors import OutputError
+    from translator.textio import write_atomic
+
+    src = tmp_path / "report.zh.txt"
+    src.write_text(SOURCE, "utf-8")
+    if os.path.exists("/dev/full"):
+        r = run("translate", src, "--model", tiny_model, *BASE, "-o", "/dev/full", "-q")
+        assert r.exit_code == 2 and "/dev/full" in r.output and "Traceback" not in r.output
+        import subprocess
+        import sys
+
+        with open("/dev/full", "w") as stdout:  # standard output on a full disk
+            proc = subprocess.run([sys.executable, "-m", "translator", "translate", str(src), "--model", str(tiny_ct2_model),
+                                   *BASE, "-q"], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert "standard output: cannot write: No space left on device" in proc.stderr
+    out = tmp_path / "out.txt"
+    out.write_text("old", "utf-8")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match="out.txt: cannot write: No space left on device"):
+        write_atomic(out, "new")
+    assert out.read_text("utf-8") == "old"
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]

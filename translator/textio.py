@@ -325,9 +325,9 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
     writes to the device; it is never replaced by a file).
 
     Raises:
-        OutputError: ``path`` is a directory, or its folder cannot be written
-            (also an :class:`OSError`). Other OS errors (a full disk) propagate
-            after the temporary file is removed; the old file is untouched.
+        OutputError: ``path`` is a directory, its folder cannot be written, or writing failed (a full
+            disk, an I/O error: the temporary file is removed and the old file is untouched). It is
+            also an :class:`OSError`.
     """
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
@@ -340,9 +340,14 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
         raise OutputError(f"{path}: is a directory; name a file")
     if st is not None and not stat.S_ISREG(st.st_mode):  # FIFO, device: write through, never replace
         mode_str, kwargs = _open_mode(text, encoding)
-        with open(target, mode_str, **kwargs) as fh:
-            for chunk in _chunks(text):
-                fh.write(chunk)
+        try:
+            with open(target, mode_str, **kwargs) as fh:
+                for chunk in _chunks(text):
+                    fh.write(chunk)
+        except OSError as exc:
+            if isinstance(exc, OutputError):
+                raise
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
         return
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     try:
@@ -359,9 +364,12 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):  # a full disk, an I/O error
+            kept = "the old file is untouched" if st is not None else "nothing was written"
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}; {kept}") from exc
         raise
