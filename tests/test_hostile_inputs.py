@@ -420,3 +420,17 @@ def test_a_full_disk_is_a_one_line_error_with_exit_2_and_the_old_output_kept(tmp
         write_atomic(out, "new")
     assert out.read_text("utf-8") == "old"
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
+def test_batch_refuses_a_format_its_documents_cannot_be_written_in_before_any_work(tmp_path):
+    from translator.batch.discovery import discover
+    from translator.errors import ValidationError
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SOURCE, "utf-8")
+    (tmp_path / "in" / "b.md").write_text(MARKDOWN, "utf-8")
+    with pytest.raises(ValidationError) as info:
+        discover([str(tmp_path / "in")], tmp_path / "out", "docx")
+    message = str(info.value)
+    assert "a.txt" in message and "docx" in message and "b.md" in message
+    assert [j.fmt for j in discover([str(tmp_path / "in")], tmp_path / "out", "md")] == ["md", "md"]

@@ -101,7 +101,8 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
         manifests: More manifest files (one path per line).
 
     Raises:
-        ValidationError: Missing inputs or manifest entries, every one listed (file:line for manifests).
+        ValidationError: Missing inputs or manifest entries (file:line for manifests), or documents that
+            cannot be written in ``fmt``, every one listed.
         InputError: No document found (naming the inputs skipped for being inside ``out_dir``).
     """
     from ..errors import InputError
@@ -169,6 +170,14 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             name, n = (rel / f"{stem}-{n}.en.{kind}").as_posix(), n + 1
         used.add(name)
         jobs.append(DocumentJob(source=source, output=str(Path(out_dir) / name), fmt=kind))
+    if fmt is not None:  # a format some documents cannot be written in is refused before any work
+        from ..documents.api import output_formats
+
+        problems = [Problem("error", f"cannot be written as {fmt}; valid formats for it: "
+                            f"{', '.join(output_formats(job.source))}", job.source)
+                    for job in jobs if fmt not in output_formats(job.source)]
+        if problems:
+            raise ValidationError(problems, what=f"batch format {fmt}")
     return jobs
 
 
