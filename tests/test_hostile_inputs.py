@@ -434,3 +434,13 @@ def test_batch_refuses_a_format_its_documents_cannot_be_written_in_before_any_wo
     message = str(info.value)
     assert "a.txt" in message and "docx" in message and "b.md" in message
     assert [j.fmt for j in discover([str(tmp_path / "in")], tmp_path / "out", "md")] == ["md", "md"]
+
+
+def test_batch_with_a_hub_model_that_is_not_here_fails_at_once_with_exit_2(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SOURCE, "utf-8")
+    r = run("batch", tmp_path / "in", "--out-dir", tmp_path / "out", "--model", "Helsinki-NLP/opus-mt-zh-en",
+            "--workers", "1", "-q")
+    assert r.exit_code == 2, r.output
+    assert "Helsinki-NLP/opus-mt-zh-en" in r.output and "not available" in r.output
+    assert not (tmp_path / "out" / "manifest.jsonl").exists()  # no worker started, no document 'failed'
