@@ -296,6 +296,26 @@ def summarise(runs: list[dict]) -> dict:
             "output_tokens": runs[0]["output_tokens"], "rss": max(r["peak_rss_mb"] for r in runs), "runs": runs}
 
 
+#: Issue 16's targets: our default CTranslate2 path against each reference variant, in sentences/s.
+TARGETS = {"argos": (8.0, "Argos Translate"), "baseline": (13.0, "the one-sentence transformers loop")}
+
+
+def verdict(rows: dict[str, dict]) -> list[str]:
+    """Say, per target, the median ratio, the ratio within each repetition and whether the target is met."""
+    ours = rows.get("ctranslate2")
+    lines = []
+    for ref, (target, name) in TARGETS.items():
+        if ours is None or ref not in rows:
+            continue
+        median = ours["rate"] / rows[ref]["rate"]
+        paired = [(a["sentences"] / a["seconds"]) / (b["sentences"] / b["seconds"])
+                  for a, b in zip(ours["runs"], rows[ref]["runs"])]
+        lines.append(f"target: ours >= {target:g}x {name} (sentences/s): median "
+                     f"{median:.1f}x, per repetition {', '.join(f'{x:.1f}x' for x in paired)}: "
+                     f"{'met' if median >= target else 'NOT met'}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -371,6 +391,7 @@ def main() -> None:
                      f"segments; sent/s uses the report's {argos['sentences']} for both) and ran them in "
                      f"{first['argos_batches']} CTranslate2 batches; output tokens: Argos {argos['output_tokens']}, "
                      f"ours {rows['ctranslate2']['output_tokens'] if 'ctranslate2' in rows else '-'}")
+    lines += verdict(rows)
     if "cached" in rows and "ctranslate2" in rows:
         c = rows["cached"]
         lines.append(f"cached re-run vs its first run: {rows['ctranslate2']['seconds'] / c['seconds']:.0f}x faster "
@@ -393,9 +414,12 @@ def main() -> None:
         from translator.textio import write_atomic
 
         results = ROOT / "benchmarks" / "RESULTS.md"
-        head = results.read_text("utf-8").split("<!-- results -->")[0] if results.is_file() else "# Benchmark results\n\n"
+        old = results.read_text("utf-8") if results.is_file() else "# Benchmark results\n\n"
+        head = old.split("<!-- results -->")[0]
+        rest = old.split("<!-- /results -->", 1)[1] if "<!-- /results -->" in old else "\n"  # other benchmarks' sections
         write_atomic(results, head + "<!-- results -->\n\n" + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-                     + ", `python benchmarks/bench_translate.py --write`\n\n" + "\n".join(lines) + "\n")
+                     + ", `python benchmarks/bench_translate.py --write`\n\n" + "\n".join(lines) + "\n\n<!-- /results -->"
+                     + rest)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ if not DEFAULT_DATA.exists():
     DEFAULT_DATA = Path("/work/shared/real-zh-en")
 
 
+#: The output file keeps everything from this heading on when it is rewritten.
+KEEP_FROM = "## Other test sets"
+
+
 def read_lines(path: Path) -> list[str]:
     """Return the lines of a line-aligned file (no trailing newline)."""
     return path.read_text("utf-8").split("\n")[:-1] if path.read_text("utf-8").endswith("\n") else path.read_text("utf-8").split("\n")
@@ -201,7 +205,10 @@ def main(argv: list[str] | None = None) -> int:
                 md += [f"- line {i}: {msg}", f"  - zh: {src}", f"  - en: {out}"]
             md.append("")
         print(f"{name}: {flagged}/{len(hyp)} lines flagged; " + ", ".join(f"{c}/{s}={n}" for (c, s), n in sorted(counts.items())))
-    write_atomic(args.out, "\n".join(md) + "\n")
+    kept = ""  # sections written by hand or by check_real_text.py (other test sets) are kept
+    if args.out.exists() and KEEP_FROM in args.out.read_text("utf-8"):
+        kept = "\n" + KEEP_FROM + args.out.read_text("utf-8").split(KEEP_FROM, 1)[1].rstrip("\n") + "\n"
+    write_atomic(args.out, "\n".join(md) + "\n" + kept)
     return 0
 
 

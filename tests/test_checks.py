@@ -296,6 +296,22 @@ def test_evaluate_scores_with_signatures(tmp_path):
     assert table.exit_code == 0 and "BLEU" in table.output and "term_accuracy" not in table.output
 
 
+def test_evaluate_computes_only_the_metrics_asked_for(tmp_path):
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text(REF.read_text("utf-8"), "utf-8")
+    r = run("evaluate", "--hyp", hyp, "--ref", REF, "--metric", "bleu", "--metric", "chrf", "--json")
+    assert r.exit_code == 0, r.output
+    assert [s["name"] for s in json.loads(r.output)["scores"]] == ["BLEU", "chrF2"]
+
+
+def test_evaluate_names_every_unknown_metric_before_reading_anything(tmp_path):
+    missing = tmp_path / "nowhere.txt"  # never read: the names are checked first
+    r = run("evaluate", "--hyp", missing, "--ref", missing, "--metric", "bleu", "--metric", "meteor", "--metric", "comet")
+    assert r.exit_code == 2
+    assert "'meteor', 'comet'" in r.output and "valid metrics: bleu, chrf, ter" in r.output
+    assert not missing.exists()
+
+
 def test_a_dropped_date_is_one_flag_naming_every_part():
     """A date or time left out is one note, not one per part (year, month, day, hour, minute)."""
     flags = run_checks(CheckInput("会议于2024年3月7日11时12分召开，投资5亿元。", "The meeting was held."), ["number"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translator import Pipeline
 from translator.engines.marian_tokenizer import MarianSpmTokenizer
@@ -105,10 +107,14 @@ def test_38_source_pieces_encode_to_unk(real_tok):
     # characters come inside longer pieces (隧道, 租赁, 舆论), so words holding them keep their ids ...
     for text in ("报告显示,经济增长。", "修建海底隧道。", "融资租赁", "舆论监督"):
         assert real_tok.unk_token_id not in real_tok(text)["input_ids"], text
-    # ... and only stand-alone ones are lost; most <unk>s in real text are characters the source
-    # sentencepiece model lacks altogether (洮 in 临洮县, 湘潭).
+    # ... and when sentencepiece does produce one (湘潭, 岚皋: place names), the model is given the
+    # shorter pieces it has (source_pieces) instead of <unk>; what stays <unk> is a character the
+    # source model lacks altogether (洮 in 临洮县, 俟).
+    assert real_tok.spm_source.encode("在湘潭市", out_type=str) == ["▁在", "湘潭", "市"] and "湘潭" not in real_tok.encoder
+    assert real_tok.tokenize("在湘潭市") == ["▁在", "湘", "潭", "市"]
+    assert real_tok.unk_token_id not in real_tok("在湘潭市")["input_ids"]
     assert real_tok.unk_token_id in real_tok("俟")["input_ids"]
-    assert real_tok.tokenize(LINTAO).count("洮") == 1 and "洮" not in real_tok.encoder
+    assert real_tok.tokenize(LINTAO).count("<unk>") == 1 and "洮" not in real_tok.encoder
 
 
 def _recording(engine, monkeypatch) -> list[str]:
@@ -139,9 +145,9 @@ def test_glossary_placeholder_keeps_unknown_characters_away_from_the_model(real_
 
 
 def test_unknown_characters_outside_the_glossary_reach_the_model_as_unk(real_engine, real_tok, monkeypatch):
-    """Without a glossary entry the character is lost to the model: the segment is still translated, in place,
-    and flagged ``unknown_source`` naming the character, so a reviewer knows where to look."""
-    text = "湘潭市新增企业24家。"
+    """Without a glossary entry a character the model lacks is lost to it: the segment is still translated,
+    in place, and flagged ``unknown_source`` naming the character, so a reviewer knows where to look."""
+    text = "临洮新增企业24家。"
     assert real_tok.unk_token_id in real_tok(text)["input_ids"]
     seen = _recording(real_engine, monkeypatch)
     doc = Pipeline(engine=real_engine, use_cache=False, retries=0, beams=1).translate_text("标题\n" + text)
@@ -149,8 +155,42 @@ def test_unknown_characters_outside_the_glossary_reach_the_model_as_unk(real_eng
     assert [s.source for s in doc.segments] == ["标题", text]
     assert all(s.target and "<unk>" not in s.target for s in doc.segments)
     lost = [f for f in doc.segments[1].flags if f.check == "unknown_source"]
-    assert len(lost) == 1 and lost[0].details["characters"] == ["湘", "潭"]  # the unknown piece 湘潭
+    assert len(lost) == 1 and lost[0].details["characters"] == ["洮"]
     assert not any(f.check == "unknown_source" for f in doc.segments[0].flags)
+
+
+def test_a_piece_missing_from_the_vocabulary_reaches_the_model_as_known_pieces(real_engine, real_tok):
+    """湘潭 is a source sentencepiece piece that vocab.json lacks (one of the 38): both backends give the model
+    湘 + 潭, which it has, instead of <unk>, and nothing is flagged as lost."""
+    from translator.engines.ctranslate2_engine import CTranslate2Engine  # noqa: F401 - both share encode_source
+    from translator.engines.marian_tokenizer import encode_source
+
+    text = "湘潭市新增企业24家。"
+    hf = real_engine.tokenizer  # transformers' MarianTokenizer
+    assert hf.unk_token_id in hf(text)["input_ids"]  # what transformers alone would give the model
+    ours = encode_source(hf, [text])[0]
+    assert ours == real_tok(text)["input_ids"] and real_tok.unk_token_id not in ours
+    assert real_tok.convert_ids_to_tokens(ours)[:3] == ["▁", "湘", "潭"]
+    assert real_engine.unknown_source_chars(text) == []
+    seg = Pipeline(engine=real_engine, use_cache=False, retries=0, beams=1).translate_segments([text])[0]
+    assert seg.target and "unknown_source" not in {f.check for f in seg.flags}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="湘潭岚皋报告洮俟隧道市北区发展了。, A1\u00a0", max_size=30))
+def test_source_pieces_keep_the_text_and_lose_only_unknown_characters(real_tok, text):
+    """Splitting a vocabulary-less piece keeps its text: the pieces join to what sentencepiece produced, and
+    <unk> stands only where a piece holds a character the model lacks (洮, 俟, a lone 隧)."""
+    from translator.engines.marian_tokenizer import source_pieces
+
+    pieces, lost = source_pieces(real_tok.spm_source, real_tok.encoder, text)
+    raw = real_tok.spm_source.encode(text, out_type="proto").pieces
+    assert all(p in real_tok.encoder or p == "<unk>" for p in pieces)
+    if "<unk>" not in pieces:
+        assert "".join(pieces) == "".join(p.piece for p in raw) and lost == []
+    assert set(lost) <= set(text) and (not lost or any(c not in real_tok.encoder for c in lost))
+    assert ("<unk>" in pieces) == bool(lost)
+    assert "湘" not in lost and "潭" not in lost  # 湘潭 is always given as 湘 + 潭
 
 
 def test_real_tokenizer_shapes_ship_the_published_files_unchanged(real_tokenizer_model):

@@ -118,13 +118,15 @@ MEASURE_WORDS = (
 _NAME_AFTER = ("大", "为", "减", "增", "区", "化", "站", "卡", "链", "策", "企", "事", "流", "佳", "等", "战")
 #: Words that contain a numeral but state no quantity (a numeral + measure word + this character).
 _WORD_AFTER_MEASURE = {"轮": "车", "次": "元", "年": "级"}
+#: Words that start with a numeral but state no quantity.
+_NUMERAL_WORDS = ("十字",)
 #: Characters that, before 一, make one word with it (唯一 only, 统一 unified, 之一 one of ...).
 _ONE_WORD_BEFORE = "唯统之同单逐专划万"
 #: Unit letters that may follow a number in Chinese text (24h, 5km); other letters make a name (5G, 737NG).
 _ZH_UNIT_LETTERS = frozenset("h km m cm mm kg g t ml mL L l kW kw MW GW KW s min K k".split())
 _ZH_NUM = re.compile(
     r"(?<![A-Za-z0-9.])(?>(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"  # the number, never backtracked into
-    r"(?:(?P<q>多|余)?(?P<scale>万亿|亿|万|千)(?!米|克|瓦|伏|赫)(?P<add>\d{1,4}(?![\d.]))?)?"  # scale, 2万4801
+    r"(?:[ \u00a0]?(?P<q>多|余)?(?P<scale>万亿|亿|万|千(?!米|克|瓦|伏|赫))(?P<add>\d{1,4}(?P<addscale>千|百)?(?![\d.]))?)?"  # 2万4801, 75万7千
     r"(?P<letters>[A-Za-z]+)?"
 )
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
@@ -134,13 +136,19 @@ _ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八
 #: A Chinese numeral with a scale (两万, 百亿) or a qualifier, followed by what it counts.
 _ZH_CN_SCALED = re.compile(r"(余|多|来)?(万亿|亿|万|千)?(余|多|来)?(?=(元|美元|港元|欧元|人|吨|亩|平方|公里|千瓦|册|瓶|份|只|头|株|棵|斤"
                            r"|公斤|字|" + "|".join(MEASURE_WORDS) + r"|[^\u4e00-\u9fff]|$))")
-_ZH_VAGUE = re.compile(r"(数|几|上)(十|百|千|万)(?:上)?(?:万)?(?!亿)")
+_ZH_VAGUE = re.compile(r"(十)?(数|几|上)(十|百|千|万)(?:上)?(?:万)?(?!亿)")
 _ZH_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 _ZH_WHOLE_DAY = re.compile(r"(?<!\d)0\s*[—\-–~至到]\s*24\s*时")
 _ZH_LIST_SPLIT = re.compile(r"[、和与及]")
+#: The rest of a range after its first number, up to the unit written once: 至6月 -> 月.
+_ZH_RANGE_TO = re.compile(r"(?:至|到|-|–|—|~|～)\s*\d{1,4}\s*(年|月|日|号)")
+#: A decade after 世纪: 80年代, 八十年代, 六七十年代.
+_ZH_DECADE = re.compile(r"\s*(?:\d0|[一二三四五六七八九]?[一二三四五六七八九]十)年代")
 _ZH_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(）)]")
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"]*\"|（[^）]*）|\([^)]*\)")
 _PEOPLE_AFTER = ("人", "个人", "位", "名")
+#: Nouns that name a pair of people; a count of two after them restates it.
+_PAIR_NOUNS = ("父母", "夫妻", "夫妇", "双方", "父子", "母子", "父女", "母女")
 #: Words before a number that make it an amount, not the count of a list before it (等 = "etc.").
 _NOT_LIST_END = ("等", "至少", "最多", "约", "近", "共", "共计", "合计", "超过", "多达", "达", "有", "为", "是", "第", "再", "已",
                  "前", "后", "每", "各", "逾", "超", "仅", "只")
@@ -208,6 +216,8 @@ def _listed_count(text: str, pos: int, value: float) -> bool:
     or items named earlier (以上4人, 上述两项: "the above")."""
     if text[max(0, pos - 2):pos] in ("以上", "上述", "前述", "这些", "前面"):
         return True
+    if value == 2 and text[max(0, pos - 2):pos] in _PAIR_NOUNS:
+        return True  # 父母两人 "the parents", 夫妻二人 "the couple": the noun names the pair
     start = pos
     clause_start = 0
     head = _QUOTED.sub(lambda m: "Q" * len(m.group(0)), text[:start])
@@ -217,7 +227,7 @@ def _listed_count(text: str, pos: int, value: float) -> bool:
     if not clause or clause.endswith(_NOT_LIST_END) or "、" not in clause and value != 2:
         return False
     items = [i for i in _ZH_LIST_SPLIT.split(clause) if i.strip()]
-    return len(items) == value and "、" in clause or value == 2 and len(items) == 2 and "、" in clause
+    return len(items) == value and ("、" in clause or value == 2)  # A、B两项; A与B是两个组织
 
 
 def _unit_after(rest: str) -> tuple[str, tuple[tuple[float, str], ...], float]:
@@ -267,15 +277,21 @@ def extract_chinese(text: str) -> list[Quantity]:
         if m.group("scale"):
             value *= _ZH_SCALE[m.group("scale")]
             if m.group("add"):
-                value += float(m.group("add"))
+                add = m.group("add")
+                value += float(add.rstrip("千百")) * {"千": 1000.0, "百": 100.0}.get(add[-1], 1.0)
         end = m.end("scale") if m.group("scale") and not m.group("add") else m.end()
         shown = text[m.start():end]
-        rest = text[m.end():m.end() + 8]
+        rest = text[m.end():m.end() + 12].lstrip(" \u00a0")[:8]  # spaced text: "2021 年 1 月", "1 小时"
         unit, _, _ = _unit_after(rest)
         other: tuple[tuple[float, str], ...] = ()
         kind = ""
+        implicit = False
         if not unit and not m.group("scale") and not letters:
-            kind, other = _date_kind(value, rest, text[max(0, m.start() - 3):m.start()])
+            # a range writes the date unit once, after its second end: 3至6月 = March to June
+            to = _ZH_RANGE_TO.match(rest)
+            kind, other = _date_kind(value, to.group(1) if to else rest, text[max(0, m.start() - 3):m.start()])
+            if rest.startswith("世纪") and _ZH_DECADE.match(text, m.end() + rest.find("世纪") + 2):
+                implicit = True  # 20世纪80年代 = the 1980s: the decade says the century
             if kind == "month":  # 7月: July first
                 unit = "month"
             if rest.startswith("成") and value <= 10:  # 6成 = 60%
@@ -286,17 +302,19 @@ def extract_chinese(text: str) -> list[Quantity]:
                 other = ((value / 2, ""),)
         elif letters == "K" or letters == "k":
             value *= 1000
-        implicit = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
-                    and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
-        found.append(Quantity(value, unit, shown, other, kind="count" if implicit else kind, implicit=implicit,
+        listed = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
+                  and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
+        found.append(Quantity(value, unit, shown, other, kind="count" if listed else kind, implicit=implicit or listed,
                               pos=m.start()))
         taken.append((m.start(), m.end()))
     for m in _ZH_VAGUE.finditer(text):  # 数百 = hundreds, 上万 = tens of thousands
         if _taken(m.start(), taken):
             continue
-        base = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4}[m.group(2)]
-        if m.group(0).endswith("万") and m.group(2) != "万":
+        base = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4}[m.group(3)]
+        if m.group(0).endswith("万") and m.group(3) != "万":
             base *= 1e4
+        if m.group(1):  # 十几万: ten-odd ten-thousands
+            base *= 10
         found.append(Quantity(base, "", m.group(0), ((base, "vague"),), implicit=True, pos=m.start()))
         taken.append(m.span())
     for m in _ZH_BARE_SCALE.finditer(text):
@@ -304,7 +322,11 @@ def extract_chinese(text: str) -> list[Quantity]:
             continue
         if m.start() > 0 and text[m.start() - 1] in _NUMERAL_CHARS or _idiom(text, m.start(2), m.end(2)):
             continue
-        found.append(Quantity(_ZH_SCALE[m.group(2)], "", m.group(0), pos=m.start()))
+        value = _ZH_SCALE[m.group(2)]
+        if m.group(1):  # 近万家: nearly 10,000 households
+            found.append(Quantity(value, "", m.group(0), pos=m.start()))
+        else:  # a bare 万 is often "myriad" (万家灯火, 万家乐): required only when the English shows another number
+            found.append(Quantity(value, "", m.group(0), ((value, "vague"),), implicit=True, pos=m.start()))
         taken.append(m.span())
     found.extend(_chinese_numerals(text, taken))
     found.sort(key=lambda q: q.pos)
@@ -335,6 +357,17 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
                 continue
             before = "一"
         after = text[m.end():m.end() + 2]
+        if text.startswith(_NUMERAL_WORDS, start):
+            continue  # 红十字会 (Red Cross), 十字路口 (crossroads)
+        if not ordinal and after[:1] == "月" and "两" not in numeral and not (before and before in "“‘「《\"") and not (len(numeral) > 1 and numeral[0] in _CN_DIGITS
+                                                                            and numeral[1] in _CN_DIGITS):
+            try:
+                month = parse_chinese_numeral(numeral)
+            except InputError:
+                month = 0
+            if 1 <= month <= 12:  # 四月 = April, 十二月 = December
+                found.append(Quantity(float(month), "month", m.group(0), ((float(month), ""),), kind="month", pos=m.start()))
+                continue
         scaled = None if ordinal or before in _CN_DIGITS else _ZH_CN_SCALED.match(text, m.end())
         if scaled and not scaled.group(2) and (scaled.group(4) in MEASURE_WORDS or not any(c in _CN_UNITS for c in numeral)
                                                or not "\u4e00" <= scaled.group(4)[:1] <= "\u9fff"):
@@ -345,8 +378,9 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             except InputError:
                 continue
             level = text.startswith(("级", "元级"), scaled.end())  # 百亿元级: of the order of ten billion
+            round_figure = numeral in ("百", "千", "十") and bool(scaled.group(2))  # 百万册: "millions of copies"
             found.append(Quantity(float(value), "", m.group(0) + text[m.end():scaled.end(2) if scaled.group(2) else m.end()],
-                                  ((float(value), "vague"),) if level else (), pos=m.start()))
+                                  ((float(value), "vague"),) if level or round_figure else (), pos=m.start()))
             continue  # 一万瓶, 两万元, 两千余元, 百亿元
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
@@ -385,6 +419,10 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             other = ((1900.0 + value, ""), (2000.0 + value, ""))
         if ordinal and value == 2 and after.startswith("部"):
             other = ((2.0, "sequel"),)
+        if ordinal and value == 2 and after.startswith(("天", "日")):
+            other = ((math.nan, "anyday"),)  # 第二天 = "the next day"
+        if not ordinal and numeral in ("百", "千"):  # 百年: "a century" or "hundreds of years"
+            other = (*other, (float(value), "vague"))
         found.append(Quantity(float(value), "", m.group(0), other, kind=kind, implicit=implicit, pos=m.start()))
     return found
 
@@ -422,7 +460,8 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 _MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9, "Oct": 10,
                "Nov": 11, "Dec": 12}
-_WORDNUM = "|".join(sorted(list(_EN_WORDS) + [o + "s" for o in _EN_ORDINALS] + list(_EN_ORDINALS), key=len, reverse=True))
+_WORDNUM = "|".join(sorted(list(_EN_WORDS) + [o + "s" for o in _EN_ORDINALS if o != "second"] + list(_EN_ORDINALS),
+                          key=len, reverse=True))  # "seconds" is time, not a fraction
 _EN_TOKEN = re.compile(
     r"(?<![\d,])(?<!\d\.)(?>(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))(?![\d])(?P<suffix>'s|[A-Za-z]+)?"
     r"|(?<![A-Za-z])(?=[dehnostfz])(?P<word>(?:" + _WORDNUM + r")(?:[- ](?:" + _WORDNUM + r"))?)(?![A-Za-z])",
@@ -437,8 +476,8 @@ _EN_MULTIPLES = re.compile(r"\b(twice|double|doubled|twofold|triple|tripled|thre
 _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-_EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
-_EN_A_SCALE = re.compile(r"\ba (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
+_EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage|[Ww]ar)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+_EN_A_SCALE = re.compile(r"\b(?:a|every|per|each) (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
 _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the text must contain)
@@ -452,6 +491,8 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\b(?:centenary|centennial|century|centuries)\b", 100.0, "", (), ("centen", "centur")),
     (r"\baround the clock\b|\bround[- ]the[- ]clock\b|\b24/7\b|\ball day\b", 24.0, "", (), ("clock", "24/7", "all day")),
     (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
+    (r"\ban? (?:hour|day|week|month|year|minute)\b", 1.0, "", (), ("hour", "day", "week", "month", "year", "minute")),
+    (r"\binitial(?:ly)?\b", 1.0, "", (), ("initial",)),
     (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
     (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
@@ -602,6 +643,29 @@ def _range_units(text: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
+_EN_AND_BEFORE = re.compile(r"\band\s+$", re.IGNORECASE)
+_EN_OTHER_AFTER = re.compile(r"\s+(?:other|others|more)\b", re.IGNORECASE)
+
+
+def _others(text: str, q: Quantity) -> Quantity:
+    """Give "and two other(s)" the reading of the whole (3 = the one named + two others: 耶鲁等3所)."""
+    end = q.pos + len(q.text)
+    if q.soft or q.unit or q.pos < 0 or not _EN_OTHER_AFTER.match(text, end) \
+            or not _EN_AND_BEFORE.search(text[max(0, q.pos - 5):q.pos]):
+        return q
+    return _with(q, alternatives=(*q.alternatives, (q.value + 1, "")))
+
+
+_EN_DECADES_AFTER = re.compile(r"[\s-]+decades?\b", re.IGNORECASE)
+
+
+def _decades(text: str, q: Quantity) -> Quantity:
+    """Give "two decades" the reading of the years it counts (20年 = "two decades")."""
+    if q.soft or q.unit or q.pos < 0 or not _EN_DECADES_AFTER.match(text, q.pos + len(q.text)):
+        return q
+    return _with(q, alternatives=(*q.alternatives, (q.value * 10, "")))
+
+
 def extract_english(text: str) -> list[Quantity]:
     """Return the quantities in an English segment."""
     lowered = text.lower()
@@ -616,14 +680,21 @@ def extract_english(text: str) -> list[Quantity]:
         if m.group(3):
             found.append(Quantity(float(m.group(3)), "", m.group(3), pos=m.start(3)))
         taken.append(m.span())
+    for m in _ZH_ISO_DATE.finditer(text) if "." in text or "-" in text or "/" in text else ():  # 2021.6.11, 2022-01-17
+        year, month, day = float(m.group(1)), float(m.group(3)), float(m.group(4))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found += [Quantity(year, "", m.group(1), pos=m.start(1)), Quantity(month, "month", m.group(3), ((month, ""),),
+                                                                                pos=m.start(3)),
+                      Quantity(day, "", m.group(4), pos=m.start(4))]
+            taken.append(m.span())
     for rx, value, unit, alt, keys in _EN_SOFT_RE:
         if any(k in lowered for k in keys):  # a substring test is far cheaper than a regex scan
             for m in rx.finditer(text):
                 found.append(Quantity(value, unit, m.group(0), alt, soft=True, pos=m.start()))
     tokens = _english_tokens(text, taken)
-    found.extend(_range_units(text, tokens))
+    found.extend(_decades(text, _others(text, q)) for q in _range_units(text, tokens))
     multiples = any(k in lowered for k in ("twice", "doubl", "tripl", "fold", "quadrupl"))
-    for m in _EN_A_SCALE.finditer(lowered) if " a " in lowered or lowered.startswith("a ") else ():  # "a million"
+    for m in _EN_A_SCALE.finditer(lowered) if any(k in lowered for k in ("a ", "every ", "per ", "each ")) else ():  # "a million"
         found.append(Quantity(_EN_SCALE[m.group(1)], "", text[m.start():m.end()], pos=m.start()))
     for m in _EN_MULTIPLES.finditer(text) if multiples else ():  # 两倍 -> "twice", 增长3倍 -> "tripled"
         found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
@@ -662,6 +733,8 @@ def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
                 return True
             if unit == "vague" and u2 == "vague":  # 上万 = "thousands" or "tens of thousands"
                 return 0.1 <= value / v2 <= 10
+            if unit == "vague" and u2 == "" and any(c in a.text for c in "几数") and value <= v2 < 10 * value:
+                return True  # 几千 = "3,000", 十几万 = "120,000": a figure in the range the vague amount covers
             if math.isnan(value) or math.isnan(v2):
                 continue
             if (unit == u2 or loose and unit == "" and u2 in ("%", "points") or unit == "pp" and u2 == "points") \
@@ -737,9 +810,12 @@ def compare_numbers(source: str, english: str) -> NumberReport:
         pending = still
     unmatched = [e for e in free if not e.soft]
     # a value rendered only by a word ("that day", "per") while the English has another figure in its place
-    pending += [q for q in by_word if not q.implicit and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
-    missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, pending))
-               or any(_candidate(q, e) for e in unmatched)]
+    pending += [q for q in by_word if not q.implicit and not any(_same(q, e) for e in unmatched)
+                and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
+    dropped = [p for p in pending if not _repeats(p, matched)]  # a repeated date part is not dropped
+    # a value implicit in the source is required only when the English has another number (not an ordinal) instead
+    missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, dropped))
+               or any(_candidate(q, e) and (not q.implicit or e.kind != "ordinal") for e in unmatched)]
     missing.sort(key=lambda q: q.pos)
     return NumberReport(src, eng, missing, unmatched)
 
@@ -753,7 +829,12 @@ def _date_dropped(q: Quantity, pending: list[Quantity]) -> bool:
 def _repeats(q: Quantity, matched: list[Quantity]) -> bool:
     """Return True when ``q`` repeats a source value the English has (a repeated date, "all 100%")."""
     return q.kind not in ("hour", "minute") and any(
-        m.value == q.value and m.unit == q.unit and m.kind == q.kind for m in matched)
+        m.value == q.value and m.unit == q.unit and (m.kind == q.kind or _year_like(m) and _year_like(q)) for m in matched)
+
+
+def _year_like(q: Quantity) -> bool:
+    """Return True for a year, or a plain number that reads as one (2022届: the class of 2022)."""
+    return q.kind == "year" or q.kind == "" and q.unit == "" and float(q.value).is_integer() and 1900 <= q.value <= 2100
 
 
 def severity_of(q: Quantity, report: NumberReport) -> str:

@@ -14,9 +14,13 @@ def check_empty(item: CheckInput) -> list[Flag]:
     return []
 
 
+#: Ideographs Chinese text uses as punctuation: 丨 (U+4E28) as a separator bar in headlines ("新华全媒+丨北京").
+SEPARATOR_IDEOGRAPHS = frozenset("丨")
+
+
 def check_untranslated(item: CheckInput) -> list[Flag]:
-    """Flag Chinese characters left in the English."""
-    left = cjk_chars(item.target)
+    """Flag Chinese characters left in the English (not the ideographs used as separators, such as 丨)."""
+    left = [c for c in cjk_chars(item.target) if c not in SEPARATOR_IDEOGRAPHS]
     if left:
         return [Flag("untranslated", f"{len(left)} Chinese character(s) left in the translation: {''.join(left[:20])}",
                      {"characters": "".join(left)})]

@@ -11,6 +11,7 @@ the swapped-numbers check.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -55,6 +56,8 @@ EN_UNITS: dict[str, str] = {
 #: (source, English) units that may stand with the same number: "pounds" is money or weight, and a
 #: jin (0.5 kg) is close to a pound (0.45 kg).
 _COMPATIBLE = {("GBP", "lb"), ("jin", "lb")}
+#: (source, English) units with a fixed factor: 10斤 is correctly "5 kg".
+_CONVERSIONS = {("jin", "kg"): 0.5, ("jin", "g"): 500.0}
 _ZH_UNIT_RE = re.compile(r"[余多近约]?(?:" + "|".join(sorted(map(re.escape, ZH_UNITS), key=len, reverse=True)) + ")")
 _EN_AFTER = re.compile(r"[\s-]*(?:(?:of|in)\s+)?(" + "|".join(sorted((re.escape(u) for u in EN_UNITS if u.isalpha() or " " in u
                                                                       or u[0].isalnum()), key=len, reverse=True))
@@ -140,6 +143,8 @@ def check_units(item: CheckInput) -> list[Flag]:
         same = [e for e in english if any(_same_value(v, e.quantity.value) for v in values)]
         if any(e.unit == s.unit or (s.unit, e.unit) in _COMPATIBLE for e in same):
             continue
+        if any(_same_value(s.quantity.value * _CONVERSIONS.get((s.unit, e.unit), math.nan), e.quantity.value) for e in english):
+            continue  # converted: 10斤 -> 5 kg
         # a unit another source number has: the values were exchanged, which the swapped check reports
         wrong = [e for e in same if e.unit != s.unit and e.unit not in {o.unit for o in source}]
         if wrong:

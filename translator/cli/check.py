@@ -41,10 +41,13 @@ def qa(src: str, hyp: str, as_json: bool, severity: str, glossaries: tuple[str, 
 @click.option("--summary", "summary_file", default=None, type=click.Path(), help="A summary (txt, or json from `summarize`).")
 @click.option("--ref-summary", default=None, type=click.Path(), help="The reference summary (text).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--metric", "metrics", multiple=True, metavar="NAME",
+              help="Only this metric (repeatable): bleu, chrf, ter, term_accuracy, number_fidelity [default: all]. "
+                   "TER is the slow one (minutes on a few thousand lines).")
 @glossary_options
 @library_errors
 def evaluate(hyp: str | None, ref: str | None, src: str | None, summary_file: str | None, ref_summary: str | None,
-             as_json: bool, glossaries: tuple[str, ...], no_glossary: bool) -> None:
+             as_json: bool, metrics: tuple[str, ...], glossaries: tuple[str, ...], no_glossary: bool) -> None:
     """Score translations (BLEU, chrF, TER; terms and numbers with --src) or a summary (ROUGE, aligned BLEU/chrF)."""
     from ..evaluation import evaluate_files
     from ..evaluation.summary import evaluate_summary
@@ -53,13 +56,15 @@ def evaluate(hyp: str | None, ref: str | None, src: str | None, summary_file: st
     if summary_file or ref_summary:
         if not (summary_file and ref_summary):
             raise click.UsageError("--summary and --ref-summary go together")
+        if metrics:
+            raise click.UsageError("--metric chooses translation metrics (--hyp/--ref), not summary scores")
         report = evaluate_summary(summary_file, ref_summary, ref, resolve_glossary(glossaries, not no_glossary))
         scores, extra = report["scores"], {"sentences": report["sentences"]}
     else:
         if not (hyp and ref):
             raise click.UsageError("give --hyp and --ref (or --summary and --ref-summary)")
         glossary = resolve_glossary(glossaries, not no_glossary) if src else None
-        scores, lines = evaluate_files(hyp, ref, src, glossary)
+        scores, lines = evaluate_files(hyp, ref, src, glossary, list(metrics))
         extra = {"lines": lines}
     if as_json:
         click.echo(json.dumps(extra | {"scores": [s.to_dict() for s in scores]}, ensure_ascii=False, indent=2))

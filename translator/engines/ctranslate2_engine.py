@@ -15,7 +15,7 @@ from ..errors import BackendUnavailableError, ModelNotAvailableError, Translator
 from ..models.store import (CT2_SUBDIR, check_device, check_model_folder, load_tokenizer, model_missing_error,
                             quiet_transformers, resolve_model, store_dir, store_name)
 from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
-from .marian_tokenizer import MarianSpmTokenizer, is_marian_dir
+from .marian_tokenizer import MarianSpmTokenizer, encode_source, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
 
@@ -266,7 +266,7 @@ class CTranslate2Engine(TokenizerEngine):
     def _submit(self, texts: list[str], lengths: list[int], settings: DecodeSettings):
         """Queue one batch on CTranslate2's workers; return (futures, cap, lengths)."""
         tok = self.tokenizer
-        sources = [tok.convert_ids_to_tokens(ids) for ids in tok(texts, add_special_tokens=True)["input_ids"]]
+        sources = [tok.convert_ids_to_tokens(ids) for ids in encode_source(tok, texts)]
         cap = self.max_new_tokens(max(lengths), settings)
         kwargs = dict(beam_size=settings.beams, max_decoding_length=cap, use_vmap=self._restrict_output, asynchronous=True)
         if settings.no_repeat_ngram_size:

@@ -1,10 +1,15 @@
 """A torch-free tokenizer for Marian (opus-mt) models: source.spm, target.spm, vocab.json.
 
 It reproduces transformers' ``MarianTokenizer`` (pieces from the source or
-target sentencepiece model, ids from vocab.json, unknown pieces -> ``<unk>``,
-``</s>`` appended) without importing transformers or torch, so the
-CTranslate2 backend starts in a fraction of a second. Equality with
-``MarianTokenizer`` is tested on the whole sample report.
+target sentencepiece model, ids from vocab.json, ``</s>`` appended) without
+importing transformers or torch, so the CTranslate2 backend starts in a
+fraction of a second, with one deliberate difference shared by both backends
+(:func:`source_pieces`): a source piece that sentencepiece produces but
+vocab.json lacks (opus-mt-zh-en has 38, e.g. 湘潭, ▁报告) is given to the model
+as the shorter pieces it has (湘 + 潭) instead of ``<unk>``; only characters
+no known piece covers (ones the model never saw, such as 洮) become
+``<unk>``. Elsewhere the ids equal ``MarianTokenizer``'s (tested on the
+whole sample report).
 """
 
 from __future__ import annotations
@@ -22,6 +27,82 @@ def is_marian_dir(path: Path) -> bool:
     are left to transformers' MarianTokenizer.
     """
     return all((path / f).is_file() for f in MARIAN_FILES) and not (path / "target_vocab.json").is_file()
+
+
+def split_into_known(piece: str, vocab: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Split ``piece`` into the longest pieces ``vocab`` has, left to right.
+
+    Returns:
+        (parts, lost): a character no known piece starts with becomes ``"<unk>"`` in
+        ``parts`` (a run of them one ``"<unk>"``, as sentencepiece does) and goes to
+        ``lost`` (spaces and ``▁`` aside).
+    """
+    parts: list[str] = []
+    lost: list[str] = []
+    start = 0
+    while start < len(piece):
+        end = next((e for e in range(len(piece), start, -1) if piece[start:e] in vocab), None)
+        if end is None:
+            if not parts or parts[-1] != "<unk>":
+                parts.append("<unk>")
+            if piece[start] not in "\u2581 " and not piece[start].isspace():
+                lost.append(piece[start])
+            start += 1
+        else:
+            parts.append(piece[start:end])
+            start = end
+    return parts, lost
+
+
+def source_pieces(spm, vocab: dict[str, int], text: str) -> tuple[list[str], list[str]]:
+    """Return the source pieces the model is given for ``text`` and the characters lost to ``<unk>``.
+
+    Args:
+        spm: The source sentencepiece processor.
+        vocab: The model's piece -> id table.
+        text: A source text.
+
+    Returns:
+        (pieces, lost): every piece is in ``vocab`` or is ``"<unk>"``; a piece sentencepiece
+        produces but ``vocab`` lacks is split into known pieces (:func:`split_into_known`),
+        only the characters no known piece covers becoming ``"<unk>"``; ``lost`` holds
+        those characters, each once, in order.
+    """
+    pieces: list[str] = []
+    lost: list[str] = []
+    for piece in spm.encode(text, out_type="proto").pieces:
+        if piece.piece in vocab:
+            pieces.append(piece.piece)
+            continue
+        parts, missing = split_into_known(piece.piece, vocab)
+        if parts == ["<unk>"]:  # nothing of it is known: name the author's characters, not their normal form
+            missing = [c for c in piece.surface if not c.isspace()]
+        pieces.extend(parts)
+        lost.extend(c for c in missing if c not in lost)
+    return pieces, lost
+
+
+def marian_parts(tokenizer: object) -> tuple[object, dict[str, int]] | None:
+    """Return (source sentencepiece processor, piece -> id table) of a Marian tokenizer, else None.
+
+    Both this module's tokenizer and transformers' ``MarianTokenizer`` have them
+    (``spm_source``, ``encoder``); other tokenizers (NLLB, M2M100 ...) do not.
+    """
+    spm, vocab = getattr(tokenizer, "spm_source", None), getattr(tokenizer, "encoder", None)
+    return (spm, vocab) if spm is not None and isinstance(vocab, dict) and "<unk>" in vocab else None
+
+
+def encode_source(tokenizer: object, texts: list[str]) -> list[list[int]]:
+    """Return the source ids (``</s>`` included) of ``texts`` for any tokenizer with the HF interface.
+
+    Marian tokenizers go through :func:`source_pieces`; others give their own ids.
+    """
+    parts = marian_parts(tokenizer)
+    if parts is None:
+        return tokenizer(texts, add_special_tokens=True)["input_ids"]
+    spm, vocab = parts
+    unk, eos = vocab["<unk>"], vocab["</s>"]
+    return [[vocab.get(p, unk) for p in source_pieces(spm, vocab, t)[0]] + [eos] for t in texts]
 
 
 class MarianSpmTokenizer:
@@ -63,8 +144,8 @@ class MarianSpmTokenizer:
             self.model_max_length = int(json.loads(config.read_text("utf-8")).get("model_max_length", 512) or 512)
 
     def _ids(self, text: str, target: bool, add_special_tokens: bool) -> list[int]:
-        model = self.spm_target if target else self.spm_source
-        ids = [self.encoder.get(p, self.unk_token_id) for p in model.encode(text, out_type=str)]
+        pieces = self.spm_target.encode(text, out_type=str) if target else source_pieces(self.spm_source, self.encoder, text)[0]
+        ids = [self.encoder.get(p, self.unk_token_id) for p in pieces]
         return ids + [self.eos_token_id] if add_special_tokens else ids
 
     def __call__(self, text: str | list[str] | None = None, text_target: str | list[str] | None = None,
@@ -77,20 +158,12 @@ class MarianSpmTokenizer:
         return {"input_ids": [self._ids(t, target, add_special_tokens) for t in data]}
 
     def unknown_source_chars(self, text: str) -> list[str]:
-        """Return the characters of ``text`` that the source side encodes as ``<unk>`` (each once, in order).
-
-        A piece is unknown when sentencepiece does not know it (rare characters such as 赟) or when
-        vocab.json lacks it (opus-mt-zh-en has 38 such source pieces); its characters are returned.
-        """
-        chars: list[str] = []
-        for piece in self.spm_source.encode(text, out_type="proto").pieces:
-            if piece.piece not in self.encoder:
-                chars.extend(c for c in piece.surface if not c.isspace() and c not in chars)
-        return chars
+        """Return the characters of ``text`` the model is given as ``<unk>`` (each once, in order; see :func:`source_pieces`)."""
+        return source_pieces(self.spm_source, self.encoder, text)[1]
 
     def tokenize(self, text: str) -> list[str]:
-        """Return the source pieces of ``text``."""
-        return self.spm_source.encode(text, out_type=str)
+        """Return the source pieces the model is given for ``text`` (see :func:`source_pieces`)."""
+        return source_pieces(self.spm_source, self.encoder, text)[0]
 
     def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
         return [self.decoder.get(i, "<unk>") for i in ids]

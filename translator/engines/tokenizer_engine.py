@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import TranslatorError
 from .base import Engine
+from .marian_tokenizer import encode_source, marian_parts, source_pieces
 
 #: Default (source, target) language codes by tokenizer class name prefix.
 LANGUAGE_CODES = {
@@ -52,21 +53,15 @@ def tokenizer_accepts(tokenizer: object, text: str) -> bool:
 
 
 def unknown_source_chars(tokenizer: object, text: str) -> list[str]:
-    """Return the characters of ``text`` that ``tokenizer`` encodes as its unknown token (each once, in order).
+    """Return the characters of ``text`` that reach the model as the unknown token (each once, in order).
 
-    Uses the tokenizer's own ``unknown_source_chars`` when it has one (the torch-free Marian tokenizer);
-    otherwise encodes the text once and, only if an unknown id appears, each distinct character alone.
+    Marian tokenizers: the characters of the pieces :func:`.marian_tokenizer.source_pieces`
+    cannot give the model. Others: encodes the text once and, only if an unknown id
+    appears, each distinct character alone.
     """
-    own = getattr(tokenizer, "unknown_source_chars", None)
-    if callable(own):
-        return list(own(text))
-    spm, vocab = getattr(tokenizer, "spm_source", None), getattr(tokenizer, "encoder", None)
-    if spm is not None and isinstance(vocab, dict):  # transformers' MarianTokenizer: read the pieces' surfaces
-        chars: list[str] = []
-        for piece in spm.encode(text, out_type="proto").pieces:
-            if piece.piece not in vocab:
-                chars.extend(c for c in piece.surface if not c.isspace() and c not in chars)
-        return chars
+    parts = marian_parts(tokenizer)
+    if parts is not None:
+        return source_pieces(*parts, text)[1]
     unk = getattr(tokenizer, "unk_token_id", None)
     if unk is None or unk not in tokenizer(text, add_special_tokens=False)["input_ids"]:
         return []
@@ -81,11 +76,17 @@ class TokenizerEngine(Engine):
     src_lang: str | None = None
     tgt_lang: str | None = None
 
+    @classmethod
+    def cache_key_parts(cls, options: dict) -> list[str]:
+        # Marian source pieces missing from vocab.json are given as known pieces (marian_tokenizer.source_pieces)
+        return [*super().cache_key_parts(options), "source-pieces=split-unknown"]
+
     def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        return [len(ids) for ids in encode_source(self.tokenizer, texts)]
 
     def tokenize(self, text: str) -> list[str]:
-        return self.tokenizer.tokenize(text)
+        parts = marian_parts(self.tokenizer)
+        return source_pieces(*parts, text)[0] if parts is not None else self.tokenizer.tokenize(text)
 
     def accepts_verbatim(self, text: str) -> bool:
         return tokenizer_accepts(self.tokenizer, text)

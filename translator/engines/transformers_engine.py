@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import TranslatorError
 from ..models.store import check_device, check_model_folder, load_seq2seq, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
+from .marian_tokenizer import encode_source
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
@@ -77,7 +78,7 @@ class TransformersEngine(TokenizerEngine):
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
                          hints: list[list[str]] | None = None) -> list[EngineOutput]:
         torch = self._torch
-        batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False).to(self._device)
+        batch = self.tokenizer.pad({"input_ids": encode_source(self.tokenizer, texts)}, return_tensors="pt").to(self._device)
         cap = self.max_new_tokens(max(lengths), settings)
         kwargs = dict(num_beams=settings.beams, max_new_tokens=cap, max_length=None, do_sample=False)
         if settings.min_length_ratio:
