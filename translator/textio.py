@@ -53,7 +53,7 @@ class DecodedText:
     """A decoded input.
 
     Attributes:
-        text: The text, newlines normalised to ``\\n``.
+        text: The text, line breaks normalised to ``\\n`` (see ``line_breaks`` of :func:`decode_bytes`).
         encoding: The encoding used.
         name: File name or ``<stdin>``.
     """
@@ -63,13 +63,16 @@ class DecodedText:
     name: str
 
 
-def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> DecodedText:
+def decode_bytes(data: bytes, name: str, encoding: str | None = None, line_breaks: str = "any") -> DecodedText:
     """Decode raw bytes, detecting the encoding unless one is given.
 
     Args:
         data: The raw input.
         name: Where it came from, for messages.
         encoding: Force this encoding.
+        line_breaks: ``any`` (every line break becomes ``\\n``: CR, NEL, U+2028/9, form feed, vertical tab)
+            or ``lf`` (only ``\\n`` and CRLF end a line, as sacrebleu reads line-aligned files; other
+            breaks stay inside their line).
 
     Raises:
         InputError: Empty, binary or undecodable input; the message names ``name``.
@@ -81,13 +84,14 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
             codecs.lookup(encoding)
         except LookupError as exc:
             raise InputError(f"{name}: cannot decode as {encoding}: {exc}") from exc
-        return _checked(_decode_or_raise(data, encoding, name, f"cannot decode as {encoding}").lstrip("\ufeff"), encoding, name)
+        text = _decode_or_raise(data, encoding, name, f"cannot decode as {encoding}")
+        return _checked(text.lstrip("\ufeff"), encoding, name, line_breaks)
     for bom, enc in _BOMS:
         if data.startswith(bom):
             text = _decode_or_raise(data, enc, name, f"starts with a {enc.removesuffix('-sig').upper()} byte-order mark, then")
-            return _checked(text.lstrip("\ufeff"), enc, name)
+            return _checked(text.lstrip("\ufeff"), enc, name, line_breaks)
     try:
-        return _checked(data.decode("utf-8"), "utf-8", name)
+        return _checked(data.decode("utf-8"), "utf-8", name, line_breaks)
     except UnicodeDecodeError:
         pass
     if _looks_binary(data):
@@ -105,7 +109,7 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: detected {enc} but cannot decode: {exc}; pass --encoding") from exc
-    return _checked(text, enc, name)
+    return _checked(text, enc, name, line_breaks)
 
 
 # Lead bytes of GB2312's everyday characters: row 1 (、。“”《》…), row 3 (full-width ASCII) and the
@@ -176,9 +180,11 @@ def _decode_or_raise(data: bytes, encoding: str, name: str, what: str) -> str:
                          f"pass --encoding or fix the file") from None
 
 
-def _checked(text: str, encoding: str, name: str) -> DecodedText:
+def _checked(text: str, encoding: str, name: str, line_breaks: str = "any") -> DecodedText:
     """Normalise line breaks; refuse blank input and control characters (naming where they are)."""
-    text = _newlines(text)
+    if line_breaks not in ("any", "lf"):
+        raise ValueError(f"line_breaks must be 'any' or 'lf', not {line_breaks!r}")
+    text = _newlines(text) if line_breaks == "any" else text.replace("\r\n", "\n")
     if _BLANK.fullmatch(text):
         raise InputError(f"{name}: the input is empty (only whitespace or zero-width characters)")
     found = _CONTROL.search(text)
@@ -250,21 +256,23 @@ def _read_capped(fh, name: str, limit: int | None) -> bytes:
             raise _too_big(name, limit)
 
 
-def read_text(path: str, encoding: str | None = None, max_bytes: int | None = None) -> DecodedText:
+def read_text(path: str, encoding: str | None = None, max_bytes: int | None = None,
+              line_breaks: str = "any") -> DecodedText:
     """Read a file (or ``-`` for stdin) and decode it.
 
     Args:
         path: The file, or ``-`` for standard input.
         encoding: Force this encoding (default: detect).
         max_bytes: Refuse inputs larger than this (default: :func:`max_input_bytes`; 0 = no limit).
+        line_breaks: ``any`` or ``lf`` (see :func:`decode_bytes`).
 
     Raises:
         InputError: Missing, unreadable, too large, a device, empty, binary or undecodable input.
     """
     if path == "-":
         limit = max_input_bytes(max_bytes)
-        return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding)
-    return decode_bytes(read_bytes(path, max_bytes), path, encoding)
+        return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding, line_breaks)
+    return decode_bytes(read_bytes(path, max_bytes), path, encoding, line_breaks)
 
 
 def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
