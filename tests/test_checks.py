@@ -312,6 +312,28 @@ def test_evaluate_names_every_unknown_metric_before_reading_anything(tmp_path):
     assert not missing.exists()
 
 
+def test_line_aligned_files_end_lines_only_at_newlines_as_sacrebleu_does(tmp_path):
+    """A lone CR or U+2028 inside an MT output line stays in that line (sacrebleu reads files the same way);
+    splitting there would shift every later line. CRLF files still read as one line per line."""
+    import sacrebleu
+
+    from translator.evaluation.qa import read_aligned
+
+    ref = tmp_path / "ref.txt"
+    ref.write_bytes("The first line.\r\nGrowth was 5%.\r\nThe third line.\r\n".encode("utf-8"))
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("The first line.\nGrowth\u2028was 5%.\nThe third\rline.\n", "utf-8", newline="")
+    data = read_aligned({"hyp": str(hyp), "ref": str(ref)})
+    assert data["ref"] == ["The first line.", "Growth was 5%.", "The third line."]
+    assert data["hyp"] == ["The first line.", "Growth\u2028was 5%.", "The third\rline."]
+    r = run("evaluate", "--hyp", hyp, "--ref", ref, "--metric", "bleu", "--json")
+    assert r.exit_code == 0, r.output
+    ours = json.loads(r.output)["scores"][0]["score"]
+    with open(hyp, encoding="utf-8", newline="\n") as h, open(ref, encoding="utf-8", newline="\n") as f:
+        expected = sacrebleu.corpus_bleu([x.rstrip() for x in h], [[x.rstrip() for x in f]]).score
+    assert abs(ours - expected) < 1e-9
+
+
 def test_a_dropped_date_is_one_flag_naming_every_part():
     """A date or time left out is one note, not one per part (year, month, day, hour, minute)."""
     flags = run_checks(CheckInput("会议于2024年3月7日11时12分召开，投资5亿元。", "The meeting was held."), ["number"])

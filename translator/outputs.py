@@ -9,7 +9,7 @@ inputs, ``-o``/``--out-dir`` and format. It refuses (with one
   overwrite the Chinese source;
 * an output that already exists, unless ``force`` (the CLI's ``--force``);
   devices and FIFOs such as ``/dev/null`` are not "existing outputs";
-* ``-o`` naming a directory;
+* ``-o`` naming a directory (also one that does not exist yet: ``en/``);
 * an output folder that cannot be written (read-only, or a file in the way).
 
 Missing folders are not created here; the plan lists them in
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["OutputPlan", "output_name", "plan_outputs"]
+__all__ = ["OutputPlan", "check_output", "output_name", "plan_outputs"]
 
 
 @dataclass
@@ -116,6 +116,8 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
         paths = [None if output in (None, "-") else Path(output)]
     plan = OutputPlan(paths=paths)
     problems: list[str] = []
+    if out_dir is None and output not in (None, "-") and str(output).endswith(("/", os.sep)):
+        raise OutputError(f"{output}: names a folder (it ends with '/'); -o needs a file name (or use --out-dir)")
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise OutputError(f"--out-dir {out_dir}: exists and is not a folder")
     input_paths = [Path(p) for p in inputs if p != "-"]
@@ -165,3 +167,18 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
         raise OutputError("\n".join(problems) if len(problems) == 1 else
                           f"{len(problems)} output problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     return plan
+
+
+def check_output(output: str | None, source: str | None) -> None:
+    """Check, before any work, that a command writing one file from one input may write ``output``.
+
+    What ``summarize -o`` and ``glossary export -o`` call: an existing output is replaced (as those
+    commands always did), but never the input itself (under another name, a symlink or a hard link
+    included), a directory, or a folder that cannot be written. ``-`` or None is standard output.
+
+    Raises:
+        OutputError: The problem, naming the output.
+    """
+    if output in (None, "-"):
+        return
+    plan_outputs([str(source)] if source not in (None, "-") else [], str(output), None, "txt", force=True)

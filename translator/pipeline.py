@@ -22,7 +22,7 @@ from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
 from .models.store import model_fingerprint
 from .results import DocumentResult, SegmentResult, Signature, Summary
-from .segmentation import Document, read_document, segment_lines, segment_text
+from .segmentation import Document, segment_lines, segment_text
 from .settings import PipelineSettings
 from .translation.cache import SegmentCache, is_segment_result
 from .translation.rounds import Progress, TranslationRounds, assemble
@@ -191,10 +191,13 @@ class Pipeline:
             raise TypeError(f"translate_text needs a str, got {type(text).__name__}")
         return self.translate_documents([(segment_text(text, name), None)])[0]
 
-    def translate_file(self, path: str | Path, encoding: str | None = None, output: str | Path | None = None,
+    def translate_file(self, path: str | Path, *, encoding: str | None = None, output: str | Path | None = None,
                        fmt: str | None = None, bilingual: bool = False, progress: Progress | None = None,
                        summary_sentences: int | None = None) -> DocumentResult:
         """Read, segment and translate one file: text (encoding detected), .docx, .html, .md or .pdf.
+
+        Every option is passed by name (``translate_file(path, output="report.en.docx")``), so an output
+        path can never be taken for an encoding.
 
         Args:
             path: The input file.
@@ -231,10 +234,9 @@ class Pipeline:
         """
         if isinstance(sources, (str, Path)) or not all(isinstance(s, (str, Path)) for s in sources):
             raise TypeError("sources must be a list of file paths (a single path goes in a list)")
-        from .documents import is_document, open_document
+        from .documents import read_source
 
-        docs = [(open_document(src).document, None) if is_document(src) else read_document(str(src), encoding)
-                for src in sources]
+        docs = [read_source(src, encoding) for src in sources]
         results = self.translate_documents(docs, progress)
         if summary_sentences:
             for doc in results:
@@ -266,7 +268,9 @@ class Pipeline:
         if isinstance(source, DocumentResult):
             doc, known = source.document, {s.index: s.target for s in source.segments}
         else:
-            doc, known = read_document(str(source), encoding)[0], {}
+            from .documents import read_source
+
+            doc, known = read_source(source, encoding)[0], {}
 
         def translate(indices: list[int]) -> dict[int, str]:
             missing = [i for i in indices if i not in known]

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from .errors import InputError, OutputError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_text", "write_atomic"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_bytes", "read_text",
+           "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
 """Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
@@ -52,7 +53,7 @@ class DecodedText:
     """A decoded input.
 
     Attributes:
-        text: The text, newlines normalised to ``\\n``.
+        text: The text, line breaks normalised to ``\\n`` (see ``line_breaks`` of :func:`decode_bytes`).
         encoding: The encoding used.
         name: File name or ``<stdin>``.
     """
@@ -62,13 +63,16 @@ class DecodedText:
     name: str
 
 
-def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> DecodedText:
+def decode_bytes(data: bytes, name: str, encoding: str | None = None, line_breaks: str = "any") -> DecodedText:
     """Decode raw bytes, detecting the encoding unless one is given.
 
     Args:
         data: The raw input.
         name: Where it came from, for messages.
         encoding: Force this encoding.
+        line_breaks: ``any`` (every line break becomes ``\\n``: CR, NEL, U+2028/9, form feed, vertical tab)
+            or ``lf`` (only ``\\n`` and CRLF end a line, as sacrebleu reads line-aligned files; other
+            breaks stay inside their line).
 
     Raises:
         InputError: Empty, binary or undecodable input; the message names ``name``.
@@ -80,13 +84,14 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
             codecs.lookup(encoding)
         except LookupError as exc:
             raise InputError(f"{name}: cannot decode as {encoding}: {exc}") from exc
-        return _checked(_decode_or_raise(data, encoding, name, f"cannot decode as {encoding}").lstrip("\ufeff"), encoding, name)
+        text = _decode_or_raise(data, encoding, name, f"cannot decode as {encoding}")
+        return _checked(text.lstrip("\ufeff"), encoding, name, line_breaks)
     for bom, enc in _BOMS:
         if data.startswith(bom):
             text = _decode_or_raise(data, enc, name, f"starts with a {enc.removesuffix('-sig').upper()} byte-order mark, then")
-            return _checked(text.lstrip("\ufeff"), enc, name)
+            return _checked(text.lstrip("\ufeff"), enc, name, line_breaks)
     try:
-        return _checked(data.decode("utf-8"), "utf-8", name)
+        return _checked(data.decode("utf-8"), "utf-8", name, line_breaks)
     except UnicodeDecodeError:
         pass
     if _looks_binary(data):
@@ -94,16 +99,71 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["gb18030", "gbk", "big5", "utf_16", "utf_16_le", "utf_16_be", "utf_8"]).best()
-    if best is None:
-        raise InputError(f"{name}: cannot detect the text encoding; pass --encoding")
-    enc = best.encoding
+    enc = best.encoding if best is not None else None
     if enc in ("gbk", "gb2312"):
         enc = "gb18030"  # superset: never loses a character GBK detection admits
+    enc = _most_chinese(data, enc)
+    if enc is None:
+        raise InputError(f"{name}: cannot detect the text encoding; pass --encoding")
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: detected {enc} but cannot decode: {exc}; pass --encoding") from exc
-    return _checked(text, enc, name)
+    return _checked(text, enc, name, line_breaks)
+
+
+# Lead bytes of GB2312's everyday characters: row 1 (、。“”《》…), row 3 (full-width ASCII) and the
+# 3,755 level-1 hanzi (rows 16-55, the characters of everyday text)
+_GB_COMMON_LEADS = frozenset([0xA1, 0xA3, *range(0xB0, 0xD8)])
+_SURE_SHARE = 0.9  # everyday share that identifies Chinese text the statistical detector gave up on
+_SHARE_SAMPLE = 20_000  # characters looked at: plenty to tell, and a 50 MB input costs no more
+
+
+def _common_share(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are everyday Chinese characters or punctuation.
+
+    A character counts when its Simplified form (OpenCC's table) is in GB2312's level 1 or its punctuation
+    rows: true of nearly all of a real Chinese text, Simplified or Traditional, but not of the rare
+    characters, symbols and kana that the same bytes give when decoded with the wrong one of GB18030/Big5.
+    """
+    from .textnorm import simplified_table
+
+    table = simplified_table()
+    wide = [c for c in text[:_SHARE_SAMPLE] if ord(c) > 0x7F]
+    if not wide:
+        return 1.0
+    common = 0
+    for ch in wide:
+        try:
+            code = table.get(ch, ch).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += len(code) == 2 and code[0] in _GB_COMMON_LEADS
+    return common / len(wide)
+
+
+def _most_chinese(data: bytes, detected: str | None) -> str | None:
+    """Choose the encoding of ``data`` among GB18030, Big5 and the detected one by which gives everyday Chinese.
+
+    Statistical detection cannot tell these apart on a few characters: GBK's 市北区 is valid Big5 for
+    庈控⑹, and eight GBK characters are valid BOM-less UTF-16 for eight Hangul syllables. The decoding with
+    the largest share of everyday characters wins; on a tie GB18030 (this toolkit's Simplified Chinese
+    sources), then Big5, then the detected encoding. When the detector found nothing (``detected`` None),
+    the winner must read as everyday Chinese (a share of at least 0.9), else None.
+    """
+    best, best_share = detected, -1.0
+    for enc in dict.fromkeys(("gb18030", "big5", detected)):
+        if enc is None:
+            continue
+        try:
+            share = _common_share(data.decode(enc))
+        except UnicodeDecodeError:
+            continue
+        if share > best_share:
+            best, best_share = enc, share
+    if detected is None and best_share < _SURE_SHARE:
+        return None  # nothing detected and no decoding reads as everyday Chinese: ask for --encoding
+    return best
 
 
 def _decode_or_raise(data: bytes, encoding: str, name: str, what: str) -> str:
@@ -120,9 +180,11 @@ def _decode_or_raise(data: bytes, encoding: str, name: str, what: str) -> str:
                          f"pass --encoding or fix the file") from None
 
 
-def _checked(text: str, encoding: str, name: str) -> DecodedText:
+def _checked(text: str, encoding: str, name: str, line_breaks: str = "any") -> DecodedText:
     """Normalise line breaks; refuse blank input and control characters (naming where they are)."""
-    text = _newlines(text)
+    if line_breaks not in ("any", "lf"):
+        raise ValueError(f"line_breaks must be 'any' or 'lf', not {line_breaks!r}")
+    text = _newlines(text) if line_breaks == "any" else text.replace("\r\n", "\n")
     if _BLANK.fullmatch(text):
         raise InputError(f"{name}: the input is empty (only whitespace or zero-width characters)")
     found = _CONTROL.search(text)
@@ -144,10 +206,12 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _newlines(text: str) -> str:
-    """Make every line break ``\\n``: CRLF, CR, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9)."""
+    """Make every line break ``\\n``: CRLF, CR, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9), and the
+    form feed and vertical tab (pdftotext's page break, Word's line break in copied text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    for brk in ("\x85", "\u2028", "\u2029", "\x0c", "\x0b"):
+        if brk in text:
+            text = text.replace(brk, "\n")
     return text
 
 
@@ -192,20 +256,36 @@ def _read_capped(fh, name: str, limit: int | None) -> bytes:
             raise _too_big(name, limit)
 
 
-def read_text(path: str, encoding: str | None = None, max_bytes: int | None = None) -> DecodedText:
+def read_text(path: str, encoding: str | None = None, max_bytes: int | None = None,
+              line_breaks: str = "any") -> DecodedText:
     """Read a file (or ``-`` for stdin) and decode it.
 
     Args:
         path: The file, or ``-`` for standard input.
         encoding: Force this encoding (default: detect).
         max_bytes: Refuse inputs larger than this (default: :func:`max_input_bytes`; 0 = no limit).
+        line_breaks: ``any`` or ``lf`` (see :func:`decode_bytes`).
 
     Raises:
         InputError: Missing, unreadable, too large, a device, empty, binary or undecodable input.
     """
-    limit = max_input_bytes(max_bytes)
     if path == "-":
-        return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding)
+        limit = max_input_bytes(max_bytes)
+        return decode_bytes(_read_capped(sys.stdin.buffer, "<stdin>", limit), "<stdin>", encoding, line_breaks)
+    return decode_bytes(read_bytes(path, max_bytes), path, encoding, line_breaks)
+
+
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    """Read a file's bytes with the checks every input gets: not a folder or device, within the size limit.
+
+    Args:
+        path: The file (a FIFO is read up to the limit).
+        max_bytes: Refuse inputs larger than this (default: :func:`max_input_bytes`; 0 = no limit).
+
+    Raises:
+        InputError: Missing, unreadable, too large, a folder or a device (the message names ``path``).
+    """
+    limit = max_input_bytes(max_bytes)
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -219,10 +299,9 @@ def read_text(path: str, encoding: str | None = None, max_bytes: int | None = No
         raise _too_big(path, limit)
     try:
         with open(path, "rb") as fh:  # a FIFO is read up to the limit like stdin
-            data = _read_capped(fh, path, limit)
+            return _read_capped(fh, path, limit)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return decode_bytes(data, path, encoding)
 
 
 _UMASK_LOCK = threading.Lock()
@@ -254,9 +333,9 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
     writes to the device; it is never replaced by a file).
 
     Raises:
-        OutputError: ``path`` is a directory, or its folder cannot be written
-            (also an :class:`OSError`). Other OS errors (a full disk) propagate
-            after the temporary file is removed; the old file is untouched.
+        OutputError: ``path`` is a directory, its folder cannot be written, or writing failed (a full
+            disk, an I/O error: the temporary file is removed and the old file is untouched). It is
+            also an :class:`OSError`.
     """
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
@@ -269,9 +348,14 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
         raise OutputError(f"{path}: is a directory; name a file")
     if st is not None and not stat.S_ISREG(st.st_mode):  # FIFO, device: write through, never replace
         mode_str, kwargs = _open_mode(text, encoding)
-        with open(target, mode_str, **kwargs) as fh:
-            for chunk in _chunks(text):
-                fh.write(chunk)
+        try:
+            with open(target, mode_str, **kwargs) as fh:
+                for chunk in _chunks(text):
+                    fh.write(chunk)
+        except OSError as exc:
+            if isinstance(exc, OutputError):
+                raise
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
         return
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     try:
@@ -288,9 +372,12 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):  # a full disk, an I/O error
+            kept = "the old file is untouched" if st is not None else "nothing was written"
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}; {kept}") from exc
         raise

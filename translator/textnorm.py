@@ -3,7 +3,8 @@
 Two different jobs are kept apart:
 
 * :func:`clean_segment_text` makes the text fed to a model: NBSP and other odd
-  spaces become a plain space, zero-width characters go, runs of spaces
+  spaces become a plain space (but a thin or no-break space grouping digits,
+  1 234 567, becomes a comma), zero-width characters go, runs of spaces
   collapse, full-width ASCII letters and digits become half-width.
 * :func:`fold_for_matching` is a stronger fold used only to *compare* text
   (glossary lookup, number checks), never to produce output.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f\x85\u2028\u2029"
@@ -44,9 +46,22 @@ def fold_width(text: str) -> str:
     return "".join(out)
 
 
+# A thin, narrow no-break or no-break space between digit groups of three (GB/T 15835's 1 234 567)
+_GROUP_SPACE_RE = re.compile("(?<=\\d)[\u2009\u202f\u00a0](?=\\d{3}(?!\\d))")
+
+
+def join_digit_groups(text: str) -> str:
+    """Write digit groups separated by thin or no-break spaces (1 234 567) with commas (1,234,567).
+
+    The length is unchanged, so offsets still hold; an ordinary space is left alone (it separates numbers
+    as often as it groups them).
+    """
+    return _GROUP_SPACE_RE.sub(",", text) if any(c in text for c in "\u2009\u202f\u00a0") else text
+
+
 def clean_segment_text(text: str) -> str:
     """Return the model-facing form of a source segment."""
-    text = _ZW_RE.sub("", text)
+    text = join_digit_groups(_ZW_RE.sub("", text))
     text = _SPACE_RE.sub(" ", text).strip()
     return fold_width(text)
 
@@ -65,3 +80,24 @@ def contains_cjk(text: str) -> bool:
 def cjk_chars(text: str) -> list[str]:
     """Return the CJK ideographs in ``text``, in order."""
     return _CJK_RE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def simplified_table() -> dict[str, str]:
+    """Return the Traditional -> Simplified character table of OpenCC (its TSCharacters dictionary).
+
+    Used to compare text (glossary matching, encoding detection), never to rewrite it. A character with
+    several Simplified forms maps to OpenCC's first (most common) one.
+    """
+    from importlib import resources
+
+    try:
+        text = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - a core dependency
+        return {}
+    table = {}
+    for line in text.splitlines():
+        trad, _, simple = line.partition("\t")
+        if len(trad) == 1 and simple:
+            table[trad] = simple.split(" ")[0]
+    return table

@@ -158,6 +158,7 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
         ValidationError: Invalid settings, or missing inputs (all listed).
         InputError: No document found.
         BackendUnavailableError: ``ray`` without Ray installed.
+        ModelNotAvailableError: ``local``: the model is not on this machine and cannot be fetched.
     """
     from ..formats import FORMATS
     from ..textio import write_atomic
@@ -184,7 +185,11 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
     todo = [job for job in jobs if job.source not in done]
 
     if executor == "local":
+        from ..models.store import ensure_available
         from .executors.local import default_workers
+
+        if todo:  # the workers load the model on this machine: a missing one is one error now, not one per document
+            ensure_available(settings.model)
 
         workers = max(1, min(workers or default_workers(), len(todo) or 1))
         # workers share the cores: each gets its share of threads (1 when there are as many workers as cores)

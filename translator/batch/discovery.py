@@ -63,9 +63,14 @@ def _output_stem(path: Path) -> str:
 
 
 def _read_manifest(path: Path, problems: list[Problem]) -> list[str]:
+    """Return the manifest's paths; its encoding is detected as for inputs (a BOM, UTF-16, GBK)."""
+    from ..errors import InputError
+    from ..textio import decode_bytes
+
     try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        lines = decode_bytes(data, str(path)).text.split("\n") if data.strip() else []
+    except (OSError, InputError) as exc:
         problems.append(Problem("error", f"cannot read the manifest: {exc}", str(path)))
         return []
     out = []
@@ -96,8 +101,9 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
         manifests: More manifest files (one path per line).
 
     Raises:
-        ValidationError: Missing inputs or manifest entries, every one listed (file:line for manifests).
-        InputError: No document found.
+        ValidationError: Missing inputs or manifest entries (file:line for manifests), or documents that
+            cannot be written in ``fmt``, every one listed.
+        InputError: No document found (naming the inputs skipped for being inside ``out_dir``).
     """
     from ..errors import InputError
 
@@ -118,6 +124,7 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
 
     entries = [str(i) for i in inputs] + [f"@{m}" for m in manifests]
     expanded: list[str] = []
+    inside_out: list[str] = []
     for entry in entries:
         if entry.startswith("@"):
             manifest = Path(entry[1:])
@@ -129,6 +136,10 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             expanded.append(entry)
     for entry in expanded:
         path = Path(entry)
+        resolved = path.resolve()
+        if path.exists() and (resolved == out_root or out_root in resolved.parents):
+            inside_out.append(entry)  # the output folder's files are outputs, never inputs
+            continue
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -143,6 +154,9 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             problems.append(Problem("error", "no such file or folder", entry))
     if problems:
         raise ValidationError(problems, what="batch inputs")
+    if not found and inside_out:
+        raise InputError(f"no documents found: {', '.join(inside_out)} is inside the output folder {out_dir}, whose "
+                         "files are outputs and never inputs; choose an output folder outside the inputs")
     if not found:
         raise InputError(f"no documents found in {', '.join(entries)} (folders are searched for {', '.join(exts)})")
     used: set[str] = set()
@@ -156,6 +170,14 @@ def discover(inputs: list[str], out_dir: str | Path, fmt: str | None = None,
             name, n = (rel / f"{stem}-{n}.en.{kind}").as_posix(), n + 1
         used.add(name)
         jobs.append(DocumentJob(source=source, output=str(Path(out_dir) / name), fmt=kind))
+    if fmt is not None:  # a format some documents cannot be written in is refused before any work
+        from ..documents.api import output_formats
+
+        problems = [Problem("error", f"cannot be written as {fmt}; valid formats for it: "
+                            f"{', '.join(output_formats(job.source))}", job.source)
+                    for job in jobs if fmt not in output_formats(job.source)]
+        if problems:
+            raise ValidationError(problems, what=f"batch format {fmt}")
     return jobs
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..results import Flag
-from ..textnorm import fold_width
+from ..textnorm import fold_width, join_digit_groups
 from .base import CheckInput
 
 #: Kinds of source quantity whose omission is a warning (the English may leave them implicit).
@@ -243,7 +243,7 @@ def _unit_after(rest: str) -> tuple[str, tuple[tuple[float, str], ...], float]:
 
 def extract_chinese(text: str) -> list[Quantity]:
     """Return the quantities in a Chinese segment."""
-    text = fold_width(text)
+    text = join_digit_groups(fold_width(text))  # 1 234 567 (thin spaces) is 1,234,567
     found, taken = _fractions(text)
     for m in _ZH_ISO_DATE.finditer(text):  # 2024-03-07, 2020.7.25: year, month, day
         year, month, day = float(m.group(1)), float(m.group(3)), float(m.group(4))

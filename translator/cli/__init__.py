@@ -16,7 +16,7 @@ from .batch import batch
 from .check import evaluate, qa
 from .glossary import glossary
 from .models import models
-from .options import EXIT_INTERRUPTED
+from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 from .translate import segment, summarize, translate
 
 
@@ -58,6 +58,14 @@ def main(args: list[str] | None = None) -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # `translator ... | head`: the reader left; nothing to report
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        sys.exit(1)
+    except OSError as exc:  # standard output on a full disk, a device error: one line, not a traceback
+        click.echo(f"Error: {exc.filename or 'standard output'}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 __all__ = ["cli", "main"]

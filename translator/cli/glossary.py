@@ -112,5 +112,8 @@ def glossary_export(fmt: str, output: str, path: str | None) -> None:
     """Export the term base as CSV, TSV, TBX or TMX."""
     from ..glossary import load_glossary
     from ..glossary.exchange import export_glossary
+    from ..outputs import check_output
 
-    emit(output, export_glossary(load_glossary([glossary_file(path)]), fmt))
+    source = glossary_file(path)
+    check_output(output, str(source))
+    emit(output, export_glossary(load_glossary([source]), fmt))

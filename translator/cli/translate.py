@@ -16,10 +16,10 @@ from .options import EXIT_FLAGGED, EXIT_INTERRUPTED, emit, encoding_option, libr
 @encoding_option
 @library_errors
 def segment(file: str, as_json: bool, encoding: str | None) -> None:
-    """Show how FILE is split into blocks and sentence segments."""
-    from ..segmentation import read_document
+    """Show how FILE (text, .docx, .html, .md or .pdf) is split into blocks and sentence segments."""
+    from ..documents import read_source
 
-    doc, used = read_document(file, encoding)
+    doc, used = read_source(file, encoding)
     if as_json:
         click.echo(json.dumps(doc.to_dict() | {"encoding": used}, ensure_ascii=False, indent=2))
         return
@@ -27,7 +27,7 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
         for i in block.segment_indices:
             seg = doc.segments[i]
             click.echo(f"{seg.id}\t{block.kind}\tL{seg.line}\t{seg.text}")
-    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used})", err=True)
+    click.echo(f"{len(doc.blocks)} blocks, {len(doc.segments)} segments ({used or 'document'})", err=True)
 
 
 @click.command()
@@ -35,8 +35,9 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
 @click.option("-o", "--output", default=None, type=click.Path(allow_dash=True), help="Output file for one input ('-' = stdout).")
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Write one output per input here.")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
-              default=None, help="Output format (jsonl, xliff and tmx are bilingual review formats) [default: txt for "
-              "text; the input's own kind for .docx, .html, .md and .pdf: report.docx -> report.en.docx, a PDF -> .docx].")
+              default=None, help="Output format (jsonl, xliff and tmx are bilingual review formats) [default: the one -o's "
+              "extension names (.json, .xlf ...); else txt for text and the input's own kind for .docx, .html, .md "
+              "and .pdf: report.docx -> report.en.docx, a PDF -> .docx].")
 @click.option("--bilingual", is_flag=True,
               help="Write a bilingual review document (.docx, or .html with --format html): each source paragraph "
               "beside its English, flagged segments highlighted with the flags as comments.")
@@ -110,19 +111,27 @@ def _report(doc, target: str, note: str = "") -> None:
 @click.option("--ratio", type=click.FloatRange(0, 1, min_open=True), default=None, help="Or a share of the sentences.")
 @click.option("--per-section", is_flag=True, help="The key sentence of each numbered section, plus the lead.")
 @click.option("--abstractive-model", default=None, help="HF summarisation model (e.g. a DistilBART checkpoint) run on the English.")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="md", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default=None,
+              help="Output format [default: the one -o's extension names (.txt, .md, .json), else md].")
 @click.option("-o", "--output", default="-", type=click.Path(allow_dash=True), help="Output file [default: stdout].")
 @encoding_option
 @model_options
 @library_errors
 def summarize(input_file: str, sentences: int | None, ratio: float | None, per_section: bool, abstractive_model: str | None,
-              fmt: str, output: str, encoding: str | None, **opts) -> None:
+              fmt: str | None, output: str, encoding: str | None, **opts) -> None:
     """Summarise INPUT in English; each sentence names its source segment."""
     from ..formats import render_summary
+    from ..outputs import check_output
     from ..pipeline import Pipeline
 
     if sentences and ratio:
         raise click.UsageError("use either --sentences or --ratio")
+    check_output(output, input_file)
+    if fmt is None:
+        from ..documents import format_of_output
+
+        named = format_of_output(output)
+        fmt = named if named in ("txt", "md", "json") else "md"
     pipeline = Pipeline(settings_from_options(opts))
     summary = pipeline.summarize(input_file, sentences, ratio, per_section, abstractive_model, encoding)
     emit(output, render_summary(summary, fmt, str(pipeline.signature())))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, UnknownNameError
+from ..errors import InputError, OutputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
 from ..textio import write_atomic
 from .inline import english_units
@@ -15,6 +16,7 @@ from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..outputs import OutputPlan
+    from ..segmentation import Document
     from ..pipeline import Pipeline
 
 BILINGUAL_FORMATS = ("docx", "html")
@@ -29,6 +31,42 @@ def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
     from ..outputs import output_name
 
     return Path(str(path)).with_name(output_name(str(path), fmt, bilingual))
+
+
+def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document, str | None]:
+    """Read and segment any input we translate: .docx, .html, .md, .pdf by their structure, else text.
+
+    What ``segment``, ``summarize`` and :meth:`~translator.pipeline.Pipeline.translate_batch` read, so
+    every command sees a document the way ``translate`` does (a Word file is never read as text).
+
+    Args:
+        path: The file (``-`` = standard input, read as text).
+        encoding: Input encoding of a text file (None: detected).
+
+    Returns:
+        The segmented document and the encoding a text file was read with (None for a document format).
+
+    Raises:
+        InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
+    """
+    if str(path) != "-" and is_document(path):
+        return open_document(path, encoding).document, None
+    from ..segmentation import read_document
+
+    return read_document(str(path), encoding)
+
+
+#: Output file extensions that name a format (``-o report.en.json`` writes json when no format is given).
+EXTENSION_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl",
+                     ".xliff": "xliff", ".xlf": "xliff", ".tmx": "tmx", ".docx": "docx", ".html": "html",
+                     ".htm": "html", ".xhtml": "html"}
+
+
+def format_of_output(output: str | Path | None) -> str | None:
+    """Return the format an output file's extension names (``x.json`` -> ``json``), or None (stdout, unknown)."""
+    if output is None or str(output) == "-":
+        return None
+    return EXTENSION_FORMATS.get(Path(str(output)).suffix.lower())
 
 
 def output_formats(path: str | Path) -> tuple[str, ...]:
@@ -55,7 +93,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         path: The input file.
         output: Where to write (default: next to the input, see :func:`default_output`); ``"-"`` writes
             nothing (a text ``fmt`` only: the caller renders ``FileResult.result``).
-        fmt: Output format (default: the input's own kind).
+        fmt: Output format (default: the one ``output``'s extension names, else the input's own kind).
         bilingual: Write the bilingual review document instead.
         encoding: Input encoding of a text file (detected when None).
         progress: Called with (segments finished since the last call, total), as in
@@ -74,12 +112,13 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     """
     parsed: ParsedDocument | None = None
     if is_document(path):
-        parsed = open_document(path)
+        parsed = open_document(path, encoding)
         doc, enc = parsed.document, None
     else:
         from ..segmentation import read_document
 
         doc, enc = read_document(str(path), encoding)
+    fmt = fmt or format_of_output(output)
     if bilingual:
         fmt = fmt or "docx"
         if fmt not in BILINGUAL_FORMATS:
@@ -93,6 +132,8 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     if to_stdout and (bilingual or fmt not in TEXT_FORMATS):
         raise UnknownNameError(f"{path}: a {fmt} document cannot go to stdout; valid formats for stdout: "
                                f"{', '.join(TEXT_FORMATS)}")
+    if not to_stdout and output is not None and str(output).endswith(("/", os.sep)):
+        raise OutputError(f"{output}: names a folder (it ends with '/'); the output must be a file name")
     out = None if to_stdout else Path(str(output)) if output is not None else default_output(path, fmt, bilingual)
     if out is not None and str(path) != "-" and out.resolve() == Path(str(path)).resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another output file")
@@ -132,7 +173,8 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
         inputs: Input files (``-`` = standard input).
         output: The output file of a single input (``-`` or None: standard output for text formats).
         out_dir: Or one output per input in this folder (``NAME.en.FMT``).
-        fmt: Output format (default: txt for text, the input's own kind for documents).
+        fmt: Output format (default: the one ``output``'s extension names, e.g. ``.json``; else txt for text and
+            the input's own kind for documents).
         bilingual: Write bilingual review documents (docx or html).
         force: Replace existing outputs.
         encoding: Input encoding of text files (None: detected).
@@ -156,6 +198,8 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
     from ..outputs import plan_outputs
 
     write_out = stdout or sys.stdout.write
+    if out_dir is None and len(inputs) == 1:
+        fmt = fmt or format_of_output(output)  # -o report.en.json writes json
     documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
     fmts = [fmt or ("docx" if bilingual else output_formats(src)[0] if is_document(src) else "txt") for src in inputs]
     if summary_sentences and any(f not in SUMMARY_FORMATS for f in fmts):

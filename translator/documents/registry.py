@@ -38,6 +38,8 @@ READERS: dict[str, Callable[[Path, bytes], ParsedDocument]] = {
     ".docx": _docx, ".html": _html, ".htm": _html, ".xhtml": _html, ".md": _markdown, ".markdown": _markdown,
     ".pdf": _pdf,
 }
+#: Document formats that are text: they share the input size limit of plain text (TRANSLATOR_MAX_INPUT_BYTES).
+TEXT_LIKE = (".html", ".htm", ".xhtml", ".md", ".markdown")
 #: Extensions read as plain text by :func:`translator.textio.read_text`.
 TEXT_EXTENSIONS = (".txt", ".text", "")
 #: Extensions refused with a hint (formats we cannot read).
@@ -53,8 +55,12 @@ def is_document(path: str | Path) -> bool:
     return suffix in READERS or suffix in _REFUSED
 
 
-def open_document(path: str | Path) -> ParsedDocument:
+def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocument:
     """Read a .docx, .html, .md or .pdf file into units ready to translate.
+
+    Args:
+        path: The file.
+        encoding: The encoding of a Markdown or HTML file (None: detected; .docx and .pdf define their own).
 
     Raises:
         InputError: Missing, unreadable, wrong-content, encrypted, corrupt or textless file (named in the message).
@@ -71,10 +77,14 @@ def open_document(path: str | Path) -> ParsedDocument:
                                f"{', '.join(sorted(READERS))} (or plain text)")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a document")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from exc
+    from ..textio import read_bytes
+
+    # text formats get the input size limit of text; a .docx or .pdf may be large with images (0: no limit)
+    data = read_bytes(str(p), None if suffix in TEXT_LIKE else 0)
+    if encoding and suffix in TEXT_LIKE:  # the readers detect the encoding: hand them the text as UTF-8
+        from ..textio import decode_bytes
+
+        data = decode_bytes(data, str(p), encoding).text.encode("utf-8")
     if not data.strip():
         raise InputError(f"{p}: the file is empty")
     try:

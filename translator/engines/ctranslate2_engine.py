@@ -166,7 +166,7 @@ class CTranslate2Engine(TokenizerEngine):
 
     Args:
         model: Hub id or directory; its converted copy is found beside it (or it is one).
-        device: ``cpu`` or ``cuda``.
+        device: ``cpu``, ``cuda`` or ``cuda:N`` (GPU number N).
         threads: Intra-op threads (None: all cores).
         src_lang: Source language code for multilingual models.
         tgt_lang: Target language code for multilingual models.
@@ -202,6 +202,11 @@ class CTranslate2Engine(TokenizerEngine):
                  target_vocab_only: bool = True) -> None:
         check_device(device)
         ct2 = _import_ct2()
+        if device.startswith("cuda"):  # say so now, not as a model that 'cannot be loaded' after the work to find it
+            gpus, index = ct2.get_cuda_device_count(), int(device.partition(":")[2] or 0)
+            if index >= gpus:
+                raise TranslatorError(f"device {device!r} requested but CTranslate2 sees {gpus} CUDA device(s) here; "
+                                      "use device 'cpu'")
         ref = resolve_model(model)
         ct2_dir = ref.ct2_dir
         if ct2_dir is None and auto_convertible(model):
@@ -226,7 +231,8 @@ class CTranslate2Engine(TokenizerEngine):
         threads = threads or os.cpu_count() or 1
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).
         workers = 2 if threads >= 2 else 1
-        options = dict(device=device.split(":")[0], compute_type=compute_type,
+        kind, _, index = device.partition(":")
+        options = dict(device=kind, device_index=int(index or 0), compute_type=compute_type,
                        intra_threads=max(1, threads // workers), inter_threads=workers)
         target_tokens = None if use_vmap or not target_vocab_only else target_side_tokens(self.tokenizer)
         self.output_vocab = len(target_tokens) if target_tokens else None

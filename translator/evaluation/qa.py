@@ -14,12 +14,14 @@ from ..textio import read_text
 def read_lines(path: str, encoding: str | None = None) -> list[str]:
     """Read a line-aligned file: one segment per line (a final newline is not a line).
 
-    Our own ``translate --format json`` and ``jsonl`` outputs are read as their segments' translations,
-    one per source segment, so they can be scored against a line-aligned reference as they are.
+    Only ``\\n`` (or CRLF) ends a line, as sacrebleu reads such files: a lone CR, NEL or U+2028 inside a
+    segment stays in it instead of shifting every later line. Our own ``translate --format json`` and
+    ``jsonl`` outputs are read as their segments' translations, one per source segment, so they can be
+    scored against a line-aligned reference as they are.
     """
     if str(path).endswith((".json", ".jsonl")):
         return _read_our_output(path, encoding)
-    text = read_text(path, encoding).text
+    text = read_text(path, encoding, line_breaks="lf").text
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -185,13 +185,21 @@ def render_chunks(doc: DocumentResult, fmt: str, notes: bool = True) -> Iterator
 
 
 def render_summary(summary, fmt: str, signature: str = "") -> str:
-    """Render a :class:`~translator.results.Summary` as txt, md or json."""
+    """Render a :class:`~translator.results.Summary` as txt, md or json.
+
+    md lists each flagged sentence's flags under it and closes with the signature, as a translation's md
+    does; txt is the sentences alone, one a line (what ``evaluate --summary`` reads); json has everything.
+    """
     from dataclasses import asdict
 
     if fmt == "json":
         data = {"method": summary.method, "signature": signature, "text": summary.text,
                 "sentences": [asdict(s) for s in summary.sentences]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    def notes(s) -> list[str]:  # a flagged sentence's flags, as translate's txt/md list them
+        return [f"{s.segment_id}: " + "; ".join(f"{f.check}: {f.message}" for f in s.flags)] if s.flags else []
+
+    closing = f"Machine translation, check before use: {signature}" if signature else ""
     if fmt == "md":
         out, section = [], object()
         for s in summary.sentences:
@@ -199,7 +207,10 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
                 out.append(f"\n**{s.section}**\n")
             section = s.section
             out.append(f"- {s.text} ({s.segment_id})")
+            out.extend(f"  > {n}" for n in notes(s))
+        if closing:
+            out.append(f"\n---\n\n*{closing}*")
         return "\n".join(out).strip() + "\n"
-    if fmt == "txt":
+    if fmt == "txt":  # one sentence a line and nothing else: what `evaluate --summary` and other tools read
         return "\n".join(s.text for s in summary.sentences) + "\n"
     raise UnknownNameError(f"unknown summary format {fmt!r}; valid formats: {', '.join(SUMMARY_FORMATS)}")

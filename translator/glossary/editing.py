@@ -10,6 +10,10 @@ from ..textio import write_atomic
 from .termbase import COLUMNS, Entry, fold_key, parse_rows, split_lines, tsv_line
 
 
+#: Term base files edited in place: TSV (a CSV, TBX or TMX file is read, never rewritten as TSV).
+EDITABLE_SUFFIXES = (".tsv", ".txt")
+
+
 class GlossaryConflictError(TranslatorError):
     """An added entry conflicts with an existing one (use --replace)."""
 
@@ -19,10 +23,17 @@ class TermBaseFile:
 
     Args:
         path: The TSV file (created with a header when missing).
+
+    Raises:
+        InputError: ``path`` is not a TSV file (``.tsv`` or ``.txt``), or not UTF-8.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        if self.path.suffix.lower() not in EDITABLE_SUFFIXES:
+            raise InputError(f"{path}: only TSV term bases ({', '.join(EDITABLE_SUFFIXES)}) can be edited in place; "
+                             f"this is a {self.path.suffix or 'file without extension'}: export it as TSV, edit that, "
+                             "and use it (or export it back)")
         if self.path.exists():
             try:
                 self.lines = split_lines(self.path.read_text("utf-8-sig"))

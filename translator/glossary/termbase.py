@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import InputError, Problem, ValidationError
-from ..textnorm import ZERO_WIDTH, fold_width
+from ..textnorm import ZERO_WIDTH, fold_width, simplified_table
 
 DEFAULT_GLOSSARY_NAME = "zh-en.tsv"
 COLUMNS = ("source", "target", "variants", "type", "case", "status", "note")
@@ -86,27 +86,6 @@ def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -
     return load_glossary(list(paths)) if paths else default_glossary()
 
 
-@lru_cache(maxsize=1)
-def _simplified_of() -> dict[str, str]:
-    """Return the Traditional -> Simplified character table of OpenCC (its TSCharacters dictionary).
-
-    Used for matching only: the text is never rewritten. A character with several
-    Simplified forms maps to OpenCC's first (most common) one.
-    """
-    from importlib import resources
-
-    try:
-        text = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - a core dependency
-        return {}
-    table = {}
-    for line in text.splitlines():
-        trad, _, simple = line.partition("\t")
-        if len(trad) == 1 and simple:
-            table[trad] = simple.split(" ")[0]
-    return table
-
-
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """Fold one character for matching: NFKC, casefold, Traditional -> Simplified; zero-width characters fold to nothing.
@@ -116,7 +95,7 @@ def fold_char(ch: str) -> str:
     if ch in ZERO_WIDTH:
         return ""
     folded = unicodedata.normalize("NFKC", ch).casefold()
-    table = _simplified_of()
+    table = simplified_table()
     return "".join(table.get(c, c) for c in folded)
 
 
@@ -457,7 +436,9 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         ok = True
         for name in ("source", "target"):
             if not row.get(name):
-                problems.append(Problem("error", f"blank {name}", path, line_no))
+                hint = " (the row has one field: is the separator between source and target missing?)" \
+                    if len(cells) == 1 and name == "target" else ""
+                problems.append(Problem("error", f"blank {name}{hint}", path, line_no))
                 ok = False
         type_ = row.get("type") or "term"
         case = row.get("case") or "insensitive"

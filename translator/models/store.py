@@ -258,6 +258,24 @@ def ensure_fetchable(model: str) -> None:
                                   "cannot be reached (no network?)")
 
 
+def ensure_available(model: str) -> None:
+    """Fail fast when ``model`` cannot be loaded on this machine: not a local folder, not in the store or
+    the Hugging Face cache, and the hub switched off (HF_HUB_OFFLINE) or unreachable.
+
+    What a driver checks before it starts worker processes on this machine, so a missing model is one
+    error (exit 2), not every document failing in every worker.
+
+    Raises:
+        ModelNotAvailableError: The model is not here and cannot be fetched (names the model).
+    """
+    ref = resolve_model(model)
+    if ref.local_dir is not None or ref.ct2_dir is not None or hub_snapshot(model) is not None:
+        return
+    if hub_offline():
+        raise model_missing_error(model, "it is not in the local store or the Hugging Face cache")
+    ensure_fetchable(model)
+
+
 def load_tokenizer(model: str, folder: str | Path | None = None):
     """Load the transformers tokenizer of ``model`` (from ``folder`` when given), honouring HF_HUB_OFFLINE.
 

@@ -3,7 +3,8 @@
 Blocks are lines. Their kind comes from the line's shape: the first line is
 the title, ``来源:``/``发布时间:`` lines are meta (split at each label),
 ``■`` lines are photo captions, ``□``/``记者:`` lines are bylines, short
-lines starting with a section number are headings, the rest paragraphs.
+lines starting with a section number are headings (not a number that counts
+something: ``12 月 31 日``, ``5 家企业``, ``30 万元``), the rest paragraphs.
 
 Sentences end at 。！？；… and at ASCII ``!?;`` (and ``.`` after a Chinese
 character followed by a space or the end of the line). Closing quotes and
@@ -27,9 +28,13 @@ _META_RE = re.compile(r"(?:%s)\s*[:：]" % "|".join(sorted(META_LABELS, key=len,
 _BYLINE_RE = re.compile(r"^(?:记者|通讯员|本报记者|撰稿|文|图)\s*[:：]")
 _HEADING_RE = re.compile(r"^(\d{1,2})[ \u00a0\u3000\t]+(\S.{0,39})$")
 _CN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[章节部分])\S.{0,39}$")
+# What a number is followed by when it counts something (30 万元, 5 家企业, 12 月 31 日) rather than
+# numbering a section: spaced-out figures (text from PDFs and OCR) must reach the model whole
+_QUANTITY_UNITS = set("万亿千百%％‰余多倍家个名位次件辆套只岁元吨亩斤届")
+_DATE_UNITS = set("年月日号时")  # a quantity when another figure follows (12 月 31 日), not in 年度工作
 _CAPTION_MARKERS = "■▲▼◆"
 _BYLINE_MARKERS = "□"
-_CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff”’」』）)]")
+_CJK_OR_CLOSER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f”’」』）)]")  # BMP and extensions B-H
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
 
@@ -92,6 +97,12 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _counts_something(rest: str) -> bool:
+    """True when ``rest``, the text after a leading number and a space, makes that number a quantity."""
+    first = rest[0]
+    return first in _QUANTITY_UNITS or (first in _DATE_UNITS and any(c.isdigit() for c in rest))
+
+
 def _classify(content: str, first_block: bool) -> tuple[str, int]:
     """Return (kind, marker length) for a stripped line."""
     if content[0] in _CAPTION_MARKERS:
@@ -103,7 +114,7 @@ def _classify(content: str, first_block: bool) -> tuple[str, int]:
     if _BYLINE_RE.match(content):
         return "byline", 0
     m = _HEADING_RE.match(content)
-    if m and not any(c in ENDERS for c in m.group(2)):
+    if m and not any(c in ENDERS for c in m.group(2)) and not _counts_something(m.group(2)):
         return "heading", len(m.group(1))
     if _CN_HEADING_RE.match(content) and not any(c in ENDERS for c in content):
         return "heading", 0
@@ -141,8 +152,8 @@ def segment_text(text: str, name: str = "<text>") -> Document:
         if kind == "meta":
             cuts = [m.start() for m in _META_RE.finditer(text, body_start, body_end)] or [body_start]
             cuts = sorted(set([body_start] + cuts)) + [body_end]
-            sentence_spans = [_strip_span(text, a, b) for a, b in zip(cuts, cuts[1:])]
-            sentence_spans = [(a, b) for a, b in sentence_spans if a < b]
+            # each labelled field, and any sentences a field holds (时间：…召开。会议指出…。)
+            sentence_spans = [span for a, b in zip(cuts, cuts[1:]) for span in split_sentences(text, a, b)]
         elif kind in ("title", "heading"):
             sentence_spans = [(body_start, body_end)] if body_start < body_end else []
         else:

@@ -75,7 +75,17 @@ def cosine(a: dict, b: dict) -> float:
 
 
 def candidates(doc: Document, glossary: Glossary | None = None) -> list[Candidate]:
-    """Score every paragraph sentence of ``doc`` (sections follow the numbered headings)."""
+    """Score every paragraph sentence of ``doc`` (sections follow the numbered headings).
+
+    A document with no paragraph (one line without a full stop is a title) is summarised from its
+    titles, headings and captions instead, never as nothing.
+    """
+    cands = _score(doc, glossary, ("paragraph",))
+    return cands or _score(doc, glossary, ("paragraph", "title", "heading", "caption"))
+
+
+def _score(doc: Document, glossary: Glossary | None, kinds: tuple[str, ...]) -> list[Candidate]:
+    """Score the sentences of the blocks of ``kinds`` (a heading also starts a section)."""
     section, section_index, heading = None, 0, None
     cands: list[Candidate] = []
     pos_in_section: list[int] = []
@@ -87,8 +97,7 @@ def candidates(doc: Document, glossary: Glossary | None = None) -> list[Candidat
             section = doc.segments[heading].text
             section_index += 1
             counter = 0
-            continue
-        if block.kind != "paragraph":
+        if block.kind not in kinds:
             continue
         for k, i in enumerate(block.segment_indices):
             seg = doc.segments[i]

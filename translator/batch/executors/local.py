@@ -28,6 +28,12 @@ MAX_CRASHES = 2
 
 _worker: Worker | None = None
 
+#: Added to a document's error when no worker of the run finished anything: the usual cause.
+NEVER_STARTED = ("; no worker finished any document, so they may have failed to start (their error is on "
+                 "stderr): a Python script that calls translate_corpus must do so under "
+                 "'if __name__ == \"__main__\":', because each worker process is spawned and imports the "
+                 "script again")
+
 
 def _start(task: BatchTask) -> None:
     global _worker
@@ -60,6 +66,7 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, **
     context = multiprocessing.get_context("spawn")
     pending = deque(jobs)
     crashes: Counter[DocumentJob] = Counter()
+    finished_any = False  # a worker that never finishes anything may never have started at all
     while pending:
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(task,))
         in_flight: dict = {}
@@ -87,13 +94,15 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, **
                             yield DocumentOutcome(DocumentRecord(
                                 document=job.source, output=job.output, status="failed",
                                 run_signature=task.run_signature,
-                                error=f"a worker process died while translating it ({crashes[job]} times)"))
+                                error=f"a worker process died while translating it ({crashes[job]} times)"
+                                      + ("" if finished_any else NEVER_STARTED)))
                         else:
                             pending.appendleft(job)
                         continue
+                    finished_any = True
                     yield outcome
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["MAX_CRASHES", "default_workers", "run"]
+__all__ = ["MAX_CRASHES", "NEVER_STARTED", "default_workers", "run"]
