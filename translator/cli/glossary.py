@@ -85,14 +85,22 @@ def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: b
 @glossary.command("import")
 @click.argument("source_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--replace", "replace_existing", is_flag=True, help="Replace conflicting entries.")
+@click.option("--merge-variants", is_flag=True,
+              help="Rows of SOURCE_FILE giving a source another English become variants of its first row "
+                   "(file order is preference) instead of an error.")
 @glossary_file_option
 @library_errors
-def glossary_import(source_file: str, replace_existing: bool, path: str | None) -> None:
-    """Merge entries from SOURCE_FILE (.tsv, .csv or .tbx) into the term base."""
+def glossary_import(source_file: str, replace_existing: bool, merge_variants: bool, path: str | None) -> None:
+    """Merge entries from SOURCE_FILE (TSV, CSV, TBX or TMX) into the term base."""
     from ..glossary.editing import import_entries
 
-    counts = import_entries(glossary_file(path), source_file, replace_existing)
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import")
+    report = import_entries(glossary_file(path), source_file, replace_existing, merge_variants)
+    for problem in report.problems:
+        click.echo(f"  - {problem}")
+    counts = dict(report.counts)
+    merged = counts.pop("merged", 0)
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to import"
+    click.echo(f"{outcomes} ({report.read} entries read" + (f", {merged} merged into an earlier row of the same source)" if merged else ")"))
 
 
 @glossary.command("export")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem, TranslatorError
@@ -45,17 +45,36 @@ class TermBaseFile:
         self._by_key: dict[str, Entry] | None = None  # folded source -> entry (with its line), built once
 
     def _header(self) -> list[str]:
-        for line in self.lines:
+        """Return the columns (as :func:`parse_rows` reads them: zh-CN is the source ...); add a header when there is none."""
+        from .termbase import _read_header
+
+        for n, line in enumerate(self.lines):
             if line.strip() and not line.lstrip().startswith("#"):
-                return [c.strip().lower() for c in line.split("\t")]
+                self._header_line = n
+                return _read_header(line.split("\t"))[0]
         self.lines.append("\t".join(COLUMNS))
+        self._header_line = len(self.lines) - 1
         return list(COLUMNS)
+
+    def _ensure_columns(self, entry: Entry) -> None:
+        """Add to the header the columns ``entry`` needs (variants, note, a non-default type/case/status) and lacks.
+
+        Rows written before keep their fields: a row may have fewer fields than the header.
+        """
+        defaults = {"type": "term", "case": "insensitive", "status": "approved"}
+        needed = [col for col, value in zip(COLUMNS, entry.row())
+                  if value and value != defaults.get(col) and col not in self.header]
+        if needed:
+            missing = [col for col in COLUMNS if col not in self.header]
+            self.lines[self._header_line] = self.lines[self._header_line].rstrip("\t") + "\t" + "\t".join(missing)
+            self.header = self.header + missing
 
     def entries(self) -> list[Entry]:
         """Return the parsed entries (problems are ignored here; use ``check``)."""
         return parse_rows(str(self.path), "\n".join(self.lines))[0]
 
     def _row_text(self, entry: Entry) -> str:
+        self._ensure_columns(entry)
         values = dict(zip(COLUMNS, entry.row()))
         return tsv_line([values.get(col, "") for col in self.header]).rstrip("\t")
 
@@ -109,12 +128,15 @@ class TermBaseFile:
         self._index()[existing.key] = new
         return "replaced"
 
-    def merge(self, entries: list[Entry], replace_existing: bool = False) -> dict[str, int]:
+    def merge(self, entries: list[Entry], replace_existing: bool = False, merge_variants: bool = False) -> dict[str, int]:
         """Add every entry of an imported file (see :meth:`add`); return how many had each outcome.
 
         Two entries of the imported file that disagree are an error whatever ``replace_existing``
         says (the file contradicts itself); every conflict is reported at once, citing the imported
-        file's own lines and the term base's line, and nothing is changed.
+        file's own lines and the term base's line, and nothing is changed. With ``merge_variants``,
+        a later entry of the file that only gives the same source another English (same type) adds
+        its renderings to the first entry's variants instead (file order is preference); the
+        outcome ``merged`` counts them.
 
         Raises:
             ValidationError: Conflicts (inside the import, or with the term base without ``replace_existing``).
@@ -123,8 +145,15 @@ class TermBaseFile:
 
         problems: list[Problem] = []
         first: dict[str, Entry] = {}
+        merged = 0
         for entry in entries:
             seen = first.setdefault(entry.key, entry)
+            if merge_variants and seen is not entry and seen.type == entry.type:
+                extra = [r for r in (entry.target, *entry.variants)
+                         if fold_key(r) not in {fold_key(x) for x in (seen.target, *seen.variants)}]
+                first[entry.key] = replace(seen, variants=tuple(dict.fromkeys((*seen.variants, *extra))))
+                merged += 1
+                continue
             if seen is not entry and (fold_key(seen.target) != fold_key(entry.target) or seen.type != entry.type):
                 problems.append(Problem("error", f"{entry.source!r} -> {entry.target!r} contradicts {seen.source!r} -> "
                                         f"{seen.target!r} at line {seen.line} of the same file", entry.file, entry.line))
@@ -140,6 +169,8 @@ class TermBaseFile:
         for entry in first.values():
             outcome = self.add(entry, replace_existing)
             counts[outcome] = counts.get(outcome, 0) + 1
+        if merged:
+            counts["merged"] = merged
         return counts
 
     def remove(self, source: str) -> Entry:
@@ -201,15 +232,48 @@ def remove_entry(path: str, source: str) -> Entry:
     return removed
 
 
-def import_entries(path: str, source_file: str, replace_existing: bool = False) -> dict[str, int]:
-    """Merge the entries of ``source_file`` (.tsv, .csv or .tbx) into the term base at ``path`` and save it.
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        read: Entries read from the imported file.
+        counts: How many entries had each outcome (``added``, ``replaced``, ``unchanged``); duplicates
+            inside the imported file are counted once, so ``read`` can exceed the sum.
+        problems: Warnings about the imported file (skipped units, ignored columns, inline codes ...).
+    """
+
+    read: int
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_entries(path: str, source_file: str, replace_existing: bool = False,
+                   merge_variants: bool = False) -> ImportReport:
+    """Merge the entries of ``source_file`` (TSV, CSV, TBX or TMX) into the term base at ``path`` and save it.
+
+    Args:
+        path: The term base (TSV) to change.
+        source_file: The file to import.
+        replace_existing: Let an imported entry replace a conflicting one of the term base.
+        merge_variants: Entries of ``source_file`` giving a source another English become variants of
+            its first entry (see :meth:`TermBaseFile.merge`) instead of an error.
 
     Returns:
-        How many entries had each outcome (``added``, ``replaced``, ``unchanged`` ...).
-    """
-    from .exchange import read_entries
+        The :class:`ImportReport` (entries read, outcomes, the file's warnings).
 
+    Raises:
+        InputError: The file cannot be read.
+        ValidationError: Errors in the file or conflicts (every one listed; nothing is changed).
+    """
+    from ..errors import ValidationError
+    from .exchange import parse_entries
+
+    entries, problems = parse_entries(source_file)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems=[p for p in problems if p.severity != "info"],
+                              what=f"glossary import {source_file} (nothing changed)")
     tb = TermBaseFile(path)
-    counts = tb.merge(read_entries(source_file), replace_existing)
+    counts = tb.merge(entries, replace_existing, merge_variants)
     tb.save()
-    return counts
+    return ImportReport(len(entries), counts, [p for p in problems if p.severity == "warning"])

@@ -327,6 +327,86 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+_BRACKETS = re.compile(r"[()（）\[\]【】〔〕]")
+_LIST_SEPARATORS = re.compile(r"[;；]")
+
+
+def entry_problems(e: Entry) -> list[Problem]:
+    """Return the problems one entry has whatever file format it came from (cited at the entry's line).
+
+    An error for a source of punctuation or symbols only (。 -> a name) unless it is copied as is.
+    Warnings for Chinese in an English target; a dnt entry whose target differs from its source; a source with
+    brackets (突發（音）: optional or explanatory parts, so it never matches running text as meant) or a
+    list separator (插件板；电路板: two terms in one entry).
+    """
+    problems = []
+    if not any(unicodedata.category(c)[0] in "LN" for c in e.source) and fold_key(e.target) != fold_key(e.source):
+        problems.append(Problem("error", f"source {e.source!r} has no letter, digit or Chinese character: it would match "
+                                f"every {e.source!r} in the text and put {e.target!r} there", e.file, e.line))
+    if e.type == "term" and _CJK.search(e.target + "".join(e.variants)):
+        problems.append(Problem("warning", f"the English of {e.source!r} ({e.target!r}) contains Chinese characters; "
+                                "a term's target is what the translation must contain", e.file, e.line))
+    if e.type == "dnt" and fold_key(e.target) != fold_key(e.source):
+        problems.append(Problem("warning", f"dnt entry {e.source!r} has target {e.target!r}; the source is copied as is",
+                                e.file, e.line))
+    if _CJK.search(e.source) and _BRACKETS.search(e.source):
+        problems.append(Problem("warning", f"source {e.source!r} holds brackets: it matches only text written exactly so; "
+                                "put optional or explanatory parts in the note, or give each form its own entry",
+                                e.file, e.line))
+    if _LIST_SEPARATORS.search(e.source):
+        problems.append(Problem("warning", f"source {e.source!r} holds a list separator (;): give each term its own entry",
+                                e.file, e.line))
+    return problems
+
+
+_ZH_HEADER = re.compile(r"zh(?:[-_][a-z0-9]+)*|(?:simplified |traditional )?chinese(?: \((?:simplified|traditional)\))?"
+                        r"|中文|汉语|漢語|简体中文|簡體中文|繁体中文|繁體中文")
+_EN_HEADER = re.compile(r"en(?:[-_][a-z0-9]+)*|english|英文|英语|英語")
+_NOTE_HEADERS = ("notes", "comment", "comments", "description", "definition", "备注", "備註", "说明", "說明", "注释", "註釋")
+
+
+def _read_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return a header row's column names and its problems (severity, message).
+
+    Our own header names the columns (``source target variants type case status note``). A glossary
+    from elsewhere is read too when its header names the languages: a Chinese column (zh, zh-CN,
+    zh_CN, zh-Hans, zh-TW, Chinese, 中文 ...) is the source, an English one (en, en-US, English, 英文 ...)
+    the target, a description/comment/备注 column the note; its other columns are reported and ignored.
+    """
+    names = [c.strip().lower() for c in cells]
+    problems: list[tuple[str, str]] = []
+    if "source" in names and "target" in names:
+        unknown = [c for c in names if c not in COLUMNS]
+        if unknown:
+            problems.append(("error", f"unknown column(s) {', '.join(unknown)}; valid: {', '.join(COLUMNS)}"))
+        return names, problems
+    mapped = list(names)
+    for role, pattern in (("source", _ZH_HEADER), ("target", _EN_HEADER)):
+        if role in names:
+            continue
+        found = [i for i, c in enumerate(names) if pattern.fullmatch(c)]
+        if len(found) > 1:
+            problems.append(("error", f"several {'Chinese' if role == 'source' else 'English'} columns "
+                                      f"({', '.join(cells[i].strip() for i in found)}); name the one to use {role!r}"))
+        elif found:
+            mapped[found[0]] = role
+    if "note" not in mapped:
+        note = next((i for i, c in enumerate(names) if c in _NOTE_HEADERS), None)
+        if note is not None:
+            mapped[note] = "note"
+    missing = [c for c in ("source", "target") if c not in mapped]
+    if missing:
+        if not any(sev == "error" for sev, _ in problems):
+            problems.append(("error", f"header lacks required column(s) {', '.join(missing)}; found {cells!r} (the first "
+                                      "row names the columns: source and target, or the languages, e.g. zh-CN and en)"))
+        return mapped, problems
+    ignored = [cells[i].strip() for i, c in enumerate(mapped) if c not in COLUMNS]
+    if ignored:
+        problems.append(("warning", f"column(s) {', '.join(ignored)} ignored (read: " +
+                         ", ".join(f"{cells[i].strip()} as {c}" for i, c in enumerate(mapped) if c in COLUMNS) + ")"))
+    return mapped, problems
+
+
 def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one TSV file's text into entries and problems (nothing raises)."""
     problems: list[Problem] = []
@@ -339,19 +419,15 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
             raw = raw[1:]
         cells = raw.split("\t")
         if header is None:
-            header = [c.strip().lower() for c in cells]
-            missing = [c for c in ("source", "target") if c not in header]
-            unknown = [c for c in header if c not in COLUMNS]
-            if missing:
-                problems.append(Problem("error", f"header lacks required column(s) {', '.join(missing)}; found {cells!r}", path, line_no))
+            header, header_problems = _read_header(cells)
+            problems += [Problem(sev, msg, path, line_no) for sev, msg in header_problems]
+            if any(sev == "error" for sev, _ in header_problems) and not all(c in header for c in ("source", "target")):
                 return entries, problems
-            if unknown:
-                problems.append(Problem("error", f"unknown column(s) {', '.join(unknown)}; valid: {', '.join(COLUMNS)}", path, line_no))
             continue
         if len(cells) > len(header):
             problems.append(Problem("error", f"{len(cells)} fields but the header has {len(header)} (a tab inside a field?)", path, line_no))
             continue
-        row = dict(zip(header, cells))
+        row = {name: cell for name, cell in zip(header, cells) if name in COLUMNS}
         for name, value in row.items():
             if value != value.strip() or "\u00a0" in value or "\u3000" in value:
                 problems.append(Problem("warning", f"stray whitespace in {name} {value!r}", path, line_no))
@@ -374,12 +450,9 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
         variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
         if not ok:
             continue
-        if type_ == "term" and _CJK.search(target + "".join(variants)):
-            problems.append(Problem("warning", f"the English of {source!r} ({target!r}) contains Chinese characters; "
-                                    "a term's target is what the translation must contain", path, line_no))
-        if type_ == "dnt" and fold_key(target) != fold_key(source):
-            problems.append(Problem("warning", f"dnt entry {source!r} has target {target!r}; the source is copied as is", path, line_no))
-        entries.append(Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no))
+        entry = Entry(source, target, variants, type_, case, status, row.get("note", ""), path, line_no)
+        problems += entry_problems(entry)
+        entries.append(entry)
     if header is None:
         problems.append(Problem("error", "no header row (expected: " + "\t".join(COLUMNS) + ")", path, 1))
     return entries, problems
