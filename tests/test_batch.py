@@ -173,7 +173,10 @@ def test_local_executor_matches_translate_file_skips_bad_documents_and_resumes(c
     out = tmp_path / "out"
     settings = _fast(tiny_ct2_model, tmp_path / "cache.sqlite3")
     report = translate_corpus([str(root)], settings, out, workers=2)
-    assert report.workers == 2 and len({r.worker for r in report.records if r.status == "translated"}) == 2
+    # two worker processes serve the run; on a busy machine the first one started may finish every
+    # document before the second has loaded its model, so which did the work is not asserted
+    workers = {r.worker for r in report.records if r.status == "translated"}
+    assert report.workers == 2 and 1 <= len(workers) <= 2 and all(w for w in workers)
     _check_against_references(report, out, refs)
     assert (out / "sub" / "notes.en.md").is_file()
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.en.*")}
