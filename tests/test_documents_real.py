@@ -49,3 +49,110 @@ def test_html_button_labels_and_textarea_placeholder_are_translated(tmp_path, fa
     assert 'value="Shandong enterprises"' in out and 'value="regional economic and trade"' in out
     assert 'placeholder="Qingdao cooperation"' in out
     assert 'value="青岛"' in out and ">青岛</textarea>" in out  # what the user typed is data, kept
+
+
+# ------------------------------------------------------------------------------------ Word
+_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _field(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def _text(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _code(code: str) -> str:
+    return f'<w:r><w:instrText xml:space="preserve"> {code} </w:instrText></w:r>'
+
+
+def _docx_with(path: Path, paragraphs: list[str]) -> Path:
+    """A .docx whose body is the given paragraphs' inner XML (runs)."""
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    body = d.element.body
+    for inner in paragraphs:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {_NS}>{inner}</w:p>"))
+    d.save(path)
+    return path
+
+
+def _body_text(path: Path) -> list[str]:
+    """Each body paragraph's shown text (w:t, tabs as \\t), field codes left out."""
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return ["".join(el.text or "" if el.tag == w + "t" else "\t" for el in p.iter(w + "t", w + "tab"))
+            for p in root.iter(w + "p")]
+
+
+def test_docx_table_of_contents_entries_are_translated_page_numbers_kept(tmp_path, fake):
+    """A TOC entry is the result of a HYPERLINK field holding a PAGEREF field: the entry text is shown and
+    must be translated; the page number (and every field character) is kept."""
+    entry = (_field("begin") + _code(r"HYPERLINK \l _Toc1") + _field("separate") + _text("区域经贸")
+             + "<w:r><w:tab/></w:r>" + _field("begin") + _code(r"PAGEREF _Toc1 \h") + _field("separate")
+             + _text("3") + _field("end") + _field("end"))
+    first = _field("begin") + _code(r'TOC \o "1-3" \h') + _field("separate") + entry
+    last = (_field("begin") + _code(r"HYPERLINK \l _Toc2") + _field("separate") + _text("青岛合作")
+            + "<w:r><w:tab/></w:r>" + _field("begin") + _code(r"PAGEREF _Toc2 \h") + _field("separate")
+            + _text("7") + _field("end") + _field("end") + _field("end"))
+    src = _docx_with(tmp_path / "toc.docx", [first, last, _text("山东企业。")])
+    fr = translate_document(fake, src)
+    shown = _body_text(fr.output)
+    assert shown[:3] == ["regional economic and trade\t3", "Qingdao cooperation\t7", "Shandong enterprises"]
+    xml = zipfile.ZipFile(fr.output).read("word/document.xml").decode()
+    before = zipfile.ZipFile(src).read("word/document.xml").decode()
+    assert xml.count("<w:fldChar") == before.count("<w:fldChar") == 15
+    assert xml.count("PAGEREF") == 2 and xml.count("HYPERLINK") == 2
+
+
+def test_docx_form_field_text_over_two_paragraphs_is_translated(tmp_path, fake):
+    """Cover pages of standards put the title in a FORMTEXT field whose result spans paragraphs."""
+    src = _docx_with(tmp_path / "cover.docx", [
+        _field("begin") + _code("FORMTEXT") + _field("separate") + _text("青岛合作"),
+        _text("山东企业") + _field("end"),
+        _text("中华") + _field("begin") + _code("FORMTEXT") + _field("separate") + _text("区域经贸") + _field("end")])
+    fr = translate_document(fake, src)
+    shown = _body_text(fr.output)
+    assert shown[:2] == ["Qingdao cooperation", "Shandong enterprises"]
+    assert "regional economic and trade" in shown[2]
+    assert not any(CJK.search(t) for t in shown[:2])
+    xml = zipfile.ZipFile(fr.output).read("word/document.xml").decode()
+    assert xml.count("<w:fldChar") == 6 and xml.count("FORMTEXT") == 2
+
+
+def test_docx_computed_field_results_are_kept_for_word_to_update(tmp_path, fake):
+    """PAGE, STYLEREF ... results are computed by Word (a header's chapter title follows the translated
+    heading): they are kept as they are, not translated."""
+    src = _docx_with(tmp_path / "styleref.docx", [
+        _text("青岛合作") + _field("begin") + _code('STYLEREF "Heading 1"') + _field("separate") + _text("第一章")
+        + _field("end")])
+    shown = _body_text(translate_document(fake, src).output)
+    assert shown[0].startswith("Qingdao cooperation") and shown[0].endswith("第一章")
+
+
+def test_docx_comments_are_translated(tmp_path, fake):
+    """Review comments (word/comments.xml) are text the reader sees beside the page."""
+    d = docx.Document()
+    p = d.add_paragraph("山东企业")
+    d.add_comment(p.runs[0], text="青岛合作。", author="审阅", initials="S")
+    d.save(tmp_path / "c.docx")
+    fr = translate_document(fake, tmp_path / "c.docx")
+    comments = zipfile.ZipFile(fr.output).read("word/comments.xml").decode()
+    assert "Qingdao cooperation" in comments and not CJK.search(re.sub(r'w:(author|initials)="[^"]*"', "", comments))
+
+
+def test_docx_field_result_inside_a_sentence_is_translated_and_flagged(tmp_path, fake):
+    """A hyperlink field in the middle of a sentence: its text is translated with the sentence, and since it
+    cannot be put back inside its field the segment says so (formatting_lost naming the field)."""
+    src = _docx_with(tmp_path / "link.docx", [
+        _text("山东企业") + _field("begin") + _code('HYPERLINK "https://example.com"') + _field("separate")
+        + _text("青岛合作") + _field("end") + _text("区域经贸。")])
+    fr = translate_document(fake, src)
+    shown = _body_text(fr.output)[0]
+    assert "Qingdao cooperation" in shown and not CJK.search(shown)
+    flags = [f for s in fr.result.segments for f in s.flags if f.check == "formatting_lost"]
+    assert flags and "HYPERLINK field" in flags[0].message and "青岛合作" in flags[0].message

@@ -125,7 +125,8 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     lost: list[Run] = []
     after = 0
     for span in spans:
-        hit = _locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
+        hit = (_locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
+               if parsed.can_place(span.style) else None)
         if hit is None:
             lost.append(span)
             continue
