@@ -156,3 +156,14 @@ def test_docx_field_result_inside_a_sentence_is_translated_and_flagged(tmp_path,
     assert "Qingdao cooperation" in shown and not CJK.search(shown)
     flags = [f for s in fr.result.segments for f in s.flags if f.check == "formatting_lost"]
     assert flags and "HYPERLINK field" in flags[0].message and "青岛合作" in flags[0].message
+
+
+# -------------------------------------------------------------------------------- Markdown
+def test_markdown_front_matter_is_kept_and_its_title_translated(tmp_path, fake):
+    """Static-site pages open with YAML front matter; it was read as a setext heading and overwritten."""
+    src = tmp_path / "page.md"
+    src.write_text("---\ntitle: 青岛合作\nlayout: post\ndescription: '区域经贸'\ntags: [山东]\n---\n\n# 山东企业\n", "utf-8")
+    out = translate_document(fake, src).output.read_text("utf-8")
+    assert out.splitlines() == ["---", 'title: "Qingdao cooperation"', "layout: post",
+                                'description: "regional economic and trade"', "tags: [山东]", "---", "",
+                                "# Shandong enterprises"]
