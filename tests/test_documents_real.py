@@ -167,3 +167,13 @@ def test_markdown_front_matter_is_kept_and_its_title_translated(tmp_path, fake):
     assert out.splitlines() == ["---", 'title: "Qingdao cooperation"', "layout: post",
                                 'description: "regional economic and trade"', "tags: [山东]", "---", "",
                                 "# Shandong enterprises"]
+
+
+def test_html_http_equiv_charset_becomes_a_utf8_declaration(tmp_path, fake):
+    """Older Chinese pages declare GB2312 with http-equiv; the output (UTF-8) lost its only declaration."""
+    src = tmp_path / "old.html"
+    src.write_bytes('<html><head><meta http-equiv="Content-Type" content="text/html;charset=gb2312">'
+                    '<title>青岛合作</title></head><body><p>山东企业。</p></body></html>'.encode("gb18030"))
+    out = translate_document(fake, src).output.read_text("utf-8")
+    assert re.search(r'<meta charset="utf-8">', out) and "gb2312" not in out
+    assert "<title>Qingdao cooperation</title>" in out

@@ -213,13 +213,18 @@ class HtmlDocument(ParsedDocument):
             if key.endswith("}lang") or key == "xml:lang":
                 self.root.set(key, "en")
         head = self.root.find("head")
-        for meta in self.root.iter("meta"):
+        declared = False
+        for meta in list(self.root.iter("meta")):
             if meta.get("charset"):
                 meta.set("charset", "utf-8")
+                declared = True
             elif (meta.get("http-equiv") or "").lower() == "content-type":
-                meta.set("content", "text/html; charset=utf-8")
-        if head is not None and not any(m.get("charset") or (m.get("http-equiv") or "").lower() == "content-type"
-                                        for m in self.root.iter("meta")):
+                # libxml2 drops an http-equiv declaration when it serialises to a string: use the HTML5 form
+                replacement = etree.Element("meta", charset="utf-8")
+                replacement.tail = meta.tail
+                meta.getparent().replace(meta, replacement)
+                declared = True
+        if head is not None and not declared:
             meta = etree.Element("meta", charset="utf-8")
             head.insert(0, meta)
 
