@@ -177,3 +177,48 @@ def test_html_http_equiv_charset_becomes_a_utf8_declaration(tmp_path, fake):
     out = translate_document(fake, src).output.read_text("utf-8")
     assert re.search(r'<meta charset="utf-8">', out) and "gb2312" not in out
     assert "<title>Qingdao cooperation</title>" in out
+
+
+# ------------------------------------------------------------------------------------- PDF
+def _unmapped_glyph_pdf() -> bytes:
+    """A one-page PDF whose line mixes a mapped CJK font with a glyph of a font that has no Unicode map."""
+    content = (b"BT /F1 12 Tf 40 500 Td <4E8C30074E8C4E94> Tj /F2 12 Tf <0003> Tj /F1 12 Tf <5E74516D67083002> Tj ET\n"
+               b"BT /F1 12 Tf 40 470 Td <5C714E1C4F014E1A3002> Tj ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 600] /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [7 0 R] >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H /DescendantFonts [8 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 9 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 9 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_glyphs_without_unicode_do_not_reach_the_text(tmp_path, fake):
+    """A thesis cover set the date with a font lacking a Unicode map: pdfminer writes such glyphs as
+    ``(cid:3)``, which reached the model and the English as if it were text."""
+    src = tmp_path / "cover.pdf"
+    src.write_bytes(_unmapped_glyph_pdf())
+    parsed = __import__("translator.documents", fromlist=["open_document"]).open_document(src)
+    texts = [u.text for u in parsed.units]
+    assert texts and not any("cid" in t for t in texts)
+    assert "二〇二五 年六月。" in "".join(texts)  # the unmapped glyph (a space in that font) is a space
+    out = translate_document(fake, src, tmp_path / "cover.en.md", "md").output.read_text("utf-8")
+    assert "cid" not in out and "Shandong enterprises" in out
