@@ -222,3 +222,14 @@ def test_pdf_glyphs_without_unicode_do_not_reach_the_text(tmp_path, fake):
     assert "二〇二五 年六月。" in "".join(texts)  # the unmapped glyph (a space in that font) is a space
     out = translate_document(fake, src, tmp_path / "cover.en.md", "md").output.read_text("utf-8")
     assert "cid" not in out and "Shandong enterprises" in out
+
+
+def test_docx_cross_reference_link_stays_on_its_number(tmp_path, fake):
+    """Theses link "图2.1" / "表3.1" to the figure; the link was always lost: it now stays on the number."""
+    link = ('<w:hyperlink w:anchor="_Ref1"><w:r><w:rPr><w:color w:val="0000FF"/></w:rPr><w:t>图2.1</w:t></w:r>'
+            "</w:hyperlink>")
+    src = _docx_with(tmp_path / "xref.docx", [_text("山东企业如") + link + _text("所示。")])
+    fr = translate_document(fake, src)
+    xml = zipfile.ZipFile(fr.output).read("word/document.xml").decode()
+    assert re.search(r'<w:hyperlink w:anchor="_Ref1">.*?<w:t[^>]*>2\.1</w:t>.*?</w:hyperlink>', xml)
+    assert not [f for s in fr.result.segments for f in s.flags if f.check == "formatting_lost"]
