@@ -233,3 +233,12 @@ def test_docx_cross_reference_link_stays_on_its_number(tmp_path, fake):
     xml = zipfile.ZipFile(fr.output).read("word/document.xml").decode()
     assert re.search(r'<w:hyperlink w:anchor="_Ref1">.*?<w:t[^>]*>2\.1</w:t>.*?</w:hyperlink>', xml)
     assert not [f for s in fr.result.segments for f in s.flags if f.check == "formatting_lost"]
+
+
+def test_html_line_breaks_between_sentences_are_kept(tmp_path, fake):
+    """Poems, addresses and notices break lines between sentences with <br>; those breaks were dropped."""
+    src = tmp_path / "poem.html"
+    src.write_text("<html><body><p>青岛合作。<br>山东企业。<br><br>区域经贸。<img src='a.png'></p></body></html>", "utf-8")
+    out = translate_document(fake, src).output.read_text("utf-8")
+    assert re.search(r"<p>Qingdao cooperation\S*<br>Shandong enterprises\S*<br><br>regional economic and trade\S*"
+                     r'<img src="a.png"></p>', out), out

@@ -187,20 +187,35 @@ class HtmlDocument(ParsedDocument):
             element, attr, anchors = unit.handle
             if attr is not None:
                 continue
-            groups = group_anchors(segment_spans(self, index), anchors)
+            spans = segment_spans(self, index)
+            groups = group_anchors(spans, [(o, (o, a)) for o, a in anchors])
             for child in list(element):
                 element.remove(child)
             for _offset, anchor in anchors:
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
-            for anchor in groups[0]:
-                element.append(anchor)
-            for j, seg_runs in enumerate(english[index]):
-                if j and seg_runs:
-                    seg_runs = [Run(" ", None), *seg_runs]
-                self._emit(element, join_segments([seg_runs]), attributes)
-                for anchor in groups[j + 1]:
+            text = unit.text
+            bounds = [0, *(end for _start, end in spans)]
+            starts = [start for start, _end in spans] + [len(text)]
+            broke = False
+            for j in range(len(spans) + 1):
+                if j:
+                    seg_runs = english[index][j - 1]
+                    if j > 1 and seg_runs and not broke:
+                        seg_runs = [Run(" ", None), *seg_runs]
+                    self._emit(element, join_segments([seg_runs]), attributes)
+                # line breaks (<br>) between sentences are kept, in their place among the anchors
+                gap = text[bounds[j]:starts[j]]
+                at = bounds[j] + gap.find("\n")
+                pending = gap.count("\n")
+                broke = bool(pending)
+                for offset, anchor in groups[j]:
+                    if pending and offset > at:
+                        self._emit(element, [Run("\n" * pending, None)], attributes)
+                        pending = 0
                     element.append(anchor)
+                if pending:
+                    self._emit(element, [Run("\n" * pending, None)], attributes)
         self._finish()
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
         write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)
