@@ -1,19 +1,22 @@
 """Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
 
 Translated parts: the body (paragraphs, headings, lists, every table cell, text
-boxes), headers, footers, footnotes and endnotes. A paragraph's text runs
+boxes), headers, footers, footnotes, endnotes and comments. A paragraph's text runs
 (including hyperlink text) become :class:`~.model.Run` objects keyed by their
 *visible* formatting (character style, bold, italic, underline, strike, colour,
 highlight, size, super/subscript, link target); spell-check marks, language
 tags and revision ids do not split a run. Everything else in a paragraph
-(images, fields and their results, footnote references, bookmarks, tracked
-deletions ...) is an *anchor*: kept as is, and put back after the English of
-the sentence it was in. Every other part of the package (styles, numbering,
+(images, field codes, footnote references, bookmarks, tracked deletions ...)
+is an *anchor*: kept as is, and put back after the English of the sentence it
+was in. A field's shown result is translated (table-of-contents entries,
+hyperlink and form-field text, also when the field spans paragraphs) unless
+Word computes it (page numbers, STYLEREF, REF, SEQ, dates ...: kept for Word to
+update); a field result inside a sentence cannot stay inside its field, so it
+is translated with the sentence and flagged ``formatting_lost``. Every other part of the package (styles, numbering,
 media, settings, relationships ...) is copied byte for byte.
 
-Not translated: fields' results (page numbers, tables of contents), the
-fallback copy of a text box that Word keeps for old readers (``mc:Fallback``),
-comments, and charts.
+Not translated: computed field results, the fallback copy of a text box that
+Word keeps for old readers (``mc:Fallback``), and charts.
 """
 
 from __future__ import annotations
@@ -35,8 +38,13 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-_PART_ORDER = ("document", "header", "footer", "footnotes", "endnotes")
+_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+_PART_ORDER = ("document", "header", "footer", "footnotes", "endnotes", "comments")
+#: Fields whose result Word computes (numbers, dates, copies of other text): kept, never translated.
+COMPUTED_FIELDS = frozenset("""PAGE NUMPAGES SECTIONPAGES SECTION PAGEREF STYLEREF REF NOTEREF SEQ DATE TIME CREATEDATE
+SAVEDATE PRINTDATE EDITTIME = AUTONUM AUTONUMLGL AUTONUMOUT LISTNUM EQ SYMBOL INCLUDEPICTURE INCLUDETEXT EMBED
+BARCODE DISPLAYBARCODE FILENAME FILESIZE NUMWORDS NUMCHARS REVNUM TA TC XE RD INDEX TOA CITATION BIBLIOGRAPHY
+ADDIN""".split())
 _VISIBLE = ("rStyle", "b", "i", "u", "strike", "dstrike", "color", "highlight", "shd", "vertAlign", "caps",
             "smallCaps", "sz", "bdr", "em")
 _NAMES = {"rStyle": "character style", "b": "bold", "i": "italic", "u": "underline", "strike": "strikethrough",
@@ -124,11 +132,12 @@ class DocxDocument(ParsedDocument):
                 raise InputError(f"{path}: corrupt .docx package: {name}: {exc}") from exc
             self._trees[name] = root
             part_kind = re.sub(r"\d+$", "", name[5:-4])
+            fields: list[list] = []  # open fields [code, in result?], carried across paragraphs
             for p in root.iter(w("p")):
                 if any(_local(a) == "Fallback" and a.tag.startswith(f"{{{MC}}}") for a in p.iterancestors()):
                     continue
                 para = _Paragraph(name, p)
-                runs = self._runs(p, para)
+                runs = self._runs(p, para, fields)
                 if not "".join(r.text for r in runs).strip():
                     continue
                 self._paragraphs.append(para)
@@ -170,10 +179,16 @@ class DocxDocument(ParsedDocument):
             return "caption"
         return "paragraph"
 
-    def _runs(self, p, para: _Paragraph) -> list[Run]:
+    def _runs(self, p, para: _Paragraph, fields: list[list]) -> list[Run]:
         runs: list[Run] = []
         pos = 0
-        depth = 0  # inside a complex field: everything is kept as is
+
+        def field_type(code: str) -> str:
+            words = code.split()
+            return words[0].upper() if words else ""
+
+        def hidden() -> bool:  # inside a field code, or a result Word computes: kept as is
+            return any(not shown or field_type(code) in COMPUTED_FIELDS for code, shown in fields)
 
         def add(text: str, key: Hashable) -> None:
             nonlocal pos
@@ -184,9 +199,10 @@ class DocxDocument(ParsedDocument):
             pos += len(text)
 
         def run_children(r, link) -> None:
-            nonlocal depth
             rpr = r.find(w("rPr"))
-            key = (_visible_key(rpr), (link.get(f"{{{R}}}id"), link.get(w("anchor"))) if link is not None else None)
+            field = field_type(fields[-1][0]) if fields else None
+            key = (_visible_key(rpr), (link.get(f"{{{R}}}id"), link.get(w("anchor"))) if link is not None else None,
+                   field)
             self._rpr.setdefault(key, rpr)
             para.rpr.setdefault(key, rpr)
             if link is not None:
@@ -197,10 +213,23 @@ class DocxDocument(ParsedDocument):
                     continue
                 if name == "fldChar":
                     t = child.get(w("fldCharType"))
-                    depth += 1 if t == "begin" else -1 if t == "end" else 0
+                    if t == "begin":
+                        fields.append(["", False])
+                    elif t == "separate" and fields:
+                        fields[-1][1] = True
+                    elif t == "end" and fields:
+                        fields.pop()
                     para.anchors.append((pos, child, rpr))
+                    if t in ("begin", "end"):  # the text after it has another key
+                        key = (key[0], key[1], field_type(fields[-1][0]) if fields else None)
+                        self._rpr.setdefault(key, rpr)
+                        para.rpr.setdefault(key, rpr)
+                        if link is not None:
+                            self._link.setdefault(key, link)
                     continue
-                if depth > 0:
+                if name == "instrText" and fields and not fields[-1][1]:
+                    fields[-1][0] += child.text or ""
+                if hidden():
                     para.anchors.append((pos, child, rpr))
                 elif name == "t":
                     if child.text:
@@ -233,9 +262,13 @@ class DocxDocument(ParsedDocument):
         walk(p, None)
         return runs
 
+    def can_place(self, style: Hashable) -> bool:
+        """Text shown by a field cannot be given back to its field once inside an English sentence."""
+        return style[2] is None
+
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``bold, colour FF0000, link``."""
-        visible, link = style
+        visible, link, field = style
         parts = []
         for name, attrs in visible:
             vals = dict(attrs)
@@ -247,6 +280,8 @@ class DocxDocument(ParsedDocument):
                 parts.append(_NAMES[name])
         if link is not None:
             parts.append("link")
+        if field is not None:
+            parts.append(f"result of a {field or 'Word'} field")
         return ", ".join(parts) or "plain"
 
     def _make_run(self, text: str, style: Hashable, para: _Paragraph):
@@ -310,20 +345,46 @@ class DocxDocument(ParsedDocument):
         for index, unit in enumerate(self.units):
             para = self._paragraphs[unit.handle]
             p = para.element
-            groups = group_anchors(segment_spans(self, index), [(o, (el, rpr)) for o, el, rpr in para.anchors])
+            spans = segment_spans(self, index)
+            groups = group_anchors(spans, [(o, (o, el, rpr)) for o, el, rpr in para.anchors])
             for child in list(p):
                 if child.tag != w("pPr"):
                     p.remove(child)
-            for element, rpr in groups[0]:
-                self._emit_anchor(p, element, rpr)
-            for j, seg_runs in enumerate(english[index]):
-                if j and seg_runs:
-                    seg_runs = [Run(" ", seg_runs[0].style), *seg_runs]
-                self._emit_runs(p, join_segments([seg_runs]), para)
-                for element, rpr in groups[j + 1]:
+            text = unit.text
+            bounds = [0, *(end for _start, end in spans)]
+            starts = [start for start, _end in spans] + [len(text)]
+            broke = False
+            for j in range(len(spans) + 1):
+                if j:
+                    seg_runs = english[index][j - 1]
+                    if j > 1 and seg_runs and not broke:
+                        seg_runs = [Run(" ", seg_runs[0].style), *seg_runs]
+                    self._emit_runs(p, join_segments([seg_runs]), para)
+                # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
+                gap_start = bounds[j]
+                gap = text[gap_start:starts[j]] if j == 0 else text[gap_start:starts[j]]
+                at = next((k for k, c in enumerate(gap) if c in "\t\n"), -1)
+                breaks = "".join(c for c in gap if c in "\t\n")
+                pending = bool(breaks)
+                for offset, element, rpr in groups[j]:
+                    if pending and offset > gap_start + at:
+                        self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, gap_start + at))], para)
+                        pending = False
                     self._emit_anchor(p, element, rpr)
+                if pending:
+                    self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, gap_start + at))], para)
+                broke = bool(breaks)
         self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                             for name, root in self._trees.items()})
+
+    @staticmethod
+    def _style_at(runs: list[Run], offset: int) -> Hashable:
+        pos = 0
+        for run in runs:
+            if pos <= offset < pos + len(run.text):
+                return run.style
+            pos += len(run.text)
+        return runs[-1].style if runs else None
 
     def _save(self, output: Path, replaced: dict[str, bytes]) -> None:
         import io

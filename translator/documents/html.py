@@ -3,8 +3,9 @@
 Blocks are paragraphs, headings, list items, table cells, captions, the page
 title and any other element that holds text directly; their inline elements
 (``b``, ``strong``, ``em``, ``a``, ``span`` ...) become formatted runs, and
-``<br>`` a line break. ``title``, ``alt`` and ``placeholder`` attributes are
-translated as units of their own. ``script``, ``style``, ``pre``, ``textarea``,
+``<br>`` a line break. ``title``, ``alt`` and ``placeholder`` attributes (also on
+inline elements, and a textarea's placeholder) and the label (``value``) of
+``submit``/``reset``/``button`` inputs are translated as units of their own. ``script``, ``style``, ``pre``, ``textarea``,
 ``svg``, ``math`` and anything marked ``translate="no"`` (or class
 ``notranslate``) are kept as they are; inline ``code``, ``kbd``, ``samp`` and
 ``var`` reach the model with their sentence but their text is only ever kept
@@ -30,6 +31,9 @@ SKIP_TAGS = frozenset("script style pre textarea svg math template noscript ifra
 CODE_TAGS = frozenset("code kbd samp var tt".split())
 EMPTY_INLINE = frozenset("img input hr wbr embed video audio canvas source track".split())
 ATTRIBUTES = ("title", "alt", "placeholder")
+BUTTON_TYPES = frozenset(("submit", "reset", "button"))
+#: Skipped elements whose own attributes are still shown (a textarea's placeholder and title).
+_ATTRIBUTES_SHOWN = frozenset(("textarea", "pre"))
 _KINDS = {"title": "title", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
           "h6": "heading", "caption": "caption", "figcaption": "caption"}
 
@@ -68,16 +72,21 @@ class HtmlDocument(ParsedDocument):
         self.had_doctype = bool(re.match(r"\s*<!doctype", text, re.IGNORECASE))
         self._collect(self.root)
         for el in self.root.iter():
-            if not isinstance(el.tag, str) or self._skipped(el):
+            if not isinstance(el.tag, str) or self._skipped(el, own=_tag(el) not in _ATTRIBUTES_SHOWN):
                 continue
-            for attr in ATTRIBUTES:
+            shown = ATTRIBUTES
+            if _tag(el) == "input" and (el.get("type") or "").lower() in BUTTON_TYPES:
+                shown = (*ATTRIBUTES, "value")
+            for attr in shown:
                 value = el.get(attr)
                 if value and value.strip():
                     self.units.append(Unit("caption" if attr == "alt" else "paragraph", [Run(value)], (el, attr, [])))
 
     @staticmethod
-    def _skipped(el) -> bool:
-        return any(_tag(a) in SKIP_TAGS or _no_translate(a) for a in (el, *el.iterancestors()))
+    def _skipped(el, own: bool = True) -> bool:
+        """True inside a kept element; ``own=False``: the element's own tag does not count, only translate="no"."""
+        return _no_translate(el) or (own and _tag(el) in SKIP_TAGS) or any(
+            _tag(a) in SKIP_TAGS or _no_translate(a) for a in el.iterancestors())
 
     @staticmethod
     def _is_block(el) -> bool:
@@ -148,13 +157,13 @@ class HtmlDocument(ParsedDocument):
         else:
             parent.text = (parent.text or "") + text
 
-    def _emit(self, parent, runs: list[Run]) -> None:
+    def _emit(self, parent, runs: list[Run], attributes: dict[tuple[str, str], str]) -> None:
         from lxml import etree
 
         for run in runs:
             target = parent
             for tag, attrs in run.style or ():
-                target = etree.SubElement(target, tag, dict(attrs))
+                target = etree.SubElement(target, tag, {k: attributes.get((k, v), v) for k, v in attrs})
             for i, piece in enumerate(run.text.split("\n")):
                 if i:
                     etree.SubElement(target, "br")
@@ -167,25 +176,46 @@ class HtmlDocument(ParsedDocument):
         """Put the English into the page, set ``lang="en"`` and save it as UTF-8."""
         import lxml.html
 
+        attributes: dict[tuple[str, str], str] = {}  # (attribute, Chinese) -> English, for rebuilt inline elements
+        for index, unit in enumerate(self.units):
+            element, attr, _anchors = unit.handle
+            if attr is not None:
+                value = "".join(r.text for r in join_segments(english[index]))
+                attributes[(attr, element.get(attr))] = value
+                element.set(attr, value)
         for index, unit in enumerate(self.units):
             element, attr, anchors = unit.handle
             if attr is not None:
-                element.set(attr, "".join(r.text for r in join_segments(english[index])))
                 continue
-            groups = group_anchors(segment_spans(self, index), anchors)
+            spans = segment_spans(self, index)
+            groups = group_anchors(spans, [(o, (o, a)) for o, a in anchors])
             for child in list(element):
                 element.remove(child)
             for _offset, anchor in anchors:
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
-            for anchor in groups[0]:
-                element.append(anchor)
-            for j, seg_runs in enumerate(english[index]):
-                if j and seg_runs:
-                    seg_runs = [Run(" ", None), *seg_runs]
-                self._emit(element, join_segments([seg_runs]))
-                for anchor in groups[j + 1]:
+            text = unit.text
+            bounds = [0, *(end for _start, end in spans)]
+            starts = [start for start, _end in spans] + [len(text)]
+            broke = False
+            for j in range(len(spans) + 1):
+                if j:
+                    seg_runs = english[index][j - 1]
+                    if j > 1 and seg_runs and not broke:
+                        seg_runs = [Run(" ", None), *seg_runs]
+                    self._emit(element, join_segments([seg_runs]), attributes)
+                # line breaks (<br>) between sentences are kept, in their place among the anchors
+                gap = text[bounds[j]:starts[j]]
+                at = bounds[j] + gap.find("\n")
+                pending = gap.count("\n")
+                broke = bool(pending)
+                for offset, anchor in groups[j]:
+                    if pending and offset > at:
+                        self._emit(element, [Run("\n" * pending, None)], attributes)
+                        pending = 0
                     element.append(anchor)
+                if pending:
+                    self._emit(element, [Run("\n" * pending, None)], attributes)
         self._finish()
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
         write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)
@@ -198,13 +228,18 @@ class HtmlDocument(ParsedDocument):
             if key.endswith("}lang") or key == "xml:lang":
                 self.root.set(key, "en")
         head = self.root.find("head")
-        for meta in self.root.iter("meta"):
+        declared = False
+        for meta in list(self.root.iter("meta")):
             if meta.get("charset"):
                 meta.set("charset", "utf-8")
+                declared = True
             elif (meta.get("http-equiv") or "").lower() == "content-type":
-                meta.set("content", "text/html; charset=utf-8")
-        if head is not None and not any(m.get("charset") or (m.get("http-equiv") or "").lower() == "content-type"
-                                        for m in self.root.iter("meta")):
+                # libxml2 drops an http-equiv declaration when it serialises to a string: use the HTML5 form
+                replacement = etree.Element("meta", charset="utf-8")
+                replacement.tail = meta.tail
+                meta.getparent().replace(meta, replacement)
+                declared = True
+        if head is not None and not declared:
             meta = etree.Element("meta", charset="utf-8")
             head.insert(0, meta)
 

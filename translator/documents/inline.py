@@ -7,7 +7,8 @@ where its English is known:
 
 * its text appears in the English as is (Latin names, codes, numbers written the same);
 * it is a glossary term found in the segment: its approved English;
-* it is a number: the English number of the same value (the number check's reading).
+* it is a number (alone, with a unit, or a cross-reference label such as 图2.1 or
+  第3章): the English number of the same value (the number check's reading).
 
 A span that cannot be placed is reported on the segment as a ``formatting_lost``
 flag naming the span and its formatting; its text is still translated (in the
@@ -27,7 +28,8 @@ from .model import ParsedDocument, Run
 
 FORMATTING_LOST = "formatting_lost"
 
-_NUMBER_REST = set("元万亿千百个百分点余多近约超逾左右以上年月日号人家户次倍亩米平方公里吨项所座台辆%.,，、 ")
+_NUMBER_REST = set("元万亿千百个百分点余多近约超逾左右以上年月日号人家户次倍亩米平方公里吨项所座台辆%.,，、 "
+                   "图表式章节条款第")  # cross-reference labels: 图2.1 -> the English 2.1
 _PUNCT_STRIP = "，。、；：！？“”‘’（）()《》【】「」,.;:!?\"' "
 
 
@@ -125,7 +127,8 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     lost: list[Run] = []
     after = 0
     for span in spans:
-        hit = _locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
+        hit = (_locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
+               if parsed.can_place(span.style) else None)
         if hit is None:
             lost.append(span)
             continue

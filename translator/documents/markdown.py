@@ -7,11 +7,15 @@ the block's source lines with the same markers (``#``, ``-``, ``1.``, ``>``,
 table pipes), links keep their URL and title, and inline code is only ever
 copied verbatim. Code blocks, HTML blocks, images and everything between the
 translated blocks are kept byte for byte. A paragraph that spanned several
-source lines is written on one line.
+source lines is written on one line. YAML front matter (``---`` ... ``---`` at
+the top, as static-site generators use) is kept as it is, except that its
+one-line ``title``, ``subtitle``, ``description`` and ``summary`` values are
+translated (written as double-quoted YAML strings).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Hashable
 from pathlib import Path
@@ -23,6 +27,7 @@ from .inline import group_anchors, join_segments, segment_spans
 from .model import ParsedDocument, Run, Unit, append_run
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
+_FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
 
 
 def _escape(text: str, in_table: bool) -> str:
@@ -83,8 +88,19 @@ class MarkdownDocument(ParsedDocument):
         decoded = decode_bytes(data, str(path))
         self.text = decoded.text
         self.lines = decoded.text.split("\n")
+        self.front: dict[int, tuple[int, str]] = {}  # unit index -> (line, "key: ") of front-matter values
+        front_end = self._front_matter_end()
         md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-        tokens = md.parse(decoded.text)
+        # the front matter is blanked for the parser, so block line numbers stay those of the file
+        tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]))
+        for k in range(1, max(front_end - 1, 1)):
+            m = _FRONT_KEYS.match(self.lines[k])
+            value = m.group(2) if m else ""
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            if m and value.strip() and value[0] not in "|>[{&*!" and not value.startswith("#"):
+                self.front[len(self.units)] = (k, m.group(1))
+                self.units.append(Unit("title" if "title" in m.group(1) else "meta", [Run(value)], None))
         heading_level = 0
         in_table = False
         first_heading = True
@@ -112,6 +128,15 @@ class MarkdownDocument(ParsedDocument):
                     kind = "paragraph"
                 self.units.append(Unit(kind, runs, (tok.map[0], tok.map[1], tok.content, in_table,
                                                     heading_level and tok.map[1] - tok.map[0] > 1, anchors)))
+
+    def _front_matter_end(self) -> int:
+        """Number of lines of the YAML front matter at the top (0 when there is none)."""
+        if not self.lines or self.lines[0].rstrip() != "---":
+            return 0
+        for k in range(1, len(self.lines)):
+            if self.lines[k].rstrip() in ("---", "..."):
+                return k + 1
+        return 0
 
     @staticmethod
     def _runs(children) -> tuple[list[Run], list[tuple[int, str]]]:
@@ -169,6 +194,11 @@ class MarkdownDocument(ParsedDocument):
         drop: set[int] = set()
         cells: dict[int, str] = {}
         for index, unit in enumerate(self.units):
+            if index in self.front:
+                line, key = self.front[index]
+                english_text = "".join(r.text for r in join_segments(english[index])).replace("\n", " ").strip()
+                lines[line] = key + json.dumps(english_text, ensure_ascii=False)
+                continue
             first, last, content, in_table, setext, anchors = unit.handle
             groups = group_anchors(segment_spans(self, index), anchors)
             parts = [" ".join(groups[0])]

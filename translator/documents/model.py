@@ -101,6 +101,10 @@ class ParsedDocument:
         """Return a short human description of a style (used in ``formatting_lost`` flags)."""
         return str(style)
 
+    def can_place(self, style: Hashable) -> bool:
+        """Return False for spans whose formatting can never be carried onto the English (always flagged)."""
+        return True
+
     def is_verbatim(self, style: Hashable) -> bool:
         """Return True for spans whose text must be kept exactly (inline code, translate="no")."""
         return False

@@ -9,7 +9,8 @@ starts at a larger vertical gap, an indented first line, a change of font size,
 or after a line that ends a sentence well short of the right margin. Joining two Chinese
 lines adds no space (a Chinese line break is not a word or sentence break).
 Larger type is a heading (the largest on the first page the title); bold fonts
-are kept as bold runs.
+are kept as bold runs. A glyph whose font has no Unicode map (pdfminer's
+``(cid:N)``) is read as a space, never as text.
 
 The PDF's layout (pages, columns, fonts, images) is not kept: the English is
 written as a .docx (default) or Markdown document that says so at the top. A
@@ -36,6 +37,7 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?
                           r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?|\d+)\s*$", re.IGNORECASE)
 _EDGE = 0.1  # share of the page height, top and bottom, where running headers and footers live
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _PARAGRAPH_END = set("。！？!?：:；;…”’」』）)")
 NOTE = ("Translated from {name} by translator. The PDF's layout (pages, columns, fonts, images) is not kept: "
         "this is its text, paragraph by paragraph.")
@@ -114,8 +116,8 @@ class PdfDocument(ParsedDocument):
         out = []
         for number, page in enumerate(pdf.pages, start=1):
             for item in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-                chars = [c for c in item.get("chars", []) if c.get("text")]
-                text = item["text"]
+                chars = [dict(c, text=_UNMAPPED.sub(" ", c["text"])) for c in item.get("chars", []) if c.get("text")]
+                text = re.sub(r" {2,}", " ", _UNMAPPED.sub(" ", item["text"])).strip()
                 if not text.strip():
                     continue
                 sizes = [float(c.get("size", 0)) for c in chars] or [0.0]
