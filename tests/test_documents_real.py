@@ -169,6 +169,15 @@ def test_markdown_front_matter_is_kept_and_its_title_translated(tmp_path, fake):
                                 "# Shandong enterprises"]
 
 
+def test_markdown_opening_with_a_rule_is_not_taken_for_front_matter(tmp_path, fake):
+    """A note that opens with a --- rule and has another later: the text between is translated, not kept."""
+    src = tmp_path / "note.md"
+    src.write_text("---\n\n山东企业。\n\n---\n\n青岛合作。\n", "utf-8")
+    out = translate_document(fake, src).output.read_text("utf-8")
+    assert not CJK.search(out) and "Shandong enterprises" in out and "Qingdao cooperation" in out
+    assert out.splitlines()[0] == "---"
+
+
 def test_html_http_equiv_charset_becomes_a_utf8_declaration(tmp_path, fake):
     """Older Chinese pages declare GB2312 with http-equiv; the output (UTF-8) lost its only declaration."""
     src = tmp_path / "old.html"

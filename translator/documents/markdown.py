@@ -28,6 +28,8 @@ from .model import ParsedDocument, Run, Unit, append_run
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
+#: A line of YAML front matter: ``key: value``, a list item, an indented continuation or a comment.
+_YAML_LINE = re.compile(r"^(?:[\w.-]+\s*:(?:\s|$)|\s*- |\s+\S|\s*#)")
 
 
 def _escape(text: str, in_table: bool) -> str:
@@ -130,12 +132,18 @@ class MarkdownDocument(ParsedDocument):
                                                     heading_level and tok.map[1] - tok.map[0] > 1, anchors)))
 
     def _front_matter_end(self) -> int:
-        """Number of lines of the YAML front matter at the top (0 when there is none)."""
+        """Number of lines of the YAML front matter at the top (0 when there is none).
+
+        A file may also open with a ``---`` rule: the block counts as front matter only when every
+        non-blank line in it reads as YAML (``key: value``, a ``- item``, an indented continuation or a
+        ``#`` comment), so the text between two rules is never blanked out untranslated.
+        """
         if not self.lines or self.lines[0].rstrip() != "---":
             return 0
         for k in range(1, len(self.lines)):
             if self.lines[k].rstrip() in ("---", "..."):
-                return k + 1
+                body = [line for line in self.lines[1:k] if line.strip()]
+                return k + 1 if body and all(_YAML_LINE.match(line) for line in body) else 0
         return 0
 
     @staticmethod
