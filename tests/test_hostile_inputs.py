@@ -385,6 +385,8 @@ def test_digit_groups_separated_by_thin_or_no_break_spaces_are_one_number():
         assert not [f for f in flags if f.check == "number"], (repr(sep), flags)
         assert segment_text(source).segments[0].text == "全区共有1,234,567名从业人员，其中新增12,300人。"
     assert segment_text("分别为3\u00a012家和5 200家。").segments[0].text == "分别为3 12家和5 200家。"  # not groups of three
+    # decimal places are grouped too (GB 3101: 3.141 592 6); a comma there would be another number
+    assert segment_text("圆周率约为3.141\u2009592\u20096。").segments[0].text == "圆周率约为3.141 592 6。"
 
 
 def test_a_full_disk_is_a_one_line_error_with_exit_2_and_the_old_output_kept(tmp_path, tiny_model, tiny_ct2_model,

@@ -47,16 +47,27 @@ def fold_width(text: str) -> str:
 
 
 # A thin, narrow no-break or no-break space between digit groups of three (GB/T 15835's 1 234 567)
-_GROUP_SPACE_RE = re.compile("(?<=\\d)[\u2009\u202f\u00a0](?=\\d{3}(?!\\d))")
+_GROUP_SPACES = "\u2009\u202f\u00a0"
+_GROUP_SPACE_RE = re.compile(f"(?<=\\d)[{_GROUP_SPACES}](?=\\d{{3}}(?!\\d))")
 
 
 def join_digit_groups(text: str) -> str:
     """Write digit groups separated by thin or no-break spaces (1 234 567) with commas (1,234,567).
 
     The length is unchanged, so offsets still hold; an ordinary space is left alone (it separates numbers
-    as often as it groups them).
+    as often as it groups them), and so are the groups of decimal places (3.141 592: GB 3101 groups those
+    too, and a comma there would make another number).
     """
-    return _GROUP_SPACE_RE.sub(",", text) if any(c in text for c in "\u2009\u202f\u00a0") else text
+    if not any(c in text for c in _GROUP_SPACES):
+        return text
+
+    def comma(m: re.Match) -> str:
+        start = m.start()
+        while start > 0 and (text[start - 1].isdigit() or text[start - 1] in _GROUP_SPACES):
+            start -= 1
+        return m.group() if start > 0 and text[start - 1] == "." else ","
+
+    return _GROUP_SPACE_RE.sub(comma, text)
 
 
 def clean_segment_text(text: str) -> str:
