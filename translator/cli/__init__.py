@@ -63,8 +63,9 @@ def main(args: list[str] | None = None) -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         sys.exit(1)
-    except OSError as exc:  # standard output on a full disk, a device error: one line, not a traceback
-        click.echo(f"Error: {exc.filename or 'standard output'}: cannot write: {exc.strerror or exc}", err=True)
+    except OSError as exc:  # standard output on a full disk, a device error, an unreadable file: one line
+        where = exc.filename or "standard output: cannot write"  # a named file may have been read, not written
+        click.echo(f"Error: {where}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
