@@ -305,3 +305,15 @@ def test_multiterm_xml_export_is_read(tmp_path):
     entries, problems = parse_entries(str(path))
     assert [(e.source, e.target, e.line) for e in entries] == [("工作包", "work package", 11), ("工作套件", "work package", 12)]
     assert problems == []
+
+
+def test_a_headerless_omegat_glossary_is_read_but_editing_it_says_why_not(tmp_path):
+    """OmegaT glossaries have no header: `list` reads them; `add` says what is missing instead of writing a
+    broken header (it once reported 'unknown column(s) 电路板, circuit board')."""
+    path = tmp_path / "project.txt"
+    path.write_text("电路板\tcircuit board\n青岛\tQingdao\n", "utf-8")
+    assert "circuit board" in _cli("glossary", "list", "-g", str(path)).output
+    r = _cli("glossary", "add", "山东", "Shandong", "-g", str(path))
+    assert r.exit_code == 2
+    assert f"{path}:1: no header row naming the source and target columns" in r.output
+    assert path.read_text("utf-8") == "电路板\tcircuit board\n青岛\tQingdao\n"

@@ -51,7 +51,13 @@ class TermBaseFile:
         for n, line in enumerate(self.lines):
             if line.strip() and not line.lstrip().startswith("#"):
                 self._header_line = n
-                return _read_header(line.split("\t"))[0]
+                columns = _read_header(line.split("\t"))[0]
+                if "source" not in columns or "target" not in columns:  # e.g. a headerless OmegaT glossary
+                    raise InputError(f"{self.path}:{n + 1}: no header row naming the source and target columns "
+                                     f"(a headerless glossary, e.g. OmegaT's, can be read but not edited): add "
+                                     f"the header `{chr(9).join(COLUMNS[:2])}` as the first row, or import it into "
+                                     "a TSV term base")
+                return columns
         self.lines.append("\t".join(COLUMNS))
         self._header_line = len(self.lines) - 1
         return list(COLUMNS)
