@@ -65,10 +65,10 @@ def _output_stem(path: Path) -> str:
 def _read_manifest(path: Path, problems: list[Problem]) -> list[str]:
     """Return the manifest's paths; its encoding is detected as for inputs (a BOM, UTF-16, GBK)."""
     from ..errors import InputError
-    from ..textio import decode_bytes
+    from ..textio import decode_bytes, read_bytes
 
     try:
-        data = path.read_bytes()
+        data = read_bytes(str(path))  # the checks every input gets: not a folder or device, within the limit
         lines = decode_bytes(data, str(path)).text.split("\n") if data.strip() else []
     except (OSError, InputError) as exc:
         problems.append(Problem("error", f"cannot read the manifest: {exc}", str(path)))

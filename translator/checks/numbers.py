@@ -694,7 +694,8 @@ def extract_english(text: str) -> list[Quantity]:
     tokens = _english_tokens(text, taken)
     found.extend(_decades(text, _others(text, q)) for q in _range_units(text, tokens))
     multiples = any(k in lowered for k in ("twice", "doubl", "tripl", "fold", "quadrupl"))
-    for m in _EN_A_SCALE.finditer(lowered) if any(k in lowered for k in ("a ", "every ", "per ", "each ")) else ():  # "a million"
+    scale_words = any(k in lowered for k in ("hundred", "thousand", "million", "billion", "trillion"))
+    for m in _EN_A_SCALE.finditer(lowered) if scale_words else ():  # "a million", "every thousand"
         found.append(Quantity(_EN_SCALE[m.group(1)], "", text[m.start():m.end()], pos=m.start()))
     for m in _EN_MULTIPLES.finditer(text) if multiples else ():  # 两倍 -> "twice", 增长3倍 -> "tripled"
         found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))

@@ -49,11 +49,17 @@ def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document
     Raises:
         InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
     """
+    return _read(path, encoding)[1:]
+
+
+def _read(path: str | Path, encoding: str | None) -> tuple[ParsedDocument | None, Document, str | None]:
+    """Return (the parsed document to write back into, or None for text; the segmented document; the text encoding)."""
     if str(path) != "-" and is_document(path):
-        return open_document(path, encoding).document, None
+        parsed = open_document(path, encoding)
+        return parsed, parsed.document, None
     from ..segmentation import read_document
 
-    return read_document(str(path), encoding)
+    return None, *read_document(str(path), encoding)
 
 
 #: Output file extensions that name a format (``-o report.en.json`` writes json when no format is given).
@@ -110,14 +116,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
             output that would overwrite the input.
         UnknownNameError: A format this input cannot be written in (the valid ones are listed).
     """
-    parsed: ParsedDocument | None = None
-    if is_document(path):
-        parsed = open_document(path, encoding)
-        doc, enc = parsed.document, None
-    else:
-        from ..segmentation import read_document
-
-        doc, enc = read_document(str(path), encoding)
+    parsed, doc, enc = _read(path, encoding)
     fmt = fmt or format_of_output(output)
     if bilingual:
         fmt = fmt or "docx"

@@ -362,7 +362,7 @@ class DocxDocument(ParsedDocument):
                     self._emit_runs(p, join_segments([seg_runs]), para)
                 # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
                 gap_start = bounds[j]
-                gap = text[gap_start:starts[j]] if j == 0 else text[gap_start:starts[j]]
+                gap = text[gap_start:starts[j]]
                 at = next((k for k, c in enumerate(gap) if c in "\t\n"), -1)
                 breaks = "".join(c for c in gap if c in "\t\n")
                 pending = bool(breaks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import TranslatorError
 from ..models.store import check_device, check_model_folder, load_seq2seq, resolve_model
 from .base import DecodeSettings, EngineInfo, EngineOutput, default_threads
-from .marian_tokenizer import encode_source
+from .marian_tokenizer import encode_source, marian_parts
 from .target_vocabulary import make_mask_processor, target_side_ids
 from .tokenizer_engine import LANGUAGE_CODES, TokenizerEngine, forced_bos_token_id, language_codes, tokenizer_accepts
 
@@ -78,7 +78,12 @@ class TransformersEngine(TokenizerEngine):
     def _translate_batch(self, texts: list[str], lengths: list[int], settings: DecodeSettings,
                          hints: list[list[str]] | None = None) -> list[EngineOutput]:
         torch = self._torch
-        batch = self.tokenizer.pad({"input_ids": encode_source(self.tokenizer, texts)}, return_tensors="pt").to(self._device)
+        tok = self.tokenizer
+        if marian_parts(tok) is None:  # the tokenizer's own ids (language codes for NLLB/M2M100 ...)
+            batch = tok(texts, return_tensors="pt", padding=True, truncation=False)
+        else:  # Marian: vocabulary-less pieces split into known ones (marian_tokenizer.source_pieces)
+            batch = tok.pad({"input_ids": encode_source(tok, texts)}, return_tensors="pt")
+        batch = batch.to(self._device)
         cap = self.max_new_tokens(max(lengths), settings)
         kwargs = dict(num_beams=settings.beams, max_new_tokens=cap, max_length=None, do_sample=False)
         if settings.min_length_ratio:
