@@ -102,13 +102,10 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None, line_break
     enc = best.encoding if best is not None else None
     if enc in ("gbk", "gb2312"):
         enc = "gb18030"  # superset: never loses a character GBK detection admits
-    enc = _most_chinese(data, enc)
-    if enc is None:
+    chosen = _most_chinese(data, enc)
+    if chosen is None:
         raise InputError(f"{name}: cannot detect the text encoding; pass --encoding")
-    try:
-        text = data.decode(enc)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: detected {enc} but cannot decode: {exc}; pass --encoding") from exc
+    enc, text = chosen
     return _checked(text, enc, name, line_breaks)
 
 
@@ -131,7 +128,7 @@ def _common_share(text: str) -> float:
     table = simplified_table()
     wide = [c for c in text[:_SHARE_SAMPLE] if ord(c) > 0x7F]
     if not wide:
-        return 1.0
+        return 0.0  # no evidence either way
     common = 0
     for ch in wide:
         try:
@@ -142,7 +139,7 @@ def _common_share(text: str) -> float:
     return common / len(wide)
 
 
-def _most_chinese(data: bytes, detected: str | None) -> str | None:
+def _most_chinese(data: bytes, detected: str | None) -> tuple[str, str] | None:
     """Choose the encoding of ``data`` among GB18030, Big5 and the detected one by which gives everyday Chinese.
 
     Statistical detection cannot tell these apart on a few characters: GBK's 市北区 is valid Big5 for
@@ -150,19 +147,24 @@ def _most_chinese(data: bytes, detected: str | None) -> str | None:
     the largest share of everyday characters wins; on a tie GB18030 (this toolkit's Simplified Chinese
     sources), then Big5, then the detected encoding. When the detector found nothing (``detected`` None),
     the winner must read as everyday Chinese (a share of at least 0.9), else None.
+
+    Returns:
+        (encoding, decoded text) of the winner, or None when no candidate decodes (or none is sure enough).
     """
-    best, best_share = detected, -1.0
+    best: tuple[str, str] | None = None
+    best_share = -1.0
     for enc in dict.fromkeys(("gb18030", "big5", detected)):
         if enc is None:
             continue
         try:
-            share = _common_share(data.decode(enc))
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        share = _common_share(text)
         if share > best_share:
-            best, best_share = enc, share
-    if detected is None and best_share < _SURE_SHARE:
-        return None  # nothing detected and no decoding reads as everyday Chinese: ask for --encoding
+            best, best_share = (enc, text), share
+    if best is None or (detected is None and best_share < _SURE_SHARE):
+        return None  # nothing decodes, or nothing detected and no decoding reads as everyday Chinese
     return best
 
 
