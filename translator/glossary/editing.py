@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem, TranslatorError
 from ..textio import write_atomic
-from .termbase import COLUMNS, Entry, fold_key, parse_rows, split_lines, tsv_line
+from .termbase import COLUMNS, Entry, fold_key, parse_rows, read_header, split_lines, tsv_line
 
 
 #: Term base files edited in place: TSV (a CSV, TBX or TMX file is read, never rewritten as TSV).
@@ -46,12 +46,10 @@ class TermBaseFile:
 
     def _header(self) -> list[str]:
         """Return the columns (as :func:`parse_rows` reads them: zh-CN is the source ...); add a header when there is none."""
-        from .termbase import _read_header
-
         for n, line in enumerate(self.lines):
             if line.strip() and not line.lstrip().startswith("#"):
                 self._header_line = n
-                columns = _read_header(line.split("\t"))[0]
+                columns = read_header(line.split("\t"))[0]
                 if "source" not in columns or "target" not in columns:  # e.g. a headerless OmegaT glossary
                     raise InputError(f"{self.path}:{n + 1}: no header row naming the source and target columns "
                                      f"(a headerless glossary, e.g. OmegaT's, can be read but not edited): add "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem, UnknownNameError
-from .termbase import COLUMNS, Entry, Glossary, entry_problems, parse_rows, split_lines, tsv_line
+from .termbase import _CJK, COLUMNS, Entry, Glossary, entry_problems, parse_rows, read_header, split_lines, tsv_line
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMATS = ("tsv", "csv", "tbx", "tmx")
@@ -315,12 +315,10 @@ def _omegat_header(text: str) -> tuple[str, Problem] | None:
     column is the one holding Chinese in more rows (an English -> Chinese project's glossary is read
     the other way round), and a warning says how the columns were read.
     """
-    from .termbase import _CJK, _read_header
-
     rows = [line.split("\t") for line in split_lines(text) if line.strip() and not line.lstrip().startswith("#")]
     if not rows:
         return None
-    header, _ = _read_header(rows[0])
+    header, _ = read_header(rows[0])
     if "source" in header and "target" in header:
         return None
     first = sum(1 for r in rows if _CJK.search(r[0]) and not (len(r) > 1 and _CJK.search(r[1])))
@@ -374,17 +372,3 @@ def parse_entries(path: str) -> tuple[list[Entry], list[Problem]]:
     return relined, problems
 
 
-def read_entries(path: str) -> list[Entry]:
-    """Read entries from a TSV, CSV, TBX or TMX file (by extension).
-
-    Raises:
-        InputError: Unreadable or malformed file, or an unknown extension.
-        ValidationError: Row errors (each with its line).
-    """
-    entries, problems = parse_entries(path)
-    errors = [pr for pr in problems if pr.severity == "error"]
-    if errors:
-        from ..errors import ValidationError
-
-        raise ValidationError(problems=errors, what=f"glossary import {path}")
-    return entries

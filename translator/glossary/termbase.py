@@ -365,7 +365,7 @@ _EN_HEADER = re.compile(r"en(?:[-_][a-z0-9]+)*|english|英文|英语|英語")
 _NOTE_HEADERS = ("notes", "comment", "comments", "description", "definition", "备注", "備註", "说明", "說明", "注释", "註釋")
 
 
-def _read_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+def read_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Return a header row's column names and its problems (severity, message).
 
     Our own header names the columns (``source target variants type case status note``). A glossary
@@ -419,7 +419,7 @@ def parse_rows(path: str, text: str) -> tuple[list[Entry], list[Problem]]:
             raw = raw[1:]
         cells = raw.split("\t")
         if header is None:
-            header, header_problems = _read_header(cells)
+            header, header_problems = read_header(cells)
             problems += [Problem(sev, msg, path, line_no) for sev, msg in header_problems]
             if any(sev == "error" for sev, _ in header_problems) and not all(c in header for c in ("source", "target")):
                 return entries, problems
