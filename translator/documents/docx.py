@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import group_anchors, join_segments, segment_spans
+from .inline import segment_spans, unit_layout
 from .model import ParsedDocument, Run, Unit
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -345,35 +345,20 @@ class DocxDocument(ParsedDocument):
         for index, unit in enumerate(self.units):
             para = self._paragraphs[unit.handle]
             p = para.element
-            spans = segment_spans(self, index)
-            groups = group_anchors(spans, [(o, (o, el, rpr)) for o, el, rpr in para.anchors])
             for child in list(p):
                 if child.tag != w("pPr"):
                     p.remove(child)
-            text = unit.text
-            bounds = [0, *(end for _start, end in spans)]
-            starts = [start for start, _end in spans] + [len(text)]
-            broke = False
-            for j in range(len(spans) + 1):
-                if j:
-                    seg_runs = english[index][j - 1]
-                    if j > 1 and seg_runs and not broke:
-                        seg_runs = [Run(" ", seg_runs[0].style), *seg_runs]
-                    self._emit_runs(p, join_segments([seg_runs]), para)
-                # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
-                gap_start = bounds[j]
-                gap = text[gap_start:starts[j]]
-                at = next((k for k, c in enumerate(gap) if c in "\t\n"), -1)
-                breaks = "".join(c for c in gap if c in "\t\n")
-                pending = bool(breaks)
-                for offset, element, rpr in groups[j]:
-                    if pending and offset > gap_start + at:
-                        self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, gap_start + at))], para)
-                        pending = False
-                    self._emit_anchor(p, element, rpr)
-                if pending:
-                    self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, gap_start + at))], para)
-                broke = bool(breaks)
+            # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
+            for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index],
+                                          [(o, (el, rpr)) for o, el, rpr in para.anchors], "\t\n",
+                                          lambda runs: runs[0].style):
+                if kind == "runs":
+                    self._emit_runs(p, item, para)
+                elif kind == "break":
+                    breaks, at = item
+                    self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, at))], para)
+                else:
+                    self._emit_anchor(p, *item)
         self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                             for name, root in self._trees.items()})
 

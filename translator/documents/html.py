@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
-from .inline import group_anchors, join_segments, segment_spans
+from .inline import join_segments, segment_spans, unit_layout
 from .model import ParsedDocument, Run, Unit, append_run
 
 BLOCK_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 li td th dt dd caption figcaption blockquote div section article header
@@ -187,35 +187,20 @@ class HtmlDocument(ParsedDocument):
             element, attr, anchors = unit.handle
             if attr is not None:
                 continue
-            spans = segment_spans(self, index)
-            groups = group_anchors(spans, [(o, (o, a)) for o, a in anchors])
             for child in list(element):
                 element.remove(child)
             for _offset, anchor in anchors:
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
-            text = unit.text
-            bounds = [0, *(end for _start, end in spans)]
-            starts = [start for start, _end in spans] + [len(text)]
-            broke = False
-            for j in range(len(spans) + 1):
-                if j:
-                    seg_runs = english[index][j - 1]
-                    if j > 1 and seg_runs and not broke:
-                        seg_runs = [Run(" ", None), *seg_runs]
-                    self._emit(element, join_segments([seg_runs]), attributes)
-                # line breaks (<br>) between sentences are kept, in their place among the anchors
-                gap = text[bounds[j]:starts[j]]
-                at = bounds[j] + gap.find("\n")
-                pending = gap.count("\n")
-                broke = bool(pending)
-                for offset, anchor in groups[j]:
-                    if pending and offset > at:
-                        self._emit(element, [Run("\n" * pending, None)], attributes)
-                        pending = 0
-                    element.append(anchor)
-                if pending:
-                    self._emit(element, [Run("\n" * pending, None)], attributes)
+            # line breaks (<br>) between sentences are kept, in their place among the anchors
+            for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index], anchors, "\n",
+                                          lambda runs: None):
+                if kind == "runs":
+                    self._emit(element, item, attributes)
+                elif kind == "break":
+                    self._emit(element, [Run(item[0], None)], attributes)
+                else:
+                    element.append(item)
         self._finish()
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
         write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)

@@ -20,7 +20,7 @@ were, and flagged too.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
 
 from ..results import DocumentResult, Flag, SegmentResult
 from ..textnorm import clean_segment_text, fold_for_matching
@@ -211,3 +211,45 @@ def group_anchors(spans: list[tuple[int, int]], anchors: list[tuple[int, object]
                 k = j + 1
         groups[k].append(anchor)
     return groups
+
+
+def unit_layout(text: str, spans: list[tuple[int, int]], english: list[list[Run]], anchors: list[tuple[int, object]],
+                break_chars: str, space_style: Callable[[list[Run]], Hashable]) -> Iterator[tuple[str, object]]:
+    """Yield, in document order, what a writer puts back into one unit.
+
+    Args:
+        text: The unit's source text.
+        spans: Its segments' offsets (see :func:`segment_spans`).
+        english: Each segment's English runs.
+        anchors: (offset in ``text``, anchor) pairs of the things kept as they are, in document order.
+        break_chars: The characters between segments that are kept (``"\\t\\n"`` for Word, ``"\\n"`` for HTML).
+        space_style: The style of the space put before a segment that follows another on the same line.
+
+    Yields:
+        ``("runs", runs)`` for a segment's English (a space in front when it follows another segment
+        without a break), ``("break", (chars, offset))`` for the tabs and line breaks of the gap before a
+        segment, in their place among the anchors, and ``("anchor", anchor)`` for each anchor (one inside
+        a sentence comes after that sentence's English; see :func:`group_anchors`).
+    """
+    groups = group_anchors(spans, [(offset, (offset, anchor)) for offset, anchor in anchors])
+    bounds = [0, *(end for _start, end in spans)]
+    starts = [start for start, _end in spans] + [len(text)]
+    broke = False
+    for j in range(len(spans) + 1):
+        if j:
+            runs = english[j - 1]
+            if j > 1 and runs and not broke:
+                runs = [Run(" ", space_style(runs)), *runs]
+            yield "runs", join_segments([runs])
+        gap = text[bounds[j]:starts[j]]
+        breaks = "".join(c for c in gap if c in break_chars)
+        at = bounds[j] + next((k for k, c in enumerate(gap) if c in break_chars), 0)
+        pending = bool(breaks)
+        for offset, anchor in groups[j]:
+            if pending and offset > at:
+                yield "break", (breaks, at)
+                pending = False
+            yield "anchor", anchor
+        if pending:
+            yield "break", (breaks, at)
+        broke = bool(breaks)
