@@ -153,8 +153,8 @@ class TermBaseFile:
         for entry in entries:
             seen = first.setdefault(entry.key, entry)
             if merge_variants and seen is not entry and seen.type == entry.type:
-                extra = [r for r in (entry.target, *entry.variants)
-                         if fold_key(r) not in {fold_key(x) for x in (seen.target, *seen.variants)}]
+                known = {fold_key(x) for x in (seen.target, *seen.variants)}
+                extra = [r for r in (entry.target, *entry.variants) if fold_key(r) not in known]
                 first[entry.key] = replace(seen, variants=tuple(dict.fromkeys((*seen.variants, *extra))))
                 merged += 1
                 continue
@@ -242,8 +242,9 @@ class ImportReport:
 
     Attributes:
         read: Entries read from the imported file.
-        counts: How many entries had each outcome (``added``, ``replaced``, ``unchanged``); duplicates
-            inside the imported file are counted once, so ``read`` can exceed the sum.
+        counts: How many entries had each outcome (``added``, ``replaced``, ``unchanged``, and ``merged``:
+            repeated sources folded into variants); other duplicates inside the imported file are counted
+            once, so ``read`` can exceed the sum.
         problems: Warnings about the imported file (skipped units, ignored columns, inline codes ...).
     """
 
