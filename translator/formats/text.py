@@ -23,6 +23,15 @@ def _segment_text(doc: DocumentResult, i: int) -> str:
     return seg.target.strip() or f"[untranslated: {seg.id}]"
 
 
+#: What txt and md outputs (translations and summaries) close with, before the signature.
+CHECK_BEFORE_USE = "Machine translation, check before use: "
+
+
+def flag_note(segment_id: str, flags) -> str:
+    """Return one line listing a segment's flags (``s12: number: ...; term: ...``), as txt and md show them."""
+    return f"{segment_id}: " + "; ".join(f"{f.check}: {f.message}" for f in flags)
+
+
 def _blocks(doc: DocumentResult, notes: bool) -> list[tuple[str, str | None, str, list[str]]]:
     """Return (kind, marker, English text, notes) per block; flagged segments get a numbered marker."""
     out, number = [], 0
@@ -33,7 +42,7 @@ def _blocks(doc: DocumentResult, notes: bool) -> list[tuple[str, str | None, str
             if notes and seg.flags:
                 number += 1
                 text += f" [{number}]"
-                block_notes.append(f"[{number}] {seg.id}: " + "; ".join(f"{f.check}: {f.message}" for f in seg.flags))
+                block_notes.append(f"[{number}] " + flag_note(seg.id, seg.flags))
             parts.append(text)
         out.append((block.kind, block.marker, " ".join(parts), block_notes))
     return out
@@ -55,7 +64,7 @@ def render_txt(doc: DocumentResult, notes: bool = True) -> str:
         lines.append("\n".join([text, *("    " + n for n in block_notes)]))
     if doc.summary is not None and doc.summary.sentences:
         lines.append("Summary: " + doc.summary.text)
-    lines.append(f"-- Machine translation, check before use: {doc.signature}")
+    lines.append(f"-- {CHECK_BEFORE_USE}{doc.signature}")
     return "\n\n".join(lines) + "\n"
 
 
@@ -85,7 +94,7 @@ def render_md(doc: DocumentResult, notes: bool = True) -> str:
     if doc.summary is not None and doc.summary.sentences:
         lines.append("## Summary")
         lines.extend(f"- {s.text} ({s.segment_id})" for s in doc.summary.sentences)
-    lines.append(f"---\n\n*Machine translation, check before use: `{doc.signature}`*")
+    lines.append(f"---\n\n*{CHECK_BEFORE_USE}`{doc.signature}`*")
     return "\n\n".join(lines) + "\n"
 
 
@@ -196,10 +205,6 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
         data = {"method": summary.method, "signature": signature, "text": summary.text,
                 "sentences": [asdict(s) for s in summary.sentences]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    def notes(s) -> list[str]:  # a flagged sentence's flags, as translate's txt/md list them
-        return [f"{s.segment_id}: " + "; ".join(f"{f.check}: {f.message}" for f in s.flags)] if s.flags else []
-
-    closing = f"Machine translation, check before use: {signature}" if signature else ""
     if fmt == "md":
         out, section = [], object()
         for s in summary.sentences:
@@ -207,9 +212,10 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
                 out.append(f"\n**{s.section}**\n")
             section = s.section
             out.append(f"- {s.text} ({s.segment_id})")
-            out.extend(f"  > {n}" for n in notes(s))
-        if closing:
-            out.append(f"\n---\n\n*{closing}*")
+            if s.flags:
+                out.append(f"  > {flag_note(s.segment_id, s.flags)}")
+        if signature:
+            out.append(f"\n---\n\n*{CHECK_BEFORE_USE}{signature}*")
         return "\n".join(out).strip() + "\n"
     if fmt == "txt":  # one sentence a line and nothing else: what `evaluate --summary` and other tools read
         return "\n".join(s.text for s in summary.sentences) + "\n"
