@@ -46,7 +46,10 @@ from ..errors import InputError
 from ..results import Flag
 from ..textnorm import fold_width, join_digit_groups
 from .base import CheckInput
+from .unit_table import conversion_factors, english_unit_at, unit_after
 
+#: The unit of a reading converted into another unit of measure: it matches a figure that rounds to it.
+APPROX = "converted:"
 #: Kinds of source quantity whose omission is a warning (the English may leave them implicit).
 DATE_KINDS = ("year", "month", "day", "hour", "minute")
 
@@ -68,6 +71,7 @@ class Quantity:
         implicit: Source only: the value is implicit in the source itself (a repeated date, a count of
             listed items); it is only required when the English shows another number instead.
         pos: Character offset in the text it was read from.
+        measure: English only: the unit of measure written after it (canonical, from the unit table), or ``""``.
     """
 
     value: float
@@ -78,6 +82,7 @@ class Quantity:
     soft: bool = False
     implicit: bool = False
     pos: int = -1
+    measure: str = ""
 
     def readings(self) -> list[tuple[float, str]]:
         """Return every (value, unit) this quantity may be rendered as."""
@@ -85,7 +90,8 @@ class Quantity:
 
     def describe(self) -> str:
         """Return ``'10亿 = 1,000,000,000'`` style text (with any other accepted readings)."""
-        shown = " or ".join(dict.fromkeys(_show(v, u) for v, u in self.readings()))
+        # (readings converted into other units are in the flag's details, not the message)
+        shown = " or ".join(dict.fromkeys(_show(v, u) for v, u in self.readings() if not u.startswith(APPROX)))
         return f"{self.text!r} = {shown}"
 
 
@@ -93,6 +99,8 @@ def _show(v: float, unit: str) -> str:
     if math.isnan(v):
         return "a day"
     number = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.2f}"
+    if unit.startswith(APPROX):
+        return f"{number} {unit[len(APPROX):]}"
     return number + {"%": "%", "pp": " percentage points", "month": " (month)", "people": " (people)"}.get(unit, "")
 
 
@@ -296,12 +304,10 @@ def extract_chinese(text: str) -> list[Quantity]:
                 unit = "month"
             if rest.startswith("成") and value <= 10:  # 6成 = 60%
                 unit, value, other = "%", value * 10, ((value, ""),)
-            elif rest.startswith("里") and not rest.startswith(("里程", "里面", "里边")):  # 20里 = 10 km
-                other = ((value / 2, ""),)
-            elif rest.startswith("斤"):  # 1 jin = 0.5 kg
-                other = ((value / 2, ""),)
         elif letters == "K" or letters == "k":
             value *= 1000
+        if not unit and not kind and not letters:
+            other = (*other, *_converted(value, text, m.end()))
         listed = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
                   and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
         found.append(Quantity(value, unit, shown, other, kind="count" if listed else kind, implicit=implicit or listed,
@@ -331,6 +337,15 @@ def extract_chinese(text: str) -> list[Quantity]:
     found.extend(_chinese_numerals(text, taken))
     found.sort(key=lambda q: q.pos)
     return [_growth_multiple(text, q) for q in found]
+
+
+def _converted(value: float, text: str, end: int) -> tuple[tuple[float, str], ...]:
+    """Return the readings of ``value`` in the units official English converts the unit at ``end`` to
+    (1.3万亿斤 = 650 million tonnes, 8000万亩 = 5.33 million hectares, 5000万千瓦 = 50 GW), from the unit table."""
+    unit = unit_after(text, end)
+    if unit == "li" and text.startswith(("里程", "里面", "里边"), text.find("里", end)):
+        return ()  # 里程 mileage, 里面 inside: not the unit li
+    return tuple((value * f, APPROX + target) for target, f in conversion_factors(unit).items())
 
 
 def _idiom(text: str, start: int, end: int) -> bool:
@@ -710,7 +725,8 @@ def extract_english(text: str) -> list[Quantity]:
             value, soft = _MONTH_ABBR[m.group(2)], False
         found.append(Quantity(float(value), "month", m.group(0), soft=soft, pos=m.start()))
     found.sort(key=lambda q: q.pos)
-    return found
+    return [_with(q, measure=english_unit_at(text, q.pos + len(q.text))) if q.pos >= 0 and not q.soft and not q.unit else q
+            for q in found]
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
@@ -720,6 +736,22 @@ def same_value(a: Quantity, b: Quantity) -> bool:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def rounds_to(value: float, e: Quantity) -> bool:
+    """Return True when English figure ``e`` is ``value`` rounded to the digits ``e`` shows (5.33 million for a
+    converted 5,333,333; 650 million for 650,000,000)."""
+    if math.isnan(value) or value <= 0:
+        return False
+    m = _DIGITS.search(e.text)
+    raw = float(m.group(0).replace(",", "")) if m else 0.0
+    if not raw:
+        return _close(value, e.value)
+    step = 10.0 ** -len(m.group(1) or "") * e.value / raw
+    return abs(value - e.value) <= 0.5 * step * (1 + 1e-9)
 
 
 def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
@@ -737,6 +769,10 @@ def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
             if unit == "vague" and u2 == "" and any(c in a.text for c in "几数") and value <= v2 < 10 * value:
                 return True  # 几千 = "3,000", 十几万 = "120,000": a figure in the range the vague amount covers
             if math.isnan(value) or math.isnan(v2):
+                continue
+            if unit.startswith(APPROX):  # converted into another unit: a figure in that unit, rounded
+                if u2 == "" and v2 == b.value and b.measure == unit[len(APPROX):] and rounds_to(value, b):
+                    return True
                 continue
             if (unit == u2 or loose and unit == "" and u2 in ("%", "points") or unit == "pp" and u2 == "points") \
                     and _close(value, v2):
