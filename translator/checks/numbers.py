@@ -497,8 +497,8 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         if _WORD_AFTER_MEASURE.get(after[:1]) == after[1:2]:
             continue  # 二次元 (anime)
         digits_only = all(c in _CN_DIGITS for c in numeral)
-        if digits_only and 2 <= len(numeral) <= 3 and "〇" not in numeral and "零" not in numeral:
-            # 两三个 = two or three, 七八月份 = July and August, 一二三年级: a list or an estimate
+        if digits_only and len(numeral) >= 2 and "〇" not in numeral and "零" not in numeral:
+            # 两三个 = two or three, 七八月份 = July and August, 三四五六年级: a list or an estimate
             values = [float(_CN_DIGITS[c]) for c in numeral]
             unit_alt = tuple((v, "month") for v in values) if after.startswith("月") else ()
             found.append(Quantity(values[0], "", m.group(0), tuple((v, "") for v in values[1:]) + unit_alt,
@@ -579,6 +579,8 @@ _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage|[Ww]ar)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+#: A Roman numeral joined to a name by a hyphen: "Shenzhou-XII" for 神舟十二号.
+_EN_NAME_ROMAN = re.compile(r"\b[A-Z][A-Za-z']+-(X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3})\b")
 _EN_A_SCALE = re.compile(r"\b(?:a|every|per|each) (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
@@ -595,6 +597,9 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
     (r"\ban? (?:hour|day|week|month|year|minute)\b", 1.0, "", (), ("hour", "day", "week", "month", "year", "minute")),
     (r"\binitial(?:ly)?\b", 1.0, "", (), ("initial",)),
+    # 第一次 said as "never ... before", "maiden", "inaugural": the first time
+    (r"\bnever\b[^.;!?]{0,80}?\bbefore\b|\bmaiden\b|\binaugural\b|\bdebut(?:ed|s)?\b", 1.0, "", (),
+     ("never", "maiden", "inaugural", "debut")),
     (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
     (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
@@ -614,6 +619,15 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
 ]
 _EN_SOFT_RE = [(re.compile(p, re.IGNORECASE if unit != "anyday" else 0), v, unit, alt, keys)
                for p, v, unit, alt, keys in _EN_SOFT]
+
+
+def _roman(numeral: str) -> int:
+    """Return the value of a Roman numeral up to 39 (XII = 12)."""
+    values = [_ROMAN_DIGITS[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 
 
 def _word_value(words: str) -> tuple[float, bool]:
@@ -803,6 +817,8 @@ def extract_english(text: str) -> list[Quantity]:
         found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
     for m in _EN_PHASE_ROMAN.finditer(text) if "I" in text or "V" in text or "X" in text else ():  # phase II: 二期
         found.append(Quantity(float(_ROMAN[m.group(1)]), "", m.group(0), pos=m.start(1)))
+    for m in _EN_NAME_ROMAN.finditer(text) if "-" in text else ():  # Shenzhou-XII: a name, may render 十二号
+        found.append(Quantity(float(_roman(m.group(1))), "", m.group(1), soft=True, pos=m.start(1)))
     for m in _EN_MONTH.finditer(text):
         if m.group(1):
             value = _MONTHS[m.group(1).lower()]
@@ -1000,7 +1016,9 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     missing = sorted(report.missing, key=lambda q: q.pos)
     for run in _date_runs(item.source, missing):
         q = run[0]
-        others = [e for e in report.unmatched_english if e.unit == q.unit] or report.unmatched_english
+        # cite only English numbers that may be this value changed (same kind; an ordinal only for an ordinal), not
+        # ones that render another part of the sentence
+        others = [e for e in report.unmatched_english if _candidate(q, e) and (e.kind != "ordinal" or q.text.startswith("第"))]
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
         severities = [severity_of(part, report) for part in run]
         severity = "error" if "error" in severities else severities[0]
