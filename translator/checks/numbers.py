@@ -137,10 +137,10 @@ _ZH_NUM = re.compile(
 #: The ten-thousands part of a composite amount after 亿: 1亿2千多万, 3亿5000万.
 _ZH_SUB_WAN = re.compile(r"[多余]?万(?!亿)")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
-_ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
+_ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|名|家|户|次|字)")
 #: A Chinese numeral, with its sections (三万五千, 一亿两千万): a 万 or 亿 inside it is followed by more numeral.
 _ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*)")
-_ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
+_ZH_PERCENT_WORDS = re.compile(r"百分(?:百(?!分)|之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?)))")
 #: A Chinese numeral with a scale (两万, 百亿) or a qualifier, followed by what it counts.
 _ZH_CN_SCALED = re.compile(r"(余|多|来)?(万亿|亿|万|千)?(余|多|来)?(?=(元|美元|港元|欧元|人|吨|亩|平方|公里|千瓦|册|瓶|份|只|头|株|棵|斤"
                            r"|公斤|字|" + "|".join(MEASURE_WORDS) + r"|[^\u4e00-\u9fff]|$))")
@@ -284,16 +284,19 @@ def extract_chinese(text: str) -> list[Quantity]:
         found.append(Quantity(0.0, "", m.group(0), ((24.0, ""),), kind="hour", implicit=True, pos=m.start()))
         taken.append(m.span())
     for m in _ZH_PERCENT_WORDS.finditer(text):  # 百分之五十, 百分之三点五, 百分之28.3
-        if m.group(3):
+        ends: tuple[float, ...] = ()
+        if m.group(0) == "百分百":  # "a hundred per cent"
+            value = 100.0
+        elif m.group(3):
             value = float(m.group(3))
         else:
             try:
-                value = float(parse_chinese_numeral(m.group(1)))
+                value, *ends = (float(v) for v in chinese_numeral_values(m.group(1)))  # 百分之七八十 = 70-80%
             except InputError:
                 continue
             if m.group(2):
                 value += float("0." + "".join(str(_CN_DIGITS[c]) for c in m.group(2)))
-        found.append(Quantity(value, "%", m.group(0), pos=m.start()))
+        found.append(Quantity(value, "%", m.group(0), tuple((v, "%") for v in ends), pos=m.start()))
         taken.append(m.span())
     for m in _ZH_NUM.finditer(text):
         if _taken(m.start(), taken):
@@ -483,6 +486,12 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
                                   ((float(value), "vague"),) if level or round_figure else tuple((float(v), "") for v in ends),
                                   pos=m.start()))
             continue  # 一万瓶, 两万元, 两千余元, 百亿元
+        bare = re.match(r"万亿|亿|万", text[m.end():m.end() + 2])
+        if not ordinal and numeral in ("十", "百", "千") and bare:  # 千亿产业 "a 100-billion-yuan industry": a round figure
+            value = parse_chinese_numeral(numeral) * _ZH_SCALE[bare.group(0)]
+            found.append(Quantity(float(value), "", m.group(0) + bare.group(0), ((float(value), "vague"),), implicit=True,
+                                  pos=m.start()))
+            continue
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
         if not ordinal and after[:1] == "成" and numeral in _CN_DIGITS and numeral not in "零〇":  # 四成 = 40%
@@ -490,6 +499,8 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
                 value = float(_CN_DIGITS[numeral])
                 found.append(Quantity(value * 10, "%", m.group(0) + "成", ((value, ""),), pos=m.start()))
             continue
+        if after[:1] in "多余来" and numeral[-1] in _CN_UNITS:  # 五千多名 "over 5,000": the qualifier before the measure word
+            after = text[m.end() + 1:m.end() + 3]
         if not after.startswith(MEASURE_WORDS):
             continue
         if before and (before in "“‘「《\"" or before in _CN_DIGITS):
@@ -838,6 +849,8 @@ def same_value(a: Quantity, b: Quantity) -> bool:
 
 
 def _close(a: float, b: float) -> bool:
+    if float(a).is_integer() and float(b).is_integer():
+        return a == b  # a long figure (an ISBN, a phone number) differs in its last digit
     return abs(a - b) <= 1e-9 * max(1.0, abs(a))
 
 
@@ -940,7 +953,9 @@ def compare_numbers(source: str, english: str) -> NumberReport:
         still = []
         for q in pending:
             hits = [e for e in free if match(q, e)]
-            hit = next((e for e in hits if not e.soft), hits[0] if hits else None)  # a figure before a word
+            # a figure before a word, but a vague amount (数十) takes a vague word ("dozens") before a figure
+            hit = next((e for e in hits if e.unit == "vague"), None) if any(u == "vague" for _, u in q.readings()) else None
+            hit = hit or next((e for e in hits if not e.soft), hits[0] if hits else None)
             if hit is None:
                 still.append(q)
             else:
