@@ -531,6 +531,8 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             other = ((1900.0 + value, ""), (2000.0 + value, ""))
         if ordinal and value == 2 and after.startswith("部"):
             other = ((2.0, "sequel"),)
+        if ordinal and value == 1:
+            other = ((1.0, "first"),)  # 第一次 "never before", "maiden", "inaugural"
         if ordinal and value == 2 and after.startswith(("天", "日")):
             other = ((math.nan, "anyday"),)  # 第二天 = "the next day"
         if not ordinal and numeral in ("百", "千"):  # 百年: "a century" or "hundreds of years"
@@ -593,6 +595,8 @@ _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage|[Ww]ar)\s+
 #: A Roman numeral joined to a name by a hyphen: "Shenzhou-XII" for 神舟十二号.
 _EN_NAME_ROMAN = re.compile(r"\b[A-Z][A-Za-z']+-(X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3})\b")
 _EN_A_SCALE = re.compile(r"\b(?:a|every|per|each) (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
+#: What follows "a second" that is time, not an ordinal: the end of the phrase or a word that is no noun.
+_EN_TIME_SECOND = re.compile(r"\s*(?:$|[^\w\s-]|(?:or|and|later|after|before|to|of|longer|ago)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
 _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the text must contain)
@@ -606,11 +610,11 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\b(?:centenary|centennial|century|centuries)\b", 100.0, "", (), ("centen", "centur")),
     (r"\baround the clock\b|\bround[- ]the[- ]clock\b|\b24/7\b|\ball day\b", 24.0, "", (), ("clock", "24/7", "all day")),
     (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
-    (r"\ban? (?:hour|day|week|month|year|minute)\b", 1.0, "", (), ("hour", "day", "week", "month", "year", "minute")),
+    (r"\ban? (?:hour|day|week|month|year|minute|second)\b", 1.0, "", (),
+     ("hour", "day", "week", "month", "year", "minute", "second")),
     (r"\binitial(?:ly)?\b", 1.0, "", (), ("initial",)),
-    # 第一次 said as "never ... before", "maiden", "inaugural": the first time
-    (r"\bnever\b[^.;!?]{0,80}?\bbefore\b|\bmaiden\b|\binaugural\b|\bdebut(?:ed|s)?\b", 1.0, "", (),
-     ("never", "maiden", "inaugural", "debut")),
+    # 第一次 said as "never (... before)", "maiden", "inaugural": the first time; renders an ordinal 第一 only
+    (r"\bnever\b|\bmaiden\b|\binaugural\b|\bdebut(?:ed|s)?\b", 1.0, "first", (), ("never", "maiden", "inaugural", "debut")),
     (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
     (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
@@ -722,6 +726,9 @@ def _english_tokens(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
                 elif suffix.isupper() and suffix not in ("ML", "KW", "MW", "GW", "KG", "KM", "L", "F", "T"):
                     soft = True  # 5G, 737NG, 737MAX: names (they may render the source, never stand for a changed value)
         else:
+            if word.lower() == "second" and lowered[max(0, start - 6):start].endswith(("a ", "one ", "per ", "each ")) \
+                    and _EN_TIME_SECOND.match(lowered, end):
+                continue  # "roughly a second", "per second": time, said by the soft "a second" = 1 ("a second purchase": 2)
             value, ordinal = _word_value(word)
             kind = "ordinal" if ordinal else ""
             nxt = matches[idx + 1] if idx + 1 < len(matches) else None
