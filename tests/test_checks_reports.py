@@ -48,6 +48,9 @@ REPORT_CONVENTIONS = [
     ("我们要千方百计稳就业", "We must do everything possible to keep employment stable", None),
     ("企业三心二意难成大事", "A company without focus achieves little", None),
     ("顾客习惯货比三家", "Customers like to shop around", None),
+    # ... but a set phrase of a determiner, a numeral and a measure word is a count
+    ("近两年来经济稳中向好", "Over the past two years the economy has been stable", "Over the past three years the economy has been stable"),
+    ("用这五种语言发布", "published in these five languages", "published in these four languages"),
     ("这是我国第一次举办冬奥会", "China had never hosted the Winter Olympics before", "China hosted the Winter Olympics for the second time"),
     ("我第一次参加这样的会议", "I had never attended such a meeting", "It was my second such meeting"),
     ("这是第二次购买", "This is a second purchase", "This is a third purchase"),

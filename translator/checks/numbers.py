@@ -432,14 +432,25 @@ def _word_at(text: str, start: int, end: int) -> tuple[str, int, int]:
     not a numeral expression (唯一, 货比三家, 三轮车, 六中全会), else ``("", start, end)``."""
     for s, e, tag in _segments(text):
         if s <= start < e:
-            if tag == "l" and text[s:start] == "每":
-                break  # 每千字 "every thousand characters": a rate, not a set phrase
+            if tag in _IDIOM_TAGS and s < start and _numeral_phrase(text[s:start], text[end:e]):
+                break  # 近两年, 这五种, 今明两天, 每千字: a determiner, a numeral and its measure word, not an idiom
             if s == start and text[end:e] in MEASURE_WORDS:
                 break  # 二人 "two people" (the dictionary has it as a name, nrt): a numeral and its measure word
             if tag not in _NUMERAL_TAGS and (s < start or e > end or tag in _IDIOM_TAGS | _NAME_TAGS):
                 return tag, s, e
             return "", start, end
     return "", start, end
+
+
+#: Tags of the words that may stand before a numeral in a numeral phrase the dictionary lists as a set phrase:
+#: pronoun (这五种), adjective (近两年), time (今明两天), adverb, 每 (每千字).
+_DETERMINER_TAGS = frozenset(("r", "a", "t", "d", "ad", "zg"))
+
+
+def _numeral_phrase(prefix: str, rest: str) -> bool:
+    """Return True when a set phrase is a determiner, the numeral and a measure word (近两年来, 这五种, 每千字),
+    not an idiom (货比三家: a noun and a verb before the numeral)."""
+    return all(tag in _DETERMINER_TAGS for _, _, tag in _segments(prefix)) and (rest.startswith(MEASURE_WORDS) or len(rest) <= 1)
 
 
 def _name_serial(text: str, start: int, end: int) -> bool:
