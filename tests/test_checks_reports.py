@@ -57,6 +57,9 @@ REPORT_CONVENTIONS = [
     ("长按约 1 秒", "Press for roughly a second", "Press for roughly two seconds"),
     ("C919大飞机第一次商业飞行", "the maiden commercial flight of the C919 airliner", None),
     ("这家民宿获得五星评价", "The guesthouse got top ratings", None),
+    # a count after a demonstrative refers back ("these"); a multiple ("doubled") is not that count changed
+    ("申请人数成倍增长，但这3所大学录取比例下降", "applications doubled, but admission rates at these universities fell",
+     "applications doubled, but admission rates at these five universities fell"),
     # short abbreviations spelled out in the English: the length ratio scales with the source length
     ("深化“放管服”改革", "We deepened reforms to streamline administration, delegate power, and improve regulation and services", None),
 ]

@@ -358,7 +358,8 @@ def extract_chinese(text: str) -> list[Quantity]:
         if not unit and not kind and not letters:
             other = (*other, *_converted(value, text, stop))
         listed = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
-                  and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
+                  and "\u4e00" <= rest[:1] <= "\u9fff"
+                  and (_listed_count(text, m.start(), value) or _after_pronoun(text, m.start())))
         found.append(Quantity(value, unit, shown, other, kind="count" if listed else kind, implicit=implicit or listed,
                               pos=m.start()))
         taken.append((m.start(), stop))
@@ -451,6 +452,16 @@ def _numeral_phrase(prefix: str, rest: str) -> bool:
     """Return True when a set phrase is a determiner, the numeral and a measure word (近两年来, 这五种, 每千字),
     not an idiom (货比三家: a noun and a verb before the numeral)."""
     return all(tag in _DETERMINER_TAGS for _, _, tag in _segments(prefix)) and (rest.startswith(MEASURE_WORDS) or len(rest) <= 1)
+
+
+#: Demonstrative pronouns (the dictionary's pronoun tag r also covers words such as 为期 "lasting").
+DEMONSTRATIVES = frozenset(("这", "那", "这些", "那些"))
+
+
+def _after_pronoun(text: str, pos: int) -> bool:
+    """Return True when the word right before ``pos`` is a demonstrative (这3所 "these universities", 这三个 "these",
+    "which"): the count refers back to things named before; the English may say it by the pronoun alone."""
+    return any(e == pos and tag == "r" and text[s:e] in DEMONSTRATIVES for s, e, tag in _segments(text))
 
 
 def _name_serial(text: str, start: int, end: int) -> bool:
@@ -556,8 +567,8 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         implicit = False
         if not ordinal and value <= 3 and after.startswith(_PEOPLE_AFTER):
             other = ((float(value), "people"),)  # 两人, 他们二位 = "they", "the couple"
-        if not ordinal and value <= 10 and _listed_count(text, m.start(), value):
-            implicit = True  # 防疫、防汛两场硬仗: the count of the items just listed
+        if not ordinal and value <= 10 and (_listed_count(text, m.start(), value) or _after_pronoun(text, m.start())):
+            implicit = True  # 防疫、防汛两场硬仗: the count of the items just listed; 这三个 "these", "which"
         if not ordinal and text.startswith("年代", m.end()) and value < 100:  # 八十年代 = the 1980s
             other = ((1900.0 + value, ""), (2000.0 + value, ""))
         if ordinal and value == 2 and after.startswith("部"):
@@ -863,7 +874,7 @@ def extract_english(text: str) -> list[Quantity]:
     for m in _EN_A_SCALE.finditer(lowered) if scale_words else ():  # "a million", "every thousand"
         found.append(Quantity(_EN_SCALE[m.group(1)], "", text[m.start():m.end()], pos=m.start()))
     for m in _EN_MULTIPLES.finditer(text) if multiples else ():  # 两倍 -> "twice", 增长3倍 -> "tripled"
-        found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
+        found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), kind="multiple", pos=m.start()))
     for m in _EN_PHASE_ROMAN.finditer(text) if "I" in text or "V" in text or "X" in text else ():  # phase II: 二期
         found.append(Quantity(float(_ROMAN[m.group(1)]), "", m.group(0), pos=m.start(1)))
     for m in _EN_NAME_ROMAN.finditer(text) if "-" in text else ():  # Shenzhou-XII: a name, may render 十二号
@@ -945,7 +956,7 @@ def _candidate(q: Quantity, e: Quantity) -> bool:
     """Return True when unmatched English ``e`` may be a changed rendering of source ``q`` (same kind of number)."""
     if e.soft or math.isnan(e.value):
         return False
-    if q.kind == "count" and (e.kind == "ordinal" or not 2 <= e.value <= 10):
+    if q.kind == "count" and (e.kind in ("ordinal", "multiple") or not 2 <= e.value <= 10):
         return False
     units = {u for _, u in q.readings()}
     if e.unit not in units and not (e.unit == "" and units & {"month"}):
