@@ -62,6 +62,10 @@ REPORT_CONVENTIONS = [
      "applications doubled, but admission rates at these five universities fell"),
     # short abbreviations spelled out in the English: the length ratio scales with the source length
     ("深化“放管服”改革", "We deepened reforms to streamline administration, delegate power, and improve regulation and services", None),
+    ("增强“四个意识”、坚定“四个自信”、做到“两个维护”",
+     "We should be more conscious of the need to maintain political integrity, think in big-picture terms, follow the "
+     "leadership core, and keep in alignment; stay confident in our path, theory, system, and culture; and uphold the "
+     "core position of the leadership", None),
 ]
 
 

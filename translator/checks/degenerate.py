@@ -11,11 +11,14 @@ from .base import CheckInput
 #: about 2-4; these bounds only catch gross failures.
 MIN_RATIO = 0.6
 MAX_RATIO = 9.0
-#: English characters any source may take: official English spells out short abbreviations (放管服 "streamline
-#: administration, delegate power, and improve regulation and services"), so the upper bound of the ratio scales
-#: with how short the source is: max(MAX_RATIO, SHORT_BUDGET / source characters), 20 for 9 characters; a source
-#: of more than 20 characters keeps MAX_RATIO.
+#: English characters any source may take: a short heading keeps room for what its English spells out, so the
+#: upper bound of the ratio scales with how short the source is: max(MAX_RATIO, SHORT_BUDGET / source characters).
 SHORT_BUDGET = 180
+#: English characters each quoted short abbreviation may take on top (放管服 "streamline administration, delegate
+#: power, and improve regulation and services", 四个意识, 三去一降一补): official English spells them out.
+ABBREVIATION_BUDGET = 60
+#: A quoted term of 2-6 Chinese characters: the form abbreviations take in reports (“放管服”, “六稳”).
+_QUOTED_ABBREVIATION = re.compile(r"[“「\"]([\u4e00-\u9fff]{2,6})[”」\"]")
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _ELLIPSIS = re.compile(r"(?:\s*(?:\.{2,}|…)\s*)+")
 #: A subword loop with no spaces ("andandandand", "ververver..."): a unit of 2-10 letters 5+ times
@@ -59,7 +62,8 @@ def check_degenerate(item: CheckInput) -> list[Flag]:
     tgt_len = len(item.target.strip())
     if src_len >= 6 and tgt_len:
         ratio = tgt_len / src_len
-        max_ratio = round(max(MAX_RATIO, SHORT_BUDGET / src_len), 1)
+        budget = max(MAX_RATIO * src_len, SHORT_BUDGET) + ABBREVIATION_BUDGET * len(_QUOTED_ABBREVIATION.findall(item.source))
+        max_ratio = round(budget / src_len, 1)
         if ratio < MIN_RATIO or ratio > max_ratio:
             flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{max_ratio}",
                               {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len},
