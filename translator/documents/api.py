@@ -16,6 +16,7 @@ from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..outputs import OutputPlan
+    from ..results import DocumentResult
     from ..segmentation import Document
     from ..pipeline import Pipeline
 
@@ -50,6 +51,19 @@ def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document
         InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
     """
     return _read(path, encoding)[1:]
+
+
+def open_source(path: str | Path, encoding: str | None = None) -> tuple[ParsedDocument | None, Document, str | None]:
+    """Read any input we translate and keep what its writer needs (what :func:`translate_document` does first).
+
+    Returns:
+        The parsed document to write the English back into (None for text), the segmented document, and the
+        encoding a text file was read with (None for a document format).
+
+    Raises:
+        InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
+    """
+    return _read(path, encoding)
 
 
 def _read(path: str | Path, encoding: str | None) -> tuple[ParsedDocument | None, Document, str | None]:
@@ -143,15 +157,32 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     layout_kept = not (parsed is not None and parsed.format_name == "pdf" and not bilingual)
     if out is None:
         return FileResult(result=result, output=None, format=fmt, layout_kept=layout_kept)
+    write_translation(parsed, result, out, fmt, bilingual, notes, english)
+    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
+
+
+def write_translation(parsed: ParsedDocument | None, result: DocumentResult, output: str | Path, fmt: str,
+                      bilingual: bool = False, notes: bool = True, english: list | None = None) -> None:
+    """Write a translated document to ``output`` as ``fmt`` (atomically); what :func:`translate_document` ends with.
+
+    Args:
+        parsed: The document read by :func:`open_source` (None for text input).
+        result: Its translation (flags included).
+        output: The file to write.
+        fmt: A format the input can be written in (:func:`output_formats`), or ``docx``/``html`` with ``bilingual``.
+        bilingual: Write the bilingual review document.
+        notes: txt/md: mark flagged segments and list their flags.
+        english: The placed English runs, when already computed (:func:`~translator.documents.inline.english_units`).
+    """
+    out = Path(str(output))
     if bilingual:
         from .bilingual import write_bilingual
 
         write_bilingual(result, out, fmt)
     elif parsed is not None and fmt in parsed.native_outputs:
-        parsed.write(result, english, out, fmt)
+        parsed.write(result, english if english is not None else english_units(parsed, result), out, fmt)
     else:
         write_atomic(out, render(result, fmt, notes=notes))
-    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
 
 
 

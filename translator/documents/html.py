@@ -174,6 +174,16 @@ class HtmlDocument(ParsedDocument):
 
     def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
         """Put the English into the page, set ``lang="en"`` and save it as UTF-8."""
+        write_atomic(output, self.render(result, english))
+
+    def render(self, result: DocumentResult, english: list[list[list[Run]]], fragment: bool = False) -> str:
+        """Put the English into the page and return it as a string (what :meth:`write` saves).
+
+        Args:
+            result: The translation.
+            english: For each unit, its English runs.
+            fragment: Return only the content of ``<body>`` (for markup that was sent without a page around it).
+        """
         import lxml.html
 
         attributes: dict[tuple[str, str], str] = {}  # (attribute, Chinese) -> English, for rebuilt inline elements
@@ -202,8 +212,14 @@ class HtmlDocument(ParsedDocument):
                 else:
                     element.append(item)
         self._finish()
+        if fragment:
+            body = self.root.find("body")
+            if body is None:
+                return ""
+            return (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode", method="html")
+                                               for child in body)
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
-        write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)
+        return ("<!DOCTYPE html>\n" if self.had_doctype else "") + out
 
     def _finish(self) -> None:
         from lxml import etree
