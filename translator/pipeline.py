@@ -183,7 +183,17 @@ class Pipeline:
         if not isinstance(docs, (list, tuple)) or not all(isinstance(d, tuple) and len(d) == 2 for d in docs):
             raise TypeError("docs must be a list of (Document, encoding) pairs")
         results = self.translate_texts([s.text for doc, _ in docs for s in doc.segments], progress)
-        return [assemble(doc, results, self.signature(enc)) for doc, enc in docs]
+        return [self.assemble(doc, results, enc) for doc, enc in docs]
+
+    def assemble(self, doc: Document, results: dict[str, dict], encoding: str | None = None) -> DocumentResult:
+        """Build a document's result from :meth:`translate_texts`' results (which may hold other texts too).
+
+        Args:
+            doc: The segmented document.
+            results: Text -> stored result, covering every segment text of ``doc``.
+            encoding: The encoding the document was read with (stamped in the signature).
+        """
+        return assemble(doc, results, self.signature(encoding))
 
     def translate_text(self, text: str, name: str = "<text>") -> DocumentResult:
         """Segment and translate a document given as a string."""
