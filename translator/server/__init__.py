@@ -31,6 +31,8 @@ def serve(settings=None, config: ServerConfig | None = None, host: str = "127.0.
         announce: Called with the start-up line (URL and signature).
     """
     import asyncio
+    import contextlib
+    import signal
     import socket
 
     import uvicorn
@@ -41,14 +43,21 @@ def serve(settings=None, config: ServerConfig | None = None, host: str = "127.0.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=120, lifespan="on"))
     url_host = f"[{host}]" if ":" in host else host
-    original = server.startup
 
-    async def startup(sockets=None):
-        await original(sockets=sockets)
-        if server.started:
-            announce(f"translator serving on http://{url_host}:{bound}/ ({app.state.service.signature()})")
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                announce(f"translator serving on http://{url_host}:{bound}/ ({app.state.service.signature()})")
 
-    server.startup = startup
+        @contextlib.contextmanager
+        def capture_signals(self):
+            with super().capture_signals():
+                yield
+                # SIGTERM is the ordinary way to stop a service: after the graceful stop, exit 0 (uvicorn
+                # would raise it again and die of it); Ctrl-C still ends as an interruption
+                self._captured_signals = [s for s in self._captured_signals if s != signal.SIGTERM]
+
+    server = Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=120, lifespan="on"))
     asyncio.run(server.serve(sockets=[sock]))
