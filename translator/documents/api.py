@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import InputError, OutputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
@@ -16,11 +16,29 @@ from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..outputs import OutputPlan
-    from ..results import DocumentResult
+    from ..results import DocumentResult, Summary
     from ..segmentation import Document
-    from ..pipeline import Pipeline
 
 BILINGUAL_FORMATS = ("docx", "html")
+
+
+class DocumentPipeline(Protocol):
+    """What the functions here need of a pipeline; :class:`translator.pipeline.Pipeline` is one.
+
+    The pipeline is handed in (it sits above this package, which it uses to read files), never imported.
+    """
+
+    def translate_documents(self, docs: list[tuple[Document, str | None]],
+                            progress: Callable[[int, int], None] | None = None) -> list[DocumentResult]:
+        """Translate segmented documents together."""
+
+    def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
+                        progress: Callable[[int, int], None] | None = None,
+                        summary_sentences: int | None = None) -> list[DocumentResult]:
+        """Translate text files together."""
+
+    def summarize(self, source: DocumentResult, sentences: int | None = None) -> Summary:
+        """Summarise a translated document."""
 
 
 def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
@@ -97,8 +115,8 @@ def output_formats(path: str | Path) -> tuple[str, ...]:
     return native + tuple(f for f in TEXT_FORMATS if f not in native)
 
 
-def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path | None = None, fmt: str | None = None,
-                       bilingual: bool = False, encoding: str | None = None,
+def translate_document(pipeline: DocumentPipeline, path: str | Path, output: str | Path | None = None,
+                       fmt: str | None = None, bilingual: bool = False, encoding: str | None = None,
                        progress: Callable[[int, int], None] | None = None,
                        summary_sentences: int | None = None, notes: bool = True) -> FileResult:
     """Translate one file (.docx, .html, .md, .pdf or text) and write the English.
@@ -186,8 +204,9 @@ def write_translation(parsed: ParsedDocument | None, result: DocumentResult, out
 
 
 
-def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = None, out_dir: str | None = None,
-                    fmt: str | None = None, bilingual: bool = False, force: bool = False, encoding: str | None = None,
+def translate_files(pipeline: DocumentPipeline, inputs: list[str], output: str | None = None,
+                    out_dir: str | None = None, fmt: str | None = None, bilingual: bool = False, force: bool = False,
+                    encoding: str | None = None,
                     progress: Callable[[int, int], None] | None = None, summary_sentences: int | None = None,
                     notes: bool = True, stdout: Callable[[str], object] | None = None,
                     on_plan: Callable[[OutputPlan], None] | None = None) -> list[FileResult]:

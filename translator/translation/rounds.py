@@ -18,8 +18,9 @@ from ..glossary import Glossary
 from ..glossary.protection import ProtectedText, TermProtector
 from ..results import DocumentResult, Flag, SegmentResult, Signature, TermUse
 from ..segmentation import Document
-from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget, translate_in_pieces
+from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget
 from .cache import SegmentCache, cache_key
+from .pieces import translate_in_pieces
 
 #: Progress callback: (units finished since the last call, total units).
 Progress = Callable[[int, int], None]
