@@ -64,8 +64,8 @@ class Batcher:
         queue_limit: Most texts waiting; past it :meth:`translate` raises :class:`Overloaded`.
         batch_texts: Most texts in one gathered call (a larger single request goes alone).
         gather_seconds: How long an idle engine waits for more requests before it starts.
-        cross_request: False makes every request a call of its own, one after another (the baseline a
-            one-request-at-a-time server gives).
+        cross_request: False translates every request on its own, one after another, and each text of
+            a list in an engine call of its own (what LibreTranslate does; the benchmark's baseline).
     """
 
     def __init__(self, translate, queue_limit: int = 20_000, batch_texts: int = 256, gather_seconds: float = 0.005,
@@ -164,7 +164,12 @@ class Batcher:
             self.stats.queued -= size
             self.stats.running = len(texts)
             try:
-                results = await loop.run_in_executor(self._executor, self._translate, texts)
+                if self.cross_request:
+                    results = await loop.run_in_executor(self._executor, self._translate, texts)
+                else:  # one text per engine call, as LibreTranslate translates a list item by item
+                    results = {}
+                    for t in texts:
+                        results |= await loop.run_in_executor(self._executor, self._translate, [t])
             except Exception as exc:  # every request of the batch gets the engine's error
                 for r in batch:
                     if not r.future.done():
