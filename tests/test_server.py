@@ -262,10 +262,10 @@ def test_a_client_that_disconnects_does_not_disturb_others(server, client):
 
 
 # ------------------------------------------------------- keys, limits, shutdown
-def test_api_keys_and_rate_limit(tiny_ct2_model, tmp_path):
+def test_api_keys_rate_limit_and_echo_for_weblates_check(tiny_ct2_model, tmp_path):
     keys = tmp_path / "keys.txt"
     keys.write_text("# team keys\nsecret-1\nsecret-2  # second\n", "utf-8")
-    srv = start_server(tiny_ct2_model, tmp_path, "--api-keys", str(keys), "--req-limit", "2")
+    srv = start_server(tiny_ct2_model, tmp_path, "--api-keys", str(keys), "--req-limit", "3", "--echo-unsupported")
     try:
         with httpx.Client(base_url=srv.url, timeout=60) as c:
             ok = {"q": "第二句话。", "source": "zh", "target": "en"}
@@ -273,9 +273,14 @@ def test_api_keys_and_rate_limit(tiny_ct2_model, tmp_path):
             assert "Invalid API key" in is_error(c.post("/translate", json=ok | {"api_key": "wrong"}), 403)
             assert "API key" in is_error(c.post("/translate", json=ok), 400)
             assert c.post("/translate", json=ok | {"api_key": "secret-1"}).status_code == 200
-            assert "Slowdown: 2 per 1 minute" in is_error(c.post("/translate", json=ok | {"api_key": "secret-1"}), 429)
+            assert c.post("/translate", json=ok | {"api_key": "secret-1"}).status_code == 200
+            assert "Slowdown: 3 per 1 minute" in is_error(c.post("/translate", json=ok | {"api_key": "secret-1"}), 429)
             assert c.post("/translate", json=ok | {"api_key": "secret-2"}).status_code == 200  # per key
             assert c.get("/frontend/settings").json()["keyRequired"] is True
+            # Weblate's settings check: "test" en->de, echoed and marked as untranslated
+            check = c.post("/translate", json={"q": ["test"], "source": "en", "target": "de", "api_key": "secret-2"})
+            assert check.status_code == 200 and check.json()["translatedText"] == ["test"]
+            assert check.headers["x-translator-untranslated"] == "true"
     finally:
         assert srv.stop() == 0
 

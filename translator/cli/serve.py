@@ -22,16 +22,20 @@ from .options import library_errors, model_options, settings_from_options
               help="Most texts waiting for the engine; past it requests get 429 at once.")
 @click.option("--file-ttl", type=click.FloatRange(1), default=1800.0, show_default=True,
               help="Seconds uploaded documents and their translations are kept.")
+@click.option("--echo-unsupported", is_flag=True,
+              help="Answer a language pair other than zh->en with the text unchanged (200, marked with the header "
+              "X-Translator-Untranslated) instead of a 400: lets Weblate's settings check (\"test\", en->de) pass.")
 @model_options
 @library_errors
 def serve(host: str, port: int, api_keys_file: str | None, req_limit: int | None, char_limit: int, batch_limit: int,
-          file_limit: int, queue_limit: int, file_ttl: float, **opts) -> None:
+          file_limit: int, queue_limit: int, file_ttl: float, echo_unsupported: bool,
+          **opts) -> None:
     """Serve LibreTranslate's API (and /v1) for Weblate, Mastodon, OmegaT and scripts, until Ctrl-C or SIGTERM."""
     from ..server import ServerConfig, read_api_keys, serve as run
 
     settings = settings_from_options(opts)
     config = ServerConfig(char_limit=char_limit, batch_limit=batch_limit, file_limit=file_limit, queue_limit=queue_limit,
-                          file_ttl=file_ttl, req_limit=req_limit,
+                          file_ttl=file_ttl, req_limit=req_limit, echo_unsupported=echo_unsupported,
                           api_keys=read_api_keys(api_keys_file) if api_keys_file else None)
     try:
         run(settings, config, host, port, announce=lambda line: click.echo(line, err=True))

@@ -38,10 +38,12 @@ log = logging.getLogger("translator")
 class ApiError(Exception):
     """An answer other than 200: ``{"error": message}`` with ``status``."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, unsupported_pair: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        #: The error is a language pair this server does not translate (``--echo-unsupported`` answers those).
+        self.unsupported_pair = unsupported_pair
 
 
 def _json(data, status: int = 200, headers: dict | None = None) -> Response:
@@ -203,7 +205,7 @@ def _languages(fields: Fields) -> tuple[bool, str]:
         if not auto:
             normalise_code(source, "source")
     except UnsupportedLanguage as exc:
-        raise ApiError(400, str(exc)) from None
+        raise ApiError(400, str(exc), unsupported_pair=True) from None
     fmt = fields.text("format", required=False, default="text") or "text"
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported")
@@ -254,7 +256,14 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
     async def translate(request: Request) -> Response:
         fields = await read_fields(request, config.body_limit)
         access.check(request, fields)
-        auto, fmt = _languages(fields)
+        try:
+            auto, fmt = _languages(fields)
+        except ApiError as exc:
+            if not (config.echo_unsupported and exc.unsupported_pair):
+                raise
+            texts, as_list = _texts(fields, config)  # --echo-unsupported: the text back, marked untranslated
+            return _json({"translatedText": texts if as_list else texts[0]},
+                         headers={"X-Translator-Untranslated": "true"})
         alternatives = _alternatives(fields)
         texts, as_list = _texts(fields, config)
         done = await service.translate(texts, fmt)

@@ -28,6 +28,9 @@ class ServerConfig:
         req_limit: Most requests per minute per API key (or per client address without one); None: no limit.
         file_ttl: Seconds an uploaded document and its translations are kept.
         upload_dir: Parent folder of the server's private folder of uploads (None: the system's temporary folder).
+        echo_unsupported: Answer a language pair we cannot serve with the text unchanged (200, header
+            ``X-Translator-Untranslated: true``) instead of a 400; off by default (see the README: Weblate's
+            settings check translates "test" from English to German).
         cross_request_batching: False translates each request on its own, one at a time, as LibreTranslate
             does (for the benchmark's baseline).
     """
@@ -44,6 +47,7 @@ class ServerConfig:
     req_limit: int | None = None
     file_ttl: float = 1800.0
     upload_dir: str | None = None
+    echo_unsupported: bool = False
     cross_request_batching: bool = True
 
     def __post_init__(self) -> None:
