@@ -196,8 +196,11 @@ def _read_tmx(path: str, all_units: bool) -> tuple[list[ImportedUnit], list[Prob
         if codes:
             problems.append(Problem("warning", f"unit holds inline codes ({', '.join(sorted(codes))}): imported "
                                     "without them", path, line))
-        when = props.get("x-translator-approved-at") or _tmx_date(tu.get("changedate") or tu.get("creationdate"))
-        units.append(ImportedUnit(found["zh"][0], found["en"][0], line, tu.get("changeid") or tu.get("creationid"),
+        def attr(name: str) -> str | None:  # on the unit, or (OmegaT) on its variants
+            return tu.get(name) or next((v.get(name) for v in tu.findall("tuv") if v.get(name)), None)
+
+        when = props.get("x-translator-approved-at") or _tmx_date(attr("changedate") or attr("creationdate"))
+        units.append(ImportedUnit(found["zh"][0], found["en"][0], line, attr("changeid") or attr("creationid"),
                                   when, origin if origin and origin not in MACHINE_ORIGINS else None,
                                   props.get("x-translator-glossary")))
     return units, problems, skipped
@@ -282,6 +285,18 @@ def _read_aligned(path: str, target_path: str, encoding: str | None) -> tuple[li
     return units, problems, skipped
 
 
+_SIGNATURE_GLOSSARY = re.compile(rb"translator:[^|<>\"]*\|model:[^<>\"]*?\|glossary:([A-Za-z0-9:+/=_.-]+)")
+
+
+def signature_glossary(path: str | Path) -> str | None:
+    """Return the glossary version in the signature of a file we wrote (XLIFF, TMX, JSON, JSONL), or None."""
+    from ..textio import read_bytes
+
+    data = read_bytes(str(path), max_bytes=0)
+    found = _SIGNATURE_GLOSSARY.search(data)
+    return found.group(1).decode("ascii") if found else None
+
+
 def read_units(path: str | Path, fmt: str | None = None, target_path: str | Path | None = None,
                all_units: bool = False, encoding: str | None = None) -> tuple[list[ImportedUnit], list[Problem],
                                                                                dict[str, list[int]]]:
@@ -324,7 +339,7 @@ def read_units(path: str | Path, fmt: str | None = None, target_path: str | Path
 
 def import_file(memory: TranslationMemory, path: str | Path, *, fmt: str | None = None,
                 target_path: str | Path | None = None, origin: str | None = None, approved_by: str = "import",
-                glossary_version: str = "none", all_units: bool = False, encoding: str | None = None) -> ImportReport:
+                glossary_version: str | None = None, all_units: bool = False, encoding: str | None = None) -> ImportReport:
     """Read a reviewed file and store its approved units (all or nothing).
 
     Args:
@@ -334,7 +349,8 @@ def import_file(memory: TranslationMemory, path: str | Path, *, fmt: str | None 
         target_path: Aligned text: the English file.
         origin: Origin recorded for each unit (None: the file's name; our TMX export's own origins are kept).
         approved_by: Approver recorded when the file names none.
-        glossary_version: Glossary version recorded when the file names none.
+        glossary_version: Glossary version recorded for units that do not name theirs (None: the one in
+            the signature of a file we wrote, else ``none``).
         all_units: Also import units nobody approved.
         encoding: Aligned text: the files' encoding.
 
@@ -344,6 +360,8 @@ def import_file(memory: TranslationMemory, path: str | Path, *, fmt: str | None 
         TranslationMemoryError: The memory is read-only or cannot be written (nothing was stored).
     """
     units, problems, skipped = read_units(path, fmt, target_path, all_units, encoding)
+    if glossary_version is None:
+        glossary_version = signature_glossary(path) if target_path is None else None
     for reason, where in skipped.items():
         first = ", ".join(str(n) for n in where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
         problems.append(Problem("warning", f"{len(where)} unit(s) {reason} skipped (line {first})", str(path), where[0]))
@@ -355,7 +373,7 @@ def import_file(memory: TranslationMemory, path: str | Path, *, fmt: str | None 
     existing = sum(memory.has(s, t) for s, t in pairs)
     name = Path(path).name
     memory.add_records([(u.source, u.target, u.origin or origin or name, u.approved_by or approved_by,
-                         u.glossary_version or glossary_version, u.approved_at) for u in units])
+                         u.glossary_version or glossary_version or "none", u.approved_at) for u in units])
     report.updated = existing
     report.added = len(pairs) - existing
     return report
@@ -401,5 +419,5 @@ def export_tmx(memory: TranslationMemory, path: str | Path) -> int:
     return len(memory)
 
 
-__all__ = ["IMPORT_FORMATS", "ImportReport", "ImportedUnit", "MACHINE_ORIGINS", "export_tmx", "format_of",
+__all__ = ["IMPORT_FORMATS", "ImportReport", "ImportedUnit", "MACHINE_ORIGINS", "export_tmx", "format_of", "signature_glossary",
            "import_file", "read_units", "to_tmx"]
