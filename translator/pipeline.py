@@ -59,6 +59,7 @@ class Pipeline:
         self._engine = engine
         self._glossary: Glossary | None | object = _UNSET
         self._protector: TermProtector | None = None
+        self._memory = None
         self._local = threading.local()
         self._lock = threading.RLock()
         #: Segments in the segment cache for this pipeline's runs so far (found or written): what a kill keeps.
@@ -128,6 +129,22 @@ class Pipeline:
         return cache
 
     @property
+    def memory(self):
+        """Return the translation memory (opened read-only on first use), or None when there is none.
+
+        Raises:
+            TranslationMemoryError: The file is missing or not a translation memory.
+        """
+        if self.settings.memory is None:
+            return None
+        with self._lock:
+            if self._memory is None:
+                from .memory import TranslationMemory
+
+                self._memory = TranslationMemory(self.settings.memory, read_only=True)
+            return self._memory
+
+    @property
     def decode_settings(self) -> DecodeSettings:
         """Return the decoding settings of the first attempt."""
         s = self.settings
@@ -164,13 +181,32 @@ class Pipeline:
 
     # ------------------------------------------------------------ translation
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> dict[str, dict]:
-        """Translate distinct segment texts; return text -> stored result (see :class:`TranslationRounds`)."""
-        rounds = self.rounds()
-        with self._lock:
-            try:
-                return rounds.translate(texts, progress)
-            finally:
-                self.saved_segments += rounds.saved
+        """Translate distinct segment texts; return text -> stored result (see :class:`TranslationRounds`).
+
+        With a translation memory, its exact matches (and safe number edits) are used instead of the model
+        and its suggestions are attached to the model's results (``origin`` and ``matches``; see
+        :mod:`translator.memory.apply`).
+        """
+        consulted = None
+        if self.memory is not None:
+            from .memory.apply import consult
+
+            consulted = consult(self.memory, texts, self.glossary, self.settings.memory_threshold)
+            texts = [t for t in texts if t not in consulted.found]
+        results: dict[str, dict] = {}
+        if texts or consulted is None:
+            rounds = self.rounds()
+            with self._lock:
+                try:
+                    results = rounds.translate(texts, progress)
+                finally:
+                    self.saved_segments += rounds.saved
+        if consulted is not None:
+            for text, matches in consulted.suggestions.items():
+                if text in results:
+                    results[text] = results[text] | {"matches": matches}
+            results.update(consulted.found)
+        return results
 
     def translate_documents(self, docs: list[tuple[Document, str | None]],
                             progress: Progress | None = None) -> list[DocumentResult]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import UnknownNameError
 from .segmentation.document import Document
+
+if TYPE_CHECKING:
+    from .memory.store import MemoryMatch
 
 
 #: Flag severities, most severe first.
@@ -103,8 +107,12 @@ class SegmentResult:
         line: 1-based source line.
         flags: Problems found.
         terms: Glossary entries found in the source.
-        pieces: How many pieces the segment was translated in (long segments).
+        pieces: How many pieces the segment was translated in (long segments; 0 for memory English).
         cached: Whether the translation came from the segment cache.
+        origin: Where the English came from: ``model``, ``cache``, ``memory`` (an approved unit of the same
+            source) or ``memory-fuzzy-edited`` (an approved unit with other numbers, changed; flagged).
+        matches: Translation memory units for this source, best first: the unit used (origin ``memory*``),
+            or suggestions (similarity at or above the run's threshold) for the model's English.
     """
 
     id: str
@@ -120,6 +128,8 @@ class SegmentResult:
     terms: list[TermUse] = field(default_factory=list)
     pieces: int = 1
     cached: bool = False
+    origin: str = "model"
+    matches: list[MemoryMatch] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -180,6 +190,13 @@ class DocumentResult:
                 counts[check] = counts.get(check, 0) + 1
         return counts
 
+    def origin_counts(self) -> dict[str, int]:
+        """Return how many segments came from each origin (``{"model": 200, "memory": 38}``)."""
+        counts: dict[str, int] = {}
+        for seg in self.segments:
+            counts[seg.origin] = counts.get(seg.origin, 0) + 1
+        return counts
+
     def severity_counts(self) -> dict[str, int]:
         """Return how many flags there are of each severity (``{"error": 2, "warning": 5}``)."""
         counts = {s: 0 for s in SEVERITIES}
@@ -219,6 +236,7 @@ class DocumentResult:
             "flag_counts": self.flag_counts(),
             "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),
+            "origin_counts": self.origin_counts(),
         }
 
     def to_dict(self) -> dict:

@@ -18,6 +18,7 @@ from .glossary import glossary
 from .models import models
 from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 from .serve import serve
+from .tm import tm
 from .translate import segment, summarize, translate
 
 
@@ -27,7 +28,7 @@ def cli() -> None:
     """Glossary-aware Chinese->English translation, checks and summaries."""
 
 
-for command in (segment, translate, batch, summarize, qa, evaluate, models, glossary, serve):
+for command in (segment, translate, batch, summarize, qa, evaluate, models, glossary, tm, serve):
     cli.add_command(command)
 
 

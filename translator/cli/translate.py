@@ -101,7 +101,11 @@ def _report(doc, target: str, note: str = "") -> None:
     adherence = doc.term_adherence()
     terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
     cached = sum(s.cached for s in doc.segments)
-    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+    origins = doc.origin_counts()
+    memory = "".join(f", {origins[k]} {k}" for k in ("memory", "memory-fuzzy-edited") if k in origins)
+    suggested = sum(1 for s in doc.segments if s.matches and not s.origin.startswith("memory"))
+    memory += f", {suggested} with memory suggestions" if suggested else ""
+    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached{memory}), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
 
 

@@ -259,7 +259,8 @@ def assemble(doc: Document, results: dict[str, dict], signature: Signature) -> D
             id=seg.id, index=seg.index, block_index=seg.block_index, kind=seg.kind, source=seg.raw,
             target=r["target"], start=seg.start, end=seg.end, line=seg.line,
             flags=[Flag(**f) for f in r["flags"]], terms=[TermUse(**t) for t in r["terms"]],
-            pieces=r["pieces"], cached=r["cached"],
+            pieces=r["pieces"], cached=r["cached"], origin=r.get("origin") or ("cache" if r["cached"] else "model"),
+            matches=list(r.get("matches", ())),
         ))
     return DocumentResult(name=doc.name, document=doc, segments=segments, signature=signature)
 

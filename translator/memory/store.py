@@ -1,0 +1,527 @@
+"""The translation memory store: what a person approved, in one SQLite file.
+
+The segment cache holds what the model said; the memory holds what a reviewer
+approved. Each unit is a Chinese source, its English, where it came from
+(``origin``: a file or a user), who or what approved it, when, and the
+glossary version it was approved under.
+
+Sources are keyed by the normalisation the segment cache uses
+(:func:`~translator.textnorm.clean_segment_text`: full/half width, odd spaces,
+zero-width characters), so a sentence found in a document looks up exactly the
+text the cache would. A source may have several approved translations; the
+newest approved one answers an exact lookup.
+
+Fuzzy lookups score character-level Levenshtein similarity (the unit that
+suits Chinese, which has no word boundaries), as translate-toolkit and
+Weblate do: ``1 - distance / len(longer)``. Candidates are narrowed first by
+length (a similarity of ``t`` needs the lengths within a factor ``t``), then
+scored with rapidfuzz's ``process.extract``.
+
+One file, WAL mode, a busy timeout: many processes may read it while one
+writes; each thread gets its own connection. ``read_only=True`` (what batch
+workers use) opens the file with SQLite's read-only mode and never writes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import InputError, TranslationMemoryError
+from ..textnorm import clean_segment_text, fold_width
+
+#: Default fuzzy threshold (CAT tools' convention: translate-toolkit, Weblate, pot2po).
+DEFAULT_THRESHOLD = 0.75
+#: Default number of fuzzy matches returned (what OmegaT shows).
+DEFAULT_LIMIT = 5
+
+_SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    glossary_version TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    UNIQUE (key, target)
+);
+CREATE INDEX IF NOT EXISTS units_key ON units (key, approved_at);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_COLUMNS = "id, source, target, origin, approved_by, approved_at, glossary_version"
+
+
+def normalise_source(text: str) -> str:
+    """Return the lookup key of a source sentence (the segment cache's normalisation)."""
+    return clean_segment_text(text)
+
+
+def normalise_target(text: str) -> str:
+    """Return an English translation as stored: odd spaces collapsed, ends stripped."""
+    return re.sub(r"[ \t\u00a0\u3000]+", " ", text.replace("\r\n", "\n")).strip()
+
+
+# Arabic numbers as written in reports: 28.3, 1,234, 2023 (after width folding)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_of(text: str) -> list[str]:
+    """Return the Arabic numbers of ``text`` in order, as written (width folded): ``['28.3', '2023']``."""
+    return _NUMBER.findall(fold_width(text))
+
+
+@dataclass(frozen=True)
+class MemoryUnit:
+    """One approved translation.
+
+    Attributes:
+        id: Row id in the store.
+        source: The Chinese source (normalised as the cache normalises).
+        target: The approved English.
+        origin: Where it came from (a file name, ``user``, ``api`` ...).
+        approved_by: Who or what approved it (a reviewer, a CAT tool, an import).
+        approved_at: When (ISO 8601, UTC).
+        glossary_version: The glossary version it was approved under (``none`` when unknown).
+    """
+
+    id: int
+    source: str
+    target: str
+    origin: str
+    approved_by: str
+    approved_at: str
+    glossary_version: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where a memory unit's source differs from the sentence looked up.
+
+    Attributes:
+        op: ``replace``, ``insert`` (the sentence has text the unit lacks) or ``delete`` (the unit has text
+            the sentence lacks).
+        query: The sentence's text at that place ('' for ``delete``).
+        unit: The unit's source text at that place ('' for ``insert``).
+        query_start: Offset of that place in the (normalised) sentence.
+    """
+
+    op: str
+    query: str
+    unit: str
+    query_start: int
+
+
+@dataclass(frozen=True)
+class MemoryMatch:
+    """A fuzzy match: a unit whose source is similar to the sentence looked up.
+
+    Attributes:
+        unit: The memory unit.
+        score: Character-level similarity, 0..1 (1 = same text).
+        differences: Where the unit's source differs from the sentence.
+        numbers: Numbers that differ, as (sentence's, unit's) pairs (``("28.3", "24.8")``); a number only one
+            side has is paired with ''.
+    """
+
+    unit: MemoryUnit
+    score: float
+    differences: tuple[Difference, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def percent(self) -> int:
+        """Return the score as a whole percentage (what CAT tools show)."""
+        return int(self.score * 100 + 1e-9)
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    """What a memory holds.
+
+    Attributes:
+        path: The store file.
+        units: Approved translations.
+        sources: Distinct sources.
+        origins: Units per origin.
+        approvers: Units per approver.
+        glossary_versions: Units per glossary version.
+        oldest: Earliest approval (None when empty).
+        newest: Latest approval (None when empty).
+    """
+
+    path: str
+    units: int
+    sources: int
+    origins: dict[str, int] = field(default_factory=dict)
+    approvers: dict[str, int] = field(default_factory=dict)
+    glossary_versions: dict[str, int] = field(default_factory=dict)
+    oldest: str | None = None
+    newest: str | None = None
+
+
+def now() -> str:
+    """Return the current time as the store writes it (ISO 8601, UTC, microseconds)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def differences(query: str, unit_source: str) -> tuple[Difference, ...]:
+    """Return where ``unit_source`` differs from ``query``, character by character (Levenshtein opcodes)."""
+    from rapidfuzz.distance import Levenshtein
+
+    out = []
+    for op in Levenshtein.opcodes(unit_source, query):
+        if op.tag != "equal":
+            out.append(Difference(op.tag, query[op.dest_start:op.dest_end], unit_source[op.src_start:op.src_end],
+                                  op.dest_start))
+    return tuple(out)
+
+
+def number_differences(query: str, unit_source: str) -> tuple[tuple[str, str], ...]:
+    """Return the numbers that differ as (query's, unit's) pairs, aligned in order; '' where one side has none."""
+    from rapidfuzz.distance import Levenshtein
+
+    q, u = numbers_of(query), numbers_of(unit_source)
+    pairs: list[tuple[str, str]] = []
+    for op in Levenshtein.opcodes(u, q):
+        if op.tag == "equal":
+            continue
+        qs, us = q[op.dest_start:op.dest_end], u[op.src_start:op.src_end]
+        for i in range(max(len(qs), len(us))):
+            pairs.append((qs[i] if i < len(qs) else "", us[i] if i < len(us) else ""))
+    return tuple(pairs)
+
+
+class TranslationMemory:
+    """A translation memory in one SQLite file.
+
+    Args:
+        path: The store file (created with its folder on first write unless ``read_only``).
+        read_only: Open for lookups only (the file must exist); what batch workers and servers use.
+
+    Raises:
+        TranslationMemoryError: The file is missing (read-only), not a translation memory, damaged, or
+            cannot be created.
+
+    Example:
+        >>> with TranslationMemory("team.tm.sqlite3") as tm:          # doctest: +SKIP
+        ...     tm.add("全年增长5%。", "Growth was 5% for the year.", origin="user", approved_by="li",
+        ...            glossary_version="none")
+        ...     tm.exact("全年增长5%。").target
+        'Growth was 5% for the year.'
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.RLock()
+        self._index: tuple[int, list[int], list[str], list[int]] | None = None  # (generation, lengths, keys, ids)
+        self._closed = False
+        if read_only and not self.path.is_file():
+            raise TranslationMemoryError(f"{self.path}: no translation memory there (import units into it first)")
+        self._conn()  # open now: a bad file is an error here, not at the first lookup
+
+    # ------------------------------------------------------------ connection
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise TranslationMemoryError(f"{self.path}: the translation memory is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            if self.read_only:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=60,
+                                       check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (_SCHEMA_VERSION,))
+                conn.commit()
+            self._check_schema(conn)
+        except sqlite3.DatabaseError as exc:
+            raise TranslationMemoryError(f"{self.path}: not a usable translation memory ({exc})") from None
+        except OSError as exc:
+            raise TranslationMemoryError(f"{self.path}: cannot open the translation memory ({exc.strerror or exc})") from None
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def _check_schema(self, conn: sqlite3.Connection) -> None:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"units", "meta"} <= tables:
+            conn.close()
+            raise TranslationMemoryError(f"{self.path}: an SQLite file, but not a translation memory "
+                                         f"(tables: {', '.join(sorted(tables)) or 'none'})")
+
+    def close(self) -> None:
+        """Close every connection (of every thread); later calls raise :class:`TranslationMemoryError`."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._closed = True
+            self._index = None
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _writable(self) -> sqlite3.Connection:
+        if self.read_only:
+            raise TranslationMemoryError(f"{self.path}: opened read-only; open it with read_only=False to change it")
+        return self._conn()
+
+    # ------------------------------------------------------------ writing
+    def add(self, source: str, target: str, *, origin: str, approved_by: str, glossary_version: str = "none",
+            approved_at: str | None = None) -> MemoryUnit:
+        """Add (or re-approve) one translation; return the stored unit.
+
+        The same source and English (after normalisation) is one unit: adding it again records the new
+        approval (origin, approver, time, glossary version), which makes it the newest for :meth:`exact`.
+
+        Raises:
+            InputError: An empty source or English.
+            TranslationMemoryError: The memory is read-only or cannot be written.
+        """
+        return self.add_many([(source, target)], origin=origin, approved_by=approved_by,
+                             glossary_version=glossary_version, approved_at=approved_at)[0]
+
+    def add_many(self, pairs: list[tuple[str, str]], *, origin: str, approved_by: str, glossary_version: str = "none",
+                 approved_at: str | None = None) -> list[MemoryUnit]:
+        """Add many (source, English) pairs in one transaction (all or nothing); return the stored units.
+
+        Later pairs are approved later (by a microsecond), so of two Englishes for one source in one call
+        the last wins.
+
+        Raises:
+            InputError: An empty source or English (nothing is added).
+            TranslationMemoryError: The memory is read-only or cannot be written (nothing is added).
+        """
+        return self.add_records([(s, t, origin, approved_by, glossary_version, approved_at) for s, t in pairs])
+
+    def add_records(self, records: list[tuple[str, str, str, str, str, str | None]]) -> list[MemoryUnit]:
+        """Add (source, English, origin, approved_by, glossary_version, approved_at or None) records in one transaction.
+
+        A record without a time is approved now, each a microsecond after the one before it.
+
+        Raises:
+            InputError: An empty source or English, or a time that is not ISO 8601 (nothing is added).
+            TranslationMemoryError: The memory is read-only or cannot be written (nothing is added).
+        """
+        rows = []
+        base = datetime.now(timezone.utc).timestamp()
+        for n, (source, target, origin, approved_by, glossary_version, approved_at) in enumerate(records):
+            if not isinstance(source, str) or not isinstance(target, str):
+                raise InputError(f"translation memory record {n + 1}: source and target must be str")
+            key, tgt = normalise_source(source), normalise_target(target)
+            if not key or not tgt:
+                raise InputError(f"translation memory record {n + 1}: empty {'source' if not key else 'target'} "
+                                 f"({source!r} -> {target!r})")
+            if approved_at is None:
+                when = datetime.fromtimestamp(base + n * 1e-6, timezone.utc).isoformat(timespec="microseconds")
+            else:
+                try:
+                    stamp = datetime.fromisoformat(approved_at)
+                except (TypeError, ValueError):
+                    raise InputError(f"translation memory record {n + 1}: approval time {approved_at!r} is not "
+                                     "ISO 8601") from None
+                stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+                when = stamp.astimezone(timezone.utc).isoformat(timespec="microseconds")
+            rows.append((key, key, tgt, str(origin), str(approved_by), when, str(glossary_version), len(key)))
+        conn = self._writable()
+        out = []
+        with self._lock:
+            try:
+                with conn:
+                    for row in rows:
+                        stored = conn.execute(
+                            "INSERT INTO units (key, source, target, origin, approved_by, approved_at, glossary_version,"
+                            " length) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, target) DO UPDATE SET"
+                            " origin=excluded.origin, approved_by=excluded.approved_by, approved_at=excluded.approved_at,"
+                            " glossary_version=excluded.glossary_version RETURNING " + _COLUMNS, row).fetchone()
+                        out.append(MemoryUnit(*stored))
+                    self._bump(conn)
+            except sqlite3.Error as exc:
+                raise TranslationMemoryError(f"{self.path}: cannot write the translation memory ({exc})") from None
+        return out
+
+    def has(self, source: str, target: str) -> bool:
+        """Return True when the memory holds this source with this English (both normalised)."""
+        return self._conn().execute("SELECT 1 FROM units WHERE key = ? AND target = ?",
+                                    (normalise_source(source), normalise_target(target))).fetchone() is not None
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (name) DO UPDATE"
+                     " SET value = CAST(value AS INTEGER) + 1")
+
+    def remove(self, source: str | None = None, target: str | None = None, *, unit_id: int | None = None) -> int:
+        """Remove units: every translation of ``source``, only ``target`` of it, or the unit ``unit_id``.
+
+        Returns:
+            How many units were removed (0 when none matched).
+
+        Raises:
+            TranslationMemoryError: Read-only, or neither a source nor an id given.
+        """
+        conn = self._writable()
+        if unit_id is not None:
+            sql, args = "DELETE FROM units WHERE id = ?", (unit_id,)
+        elif source is not None:
+            sql, args = "DELETE FROM units WHERE key = ?", (normalise_source(source),)
+            if target is not None:
+                sql, args = sql + " AND target = ?", (*args, normalise_target(target))
+        else:
+            raise TranslationMemoryError("remove needs a source or a unit id")
+        with self._lock:
+            with conn:
+                removed = conn.execute(sql, args).rowcount
+                if removed:
+                    self._bump(conn)
+        return removed
+
+    def import_file(self, path: str | Path, **options):
+        """Store the approved units of a reviewed file; see :func:`translator.memory.exchange.import_file`.
+
+        Returns:
+            An :class:`~translator.memory.exchange.ImportReport`.
+        """
+        from .exchange import import_file
+
+        return import_file(self, path, **options)
+
+    def export_tmx(self, path: str | Path) -> int:
+        """Write every unit to ``path`` as TMX 1.4 (atomically); return how many were written."""
+        from .exchange import export_tmx
+
+        return export_tmx(self, path)
+
+    # ------------------------------------------------------------ reading
+    def exact(self, source: str) -> MemoryUnit | None:
+        """Return the newest approved translation of ``source`` (normalised as the cache does), or None."""
+        row = self._conn().execute(f"SELECT {_COLUMNS} FROM units WHERE key = ? ORDER BY approved_at DESC, id DESC"
+                                   " LIMIT 1", (normalise_source(source),)).fetchone()
+        return MemoryUnit(*row) if row else None
+
+    def exact_many(self, sources: list[str]) -> dict[str, MemoryUnit]:
+        """Return source -> newest approved unit for the sources the memory holds."""
+        out = {}
+        for source in dict.fromkeys(sources):
+            unit = self.exact(source)
+            if unit is not None:
+                out[source] = unit
+        return out
+
+    def get(self, unit_id: int) -> MemoryUnit | None:
+        """Return the unit with this id, or None."""
+        row = self._conn().execute(f"SELECT {_COLUMNS} FROM units WHERE id = ?", (unit_id,)).fetchone()
+        return MemoryUnit(*row) if row else None
+
+    def _generation(self) -> int:
+        row = self._conn().execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _fuzzy_index(self) -> tuple[list[int], list[str], list[int]]:
+        """Return (lengths, keys, ids) of the newest unit of every source, sorted by length (rebuilt after writes)."""
+        generation = self._generation()
+        with self._lock:
+            if self._index is None or self._index[0] != generation:
+                rows = self._conn().execute(
+                    "SELECT length, key, id FROM units u WHERE id = (SELECT id FROM units v WHERE v.key = u.key"
+                    " ORDER BY approved_at DESC, id DESC LIMIT 1) ORDER BY length").fetchall()
+                self._index = (generation, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+            return self._index[1], self._index[2], self._index[3]
+
+    def fuzzy(self, source: str, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
+              include_exact: bool = False) -> list[MemoryMatch]:
+        """Return the units whose source is most similar to ``source``, best first.
+
+        Args:
+            source: The sentence to look up.
+            threshold: Lowest similarity returned (0..1; 0.75 as CAT tools use).
+            limit: Most matches returned (one per distinct source: its newest approved English).
+            include_exact: Also return a unit whose source is the same text (score 1.0).
+
+        Raises:
+            ValueError: ``threshold`` outside 0..1 or ``limit`` below 1.
+        """
+        return self.fuzzy_many([source], threshold, limit, include_exact).get(source, [])
+
+    def fuzzy_many(self, sources: list[str], threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
+                   include_exact: bool = False) -> dict[str, list[MemoryMatch]]:
+        """Return source -> fuzzy matches (see :meth:`fuzzy`) for many sentences; sentences without any are left out."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if not 0 <= threshold <= 1:
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit!r}")
+        lengths, keys, ids = self._fuzzy_index()
+        out: dict[str, list[MemoryMatch]] = {}
+        for source in dict.fromkeys(sources):
+            query = normalise_source(source)
+            if not query:
+                continue
+            n = len(query)
+            # similarity >= t needs |len(a) - len(b)| <= (1 - t) * max(len): lengths within [t*n, n/t]
+            lo = bisect.bisect_left(lengths, int(threshold * n))
+            hi = bisect.bisect_right(lengths, int(n / threshold) + 1) if threshold > 0 else len(lengths)
+            window = keys[lo:hi]
+            found = process.extract(query, window, scorer=Levenshtein.normalized_similarity, score_cutoff=threshold,
+                                    limit=limit + 1)
+            matches = []
+            for key, score, i in found:
+                if key == query and not include_exact:
+                    continue
+                unit = self.get(ids[lo + i])
+                if unit is None:  # removed by another process since the index was built
+                    continue
+                matches.append(MemoryMatch(unit, round(float(score), 4), differences(query, key),
+                                           number_differences(query, key)))
+            if matches:
+                out[source] = matches[:limit]
+        return out
+
+    def units(self, grep: str | None = None) -> Iterator[MemoryUnit]:
+        """Yield every unit (oldest first), or those whose source or English contains ``grep``."""
+        sql, args = f"SELECT {_COLUMNS} FROM units", ()
+        if grep:
+            sql, args = sql + " WHERE instr(source, ?) OR instr(lower(target), lower(?))", (grep, grep)
+        for row in self._conn().execute(sql + " ORDER BY id", args):
+            yield MemoryUnit(*row)
+
+    def __len__(self) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM units").fetchone()[0]
+
+    def stats(self) -> MemoryStats:
+        """Return counts by origin, approver and glossary version, and the approval time span."""
+        conn = self._conn()
+
+        def by(column: str) -> dict[str, int]:
+            return dict(conn.execute(f"SELECT {column}, COUNT(*) FROM units GROUP BY {column} ORDER BY 2 DESC, 1"))
+
+        units, sources, oldest, newest = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT key), MIN(approved_at), MAX(approved_at) FROM units").fetchone()
+        return MemoryStats(str(self.path), units, sources, by("origin"), by("approved_by"), by("glossary_version"),
+                           oldest, newest)
+
+
+__all__ = ["DEFAULT_LIMIT", "DEFAULT_THRESHOLD", "Difference", "MemoryMatch", "MemoryStats", "MemoryUnit",
+           "TranslationMemory", "differences", "normalise_source", "normalise_target", "number_differences",
+           "numbers_of"]
