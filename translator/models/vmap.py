@@ -82,8 +82,7 @@ def build_model_vmap(model: str, src: str, ref: str, per_token: int = 50, always
         The path written and the number of source tokens mapped.
     """
     from ..engines.ctranslate2_engine import CTranslate2Engine
-    from ..evaluation.qa import read_aligned
-    from ..textio import write_atomic
+    from ..textio import read_aligned, write_atomic
 
     engine = CTranslate2Engine(model)
     data = read_aligned({"src": src, "ref": ref})
