@@ -111,7 +111,7 @@ class _HashMemo:
     def __init__(self) -> None:
         import json
 
-        from ..translation.cache import default_cache_path
+        from ..paths import default_cache_path
 
         self.path = default_cache_path().with_name("model-hashes.json")
         try:

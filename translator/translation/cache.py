@@ -28,17 +28,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..paths import default_cache_path
+
 log = logging.getLogger("translator.cache")
-
-
-def default_cache_path() -> Path:
-    """Return ``TRANSLATOR_CACHE_DIR``/segments.sqlite3 or the user cache dir's."""
-    env = os.environ.get("TRANSLATOR_CACHE_DIR")
-    if env:
-        return Path(env) / "segments.sqlite3"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("translator")) / "segments.sqlite3"
 
 
 def cache_key(source: str, context: str) -> str:
