@@ -310,3 +310,26 @@ def test_unknown_model_is_a_one_line_error(tmp_path, tiny_ct2_model):
     with pytest.raises(SystemExit) as exit_:
         main(["serve", "--api-keys", str(tmp_path / "missing.txt"), "--model", str(tiny_ct2_model), "--port", "0"])
     assert exit_.value.code == 2
+
+
+def test_suggest_stores_the_pair_in_the_memory_and_the_next_request_uses_it(tiny_ct2_model, tmp_path):
+    from translator.memory import TranslationMemory
+
+    memory = tmp_path / "team.tm.sqlite"
+    TranslationMemory(memory).close()
+    srv = start_server(tiny_ct2_model, tmp_path, "--tm", str(memory))
+    try:
+        with httpx.Client(base_url=srv.url, timeout=60) as c:
+            assert c.get("/frontend/settings").json()["suggestions"] is True
+            r = c.post("/suggest", data={"q": "市北区经济稳步发展。", "s": "Shibei District's economy grew steadily.",
+                                         "source": "zh", "target": "en"})
+            assert r.status_code == 200 and r.json() == {"success": True}
+            assert "missing s" in is_error(c.post("/suggest", data={"q": "x", "source": "zh", "target": "en"}), 400)
+            again = c.post("/v1/translate", json={"text": "市北区经济稳步发展。"}).json()
+            assert again["segments"][0]["target"] == "Shibei District's economy grew steadily."
+            assert again["segments"][0]["origin"].startswith("memory")
+    finally:
+        assert srv.stop() == 0
+    with TranslationMemory(memory, read_only=True) as tm:
+        unit = tm.exact("市北区经济稳步发展。")
+        assert unit is not None and unit.origin == "suggest"
