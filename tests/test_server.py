@@ -304,12 +304,16 @@ def test_sigterm_finishes_requests_in_flight(tiny_ct2_model, tmp_path):
     assert answer[0].status_code == 200 and len(answer[0].json()["translatedText"]) == 300
 
 
-def test_unknown_model_is_a_one_line_error(tmp_path, tiny_ct2_model):
+def test_start_up_errors_are_one_line_and_exit_2(tmp_path, tiny_ct2_model, capsys):
     from translator.cli import main
 
-    with pytest.raises(SystemExit) as exit_:
-        main(["serve", "--api-keys", str(tmp_path / "missing.txt"), "--model", str(tiny_ct2_model), "--port", "0"])
-    assert exit_.value.code == 2
+    for args in (["--api-keys", str(tmp_path / "missing.txt"), "--model", str(tiny_ct2_model)],
+                 ["--model", str(tmp_path / "no-such-model")]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["serve", "--port", "0", *args])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("Error: ") and len(err.splitlines()) == 1 and "Traceback" not in err
 
 
 def test_suggest_stores_the_pair_in_the_memory_and_the_next_request_uses_it(tiny_ct2_model, tmp_path):

@@ -38,6 +38,7 @@ def serve(settings=None, config: ServerConfig | None = None, host: str = "127.0.
     import uvicorn
 
     app = create_app(settings, config)
+    app.state.service.pipeline.engine  # load the model now: a missing model is an error before anything listens
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

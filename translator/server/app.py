@@ -294,8 +294,13 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
 
     async def health(request: Request) -> Response:
         s = service.batcher.stats
-        return _json({"status": "ok", "signature": service.signature(), "queued": s.queued, "running": s.running,
-                      "batches": s.batches, "requests": s.requests, "refused": s.refused})
+        counts = {"queued": s.queued, "running": s.running, "batches": s.batches, "requests": s.requests,
+                  "refused": s.refused}
+        try:
+            signature = service.signature()
+        except TranslatorError as exc:  # the model cannot be loaded: the server answers, but cannot translate
+            return _json({"status": "error", "error": str(exc), **counts}, 503)
+        return _json({"status": "ok", "signature": signature, **counts})
 
     async def spec(request: Request) -> Response:
         from .spec import openapi
