@@ -80,3 +80,126 @@ def test_markdown_deeper_than_the_parser_reads_is_refused(tmp_path, tiny_ct2_mod
     out = tmp_path / "abyss.en.md"
     one_line_error(translate(src, out, tiny_ct2_model), "abyss.md", "line 1")
     assert not out.exists()
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                 'content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+                 'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+                 'main+xml"/></Types>')
+
+
+def docx_bytes(body: str, doctype: str = "") -> bytes:
+    """A minimal Word package whose body is ``body`` (WordprocessingML inside <w:body>)."""
+    import io
+    import zipfile
+
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}<w:document xmlns:w="{W_NS}">'
+           f"<w:body>{body}</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+def english_of_docx(path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("word/document.xml").decode("utf-8")
+
+
+def test_an_entity_reference_in_a_word_part_does_not_end_the_paragraph(tmp_path, tiny_ct2_model):
+    src = tmp_path / "entity.docx"
+    src.write_bytes(docx_bytes("<w:p><w:r><w:t>前面的文字&co;后面的文字。</w:t></w:r></w:p>",
+                               '<!DOCTYPE w:document [<!ENTITY co "公司">]>'))
+    out = tmp_path / "entity.en.docx"
+    r = translate(src, out, tiny_ct2_model)
+    assert r.exit_code == 0, r.output
+    assert not re.search("[\u4e00-\u9fff]", english_of_docx(out))
+
+
+def test_an_external_entity_in_a_word_part_is_refused_never_read(tmp_path, tiny_ct2_model):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("秘密", "utf-8")
+    src = tmp_path / "xxe.docx"
+    src.write_bytes(docx_bytes("<w:p><w:r><w:t>文字&x;。</w:t></w:r></w:p>",
+                               f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'))
+    one_line_error(translate(src, tmp_path / "xxe.en.docx", tiny_ct2_model), "xxe.docx", "word/document.xml")
+
+
+def test_comments_and_processing_instructions_inside_word_runs_are_kept_not_a_traceback(tmp_path, tiny_ct2_model):
+    src = tmp_path / "comments.docx"
+    src.write_bytes(docx_bytes("<w:p><!-- c1 --><w:r><w:rPr><!-- in rPr --><w:b/></w:rPr><?pi x?><w:t>第一句。</w:t>"
+                               "<!-- c2 --></w:r><w:customXml><?pi y?><w:r><w:t>第二句。</w:t></w:r></w:customXml></w:p>"))
+    out = tmp_path / "comments.en.docx"
+    r = translate(src, out, tiny_ct2_model)
+    assert r.exit_code == 0, r.output
+    english = english_of_docx(out)
+    assert not re.search("[\u4e00-\u9fff]", english)
+    assert "<!-- c1 -->" in english and "<!-- c2 -->" in english and "<?pi x?>" in english
+
+
+def test_1500_nested_content_controls_are_read(tmp_path, tiny_ct2_model):
+    src = tmp_path / "nested.docx"
+    src.write_bytes(docx_bytes("<w:p>" + "<w:customXml>" * 1500 + "<w:r><w:t>深处的句子。</w:t></w:r>"
+                               + "</w:customXml>" * 1500 + "</w:p>"))
+    out = tmp_path / "nested.en.docx"
+    r = translate(src, out, tiny_ct2_model)
+    assert r.exit_code == 0, r.output
+    assert not re.search("[\u4e00-\u9fff]", english_of_docx(out))
+
+
+def test_a_zip_bomb_docx_is_refused_in_under_a_second(tmp_path, tiny_ct2_model):
+    import time
+    import zipfile
+
+    src = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with zf.open("word/document.xml", "w") as part:  # 100 MB of empty paragraphs, about 150 KB compressed
+            part.write(f'<w:document xmlns:w="{W_NS}"><w:body>'.encode())
+            chunk = b"<w:p/>" * 174_763
+            for _ in range(100):
+                part.write(chunk)
+            part.write(b"</w:body></w:document>")
+    assert src.stat().st_size < 1 << 20
+    started = time.perf_counter()
+    r = translate(src, tmp_path / "bomb.en.docx", tiny_ct2_model)
+    assert time.perf_counter() - started < 1.0
+    one_line_error(r, "bomb.docx", "word/document.xml", "zip bomb")
+
+
+def test_a_part_with_too_many_elements_is_refused_before_parsing(tmp_path, tiny_ct2_model, monkeypatch):
+    from translator.documents import docx
+
+    monkeypatch.setattr(docx, "MAX_PART_ELEMENTS", 100)
+    src = tmp_path / "wide.docx"
+    src.write_bytes(docx_bytes("<w:p/>" * 200 + "<w:p><w:r><w:t>句子。</w:t></w:r></w:p>"))
+    one_line_error(translate(src, tmp_path / "wide.en.docx", tiny_ct2_model), "wide.docx", "elements")
+
+
+def _patch_entry(data: bytes, name: bytes, offset_local: int, offset_central: int, value: bytes) -> bytes:
+    """Overwrite a field of ``name``'s local header and central directory record (``value`` at the given offsets)."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", offset_local), (b"PK\x01\x02", offset_central)):
+        at = 0
+        while (at := out.find(signature, at)) >= 0:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if out[name_at:name_at + len(name)] == name:
+                out[at + offset:at + offset + len(value)] = value
+            at += 4
+    return bytes(out)
+
+
+@pytest.mark.parametrize("what, local, central, value", [
+    ("compression method 9", 8, 10, b"\x09\x00"),  # Deflate64
+    ("encrypted", 6, 8, b"\x01\x00"),  # general purpose flag bit 0
+])
+def test_deflate64_and_encrypted_entries_are_named(tmp_path, tiny_ct2_model, what, local, central, value):
+    src = tmp_path / "odd.docx"
+    src.write_bytes(_patch_entry(docx_bytes("<w:p><w:r><w:t>句子。</w:t></w:r></w:p>"), b"word/document.xml",
+                                 local, central, value))
+    one_line_error(translate(src, tmp_path / "odd.en.docx", tiny_ct2_model), "odd.docx", "word/document.xml",
+                   what.split()[0])
