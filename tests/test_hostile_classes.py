@@ -203,3 +203,39 @@ def test_deflate64_and_encrypted_entries_are_named(tmp_path, tiny_ct2_model, wha
                                  local, central, value))
     one_line_error(translate(src, tmp_path / "odd.en.docx", tiny_ct2_model), "odd.docx", "word/document.xml",
                    what.split()[0])
+
+
+@pytest.mark.parametrize("kind", ["the_input", "random_bytes", "another_database"])
+def test_a_cache_path_naming_a_file_that_is_not_a_cache_is_an_error_and_the_file_untouched(tmp_path, tiny_ct2_model,
+                                                                                          kind):
+    import os
+    import sqlite3
+
+    src = tmp_path / "report.txt"
+    src.write_text("第一句。第二句。\n", "utf-8")
+    cache = src if kind == "the_input" else tmp_path / "other.db"
+    if kind == "random_bytes":
+        cache.write_bytes(os.urandom(5000))
+    elif kind == "another_database":
+        with sqlite3.connect(cache) as conn:
+            conn.execute("CREATE TABLE segments (id INTEGER, blob BLOB)")
+        conn.close()
+    before = cache.read_bytes()
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    r = run("translate", src, "--model", tiny_ct2_model, *BASE, "--cache-path", cache, "-o", tmp_path / "out.txt")
+    one_line_error(r, cache.name, "not a segment cache")
+    assert cache.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_a_cache_made_before_caches_were_marked_is_still_used(tmp_path):
+    import sqlite3
+
+    from translator.translation.cache import SegmentCache
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE segments (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO segments VALUES ('k', ?)", ('{"a": 1}',))
+    conn.close()
+    assert SegmentCache(path).get_many(["k"]) == {"k": {"a": 1}}
