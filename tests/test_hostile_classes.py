@@ -239,3 +239,27 @@ def test_a_cache_made_before_caches_were_marked_is_still_used(tmp_path):
         conn.execute("INSERT INTO segments VALUES ('k', ?)", ('{"a": 1}',))
     conn.close()
     assert SegmentCache(path).get_many(["k"]) == {"k": {"a": 1}}
+
+
+@pytest.mark.parametrize("name", ["report.txt", "page.html"])
+def test_a_new_output_another_run_creates_meanwhile_is_not_replaced_without_force(tmp_path, name):
+    from translator import Pipeline
+    from translator.documents.api import translate_files
+    from translator.errors import OutputError
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / name
+    src.write_text("<html><body><p>第一句。</p></body></html>" if name.endswith("html") else "第一句。\n", "utf-8")
+    out = tmp_path / ("out" + src.suffix)
+    pipeline = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False)
+
+    def other_run_finishes_first(done, total):  # the check passed at the start; the file appears during the work
+        out.write_text("the other run's English", "utf-8")
+
+    with pytest.raises(OutputError, match="created by someone else"):
+        translate_files(pipeline, [str(src)], str(out), progress=other_run_finishes_first)
+    assert out.read_text("utf-8") == "the other run's English"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, out.name])  # no temporary file left
+    translate_files(pipeline, [str(src)], str(out), force=True)  # --force replaces it
+    assert out.read_text("utf-8") != "the other run's English"
