@@ -56,6 +56,10 @@ class Pipeline:
         if overrides:
             settings = PipelineSettings.from_dict(settings.to_dict() | overrides)
         self.settings = settings
+        if settings.use_cache:
+            from .translation.cache import check_cache_file
+
+            check_cache_file(settings.cache_path)  # another file named as the cache: an error before any work
         self._engine = engine
         self._glossary: Glossary | None | object = _UNSET
         self._protector: TermProtector | None = None

@@ -22,14 +22,16 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, OutputError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_aligned", "read_bytes",
-           "read_lines", "read_text", "write_atomic"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "new_outputs", "read_aligned",
+           "read_bytes", "read_lines", "read_text", "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
 """Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
@@ -369,6 +371,45 @@ def _open_mode(text: str | bytes | Iterable[str], encoding: str) -> tuple[str, d
     return ("wb", {}) if isinstance(text, bytes) else ("w", {"encoding": encoding, "newline": ""})
 
 
+_NEW_OUTPUTS: ContextVar[frozenset[str]] = ContextVar("translator_new_outputs", default=frozenset())
+
+
+@contextmanager
+def new_outputs(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Within the block, :func:`write_atomic` creates these paths only if they still do not exist.
+
+    The check and the write are one step (the finished temporary file is hard-linked to the name, which
+    fails if the name exists), so two runs writing one new output never replace each other's file: the
+    later one gets an :class:`OutputError`. What ``translate`` without ``--force`` uses.
+    """
+    token = _NEW_OUTPUTS.set(_NEW_OUTPUTS.get() | {os.path.abspath(p) for p in paths})
+    try:
+        yield
+    finally:
+        _NEW_OUTPUTS.reset(token)
+
+
+def _publish(tmp: str, target: Path, path: str | Path, exclusive: bool) -> None:
+    """Move the finished temporary file to ``target``; when ``exclusive``, only if ``target`` does not exist."""
+    if not exclusive:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # atomic, and fails when the name exists
+    except FileExistsError:
+        raise OutputError(f"{path}: was created by someone else while this run was working; nothing was "
+                          "written (pass --force to replace it)") from None
+    except OSError:  # a file system without hard links: claim the name, then replace our own empty file
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise OutputError(f"{path}: was created by someone else while this run was working; nothing was "
+                              "written (pass --force to replace it)") from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
 def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: str = "utf-8") -> None:
     """Write ``text`` (a string, raw ``bytes``, or an iterable of string chunks written as they come) to ``path``.
 
@@ -418,7 +459,7 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
             fh.flush()
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        _publish(tmp, target, path, os.path.abspath(path) in _NEW_OUTPUTS.get())
     except BaseException as exc:
         try:
             os.unlink(tmp)

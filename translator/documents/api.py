@@ -240,13 +240,9 @@ def translate_files(pipeline: DocumentPipeline, inputs: list[str], output: str |
         OutputError: An unsafe or unwritable output (every problem listed), before any work.
         InputError: A bad input (named). UnknownNameError: A format the input cannot be written in.
     """
-    import sys
-
     from ..formats import SUMMARY_FORMATS
-    from ..formats.text import render_chunks
     from ..outputs import plan_outputs
 
-    write_out = stdout or sys.stdout.write
     if out_dir is None and len(inputs) == 1:
         fmt = fmt or format_of_output(output)  # -o report.en.json writes json
     documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
@@ -260,6 +256,24 @@ def translate_files(pipeline: DocumentPipeline, inputs: list[str], output: str |
     plan = plan_outputs(list(inputs), output, out_dir, fmts, force=force, bilingual=bilingual)
     if on_plan is not None:
         on_plan(plan)
+    from ..textio import new_outputs
+
+    # without force every output was checked absent: it is created only if still absent when written
+    with new_outputs(() if force else [p for p in plan.paths if p is not None]):
+        return _translate_planned(pipeline, inputs, plan, fmts, fmt, bilingual, encoding, progress,
+                                  summary_sentences, notes, stdout, documents)
+
+
+def _translate_planned(pipeline: Pipeline, inputs: list[str], plan: OutputPlan, fmts: list[str], fmt: str | None,
+                       bilingual: bool, encoding: str | None, progress: Callable[[int, int], None] | None,
+                       summary_sentences: int | None, notes: bool, stdout: Callable[[str], object] | None,
+                       documents: bool) -> list[FileResult]:
+    """Translate inputs whose outputs are planned, and write them (see :func:`translate_files`)."""
+    import sys
+
+    from ..formats.text import render_chunks
+
+    write_out = stdout or sys.stdout.write
     if not documents:
         results = pipeline.translate_batch(list(inputs), encoding, progress, summary_sentences)
         written = []

@@ -52,6 +52,13 @@ _NAMES = {"rStyle": "character style", "b": "bold", "i": "italic", "u": "underli
           "vertAlign": "super/subscript", "caps": "capitals", "smallCaps": "small capitals", "sz": "size",
           "bdr": "border", "em": "emphasis mark"}
 _TEXT_CONTAINERS = ("smartTag", "ins", "customXml")
+#: Package limits, checked from the zip directory before anything is inflated (a zip bomb is refused at once):
+#: entries, inflated bytes in all, and the inflation ratio of any entry over PACKAGE_RATIO_FROM bytes.
+PACKAGE_LIMITS = {"entries": 20_000, "total_bytes": 1 << 30, "ratio": 100, "ratio_from": 10 << 20}
+#: Elements (counted as ``<``) a translated part may hold before it is parsed.
+MAX_PART_ELEMENTS = 4_000_000
+#: Compression methods Python's zipfile inflates (stored, deflate, bzip2, lzma); Word writes the first two.
+_METHODS = {0, 8, 12, 14}
 
 
 def w(tag: str) -> str:
@@ -64,13 +71,19 @@ def _local(el) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _w_local(el) -> str:
+    """The local name of a WordprocessingML element; "" for other namespaces, comments and processing instructions."""
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) and tag.startswith(f"{{{W}}}") else ""
+
+
 def _visible_key(rpr) -> tuple:
     if rpr is None:
         return ()
     items = []
     for child in rpr:
-        name = _local(child)
-        if name in _VISIBLE and child.tag.startswith(f"{{{W}}}"):
+        name = _w_local(child)
+        if name in _VISIBLE:
             items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
     return tuple(sorted(items))
 
@@ -81,6 +94,14 @@ class _Paragraph:
     element: object
     anchors: list[tuple[int, object, object]] = field(default_factory=list)  # (offset, element, run rPr or None)
     rpr: dict = field(default_factory=dict)  # style -> the paragraph's first run properties of that style
+
+
+def _parser():
+    """The XML parser of package parts: internal entities expanded (libxml2 bounds their amplification, so the text
+    after ``&name;`` is read), external ones and the network never touched, deep trees read (huge_tree)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities="internal", no_network=True, huge_tree=True)
 
 
 def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
@@ -94,6 +115,7 @@ def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
         raise InputError(f"{path}: not a .docx file (not a zip package)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+        _check_package(path, zf.infolist())
         bad = zf.testzip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError(f"{path}: corrupt .docx package: {exc}") from exc
@@ -104,6 +126,30 @@ def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
             raise InputError(f"{path}: the document is encrypted; remove the password and try again")
         raise InputError(f"{path}: not a Word document (no word/document.xml in the package)")
     return zf
+
+
+def _check_package(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse, from the zip directory alone, a package that would inflate out of proportion or cannot be read."""
+    limits = PACKAGE_LIMITS
+    if len(infos) > limits["entries"]:
+        raise InputError(f"{path}: the .docx package has {len(infos):,} entries (at most {limits['entries']:,} "
+                         "are read); it is not a Word document we can open safely")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputError(f"{path}: {info.filename} in the .docx package is encrypted; remove the password "
+                             "and try again")
+        if info.compress_type not in _METHODS:
+            raise InputError(f"{path}: {info.filename} in the .docx package uses compression method "
+                             f"{info.compress_type} (e.g. Deflate64), which cannot be read; save the document "
+                             "again from Word")
+        total += info.file_size
+        if info.file_size > limits["ratio_from"] and info.file_size > limits["ratio"] * max(info.compress_size, 1):
+            raise InputError(f"{path}: {info.filename} in the .docx package inflates {info.compress_size:,} bytes "
+                             f"to {info.file_size:,} (more than {limits['ratio']}x): refused as a zip bomb")
+    if total > limits["total_bytes"]:
+        raise InputError(f"{path}: the .docx package inflates to {total:,} bytes (more than "
+                         f"{limits['total_bytes']:,}): refused")
 
 
 class DocxDocument(ParsedDocument):
@@ -124,10 +170,14 @@ class DocxDocument(ParsedDocument):
         styles = self._style_names()
         names = sorted((n for n in self._zip.namelist() if _PART_RE.match(n)),
                        key=lambda n: (_PART_ORDER.index(re.sub(r"\d+$", "", n[5:-4])), n))
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         for name in names:
+            xml = self._zip.read(name)
+            elements = xml.count(b"<")
+            if elements > MAX_PART_ELEMENTS:
+                raise InputError(f"{path}: {name} holds about {elements:,} elements (more than "
+                                 f"{MAX_PART_ELEMENTS:,}): refused")
             try:
-                root = etree.fromstring(self._zip.read(name), parser)
+                root = etree.fromstring(xml, _parser())
             except etree.XMLSyntaxError as exc:
                 raise InputError(f"{path}: corrupt .docx package: {name}: {exc}") from exc
             self._trees[name] = root
@@ -149,7 +199,7 @@ class DocxDocument(ParsedDocument):
         if "word/styles.xml" not in self._zip.namelist():
             return {}
         try:
-            root = etree.fromstring(self._zip.read("word/styles.xml"))
+            root = etree.fromstring(self._zip.read("word/styles.xml"), _parser())
         except etree.XMLSyntaxError:
             return {}
         out = {}
@@ -208,7 +258,7 @@ class DocxDocument(ParsedDocument):
             if link is not None:
                 self._link.setdefault(key, link)
             for child in r:
-                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                name = _w_local(child)
                 if name == "rPr":
                     continue
                 if name == "fldChar":
@@ -247,7 +297,7 @@ class DocxDocument(ParsedDocument):
 
         def walk(parent, link) -> None:
             for child in parent:
-                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                name = _w_local(child)
                 if name == "pPr":
                     continue
                 if name == "r":

@@ -65,10 +65,16 @@ class HtmlDocument(ParsedDocument):
                          decoded.text[:65536], re.IGNORECASE):
             raise InputError(f"{path}: does not look like HTML (no HTML tags)")
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded.text)
+        # huge_tree lifts libxml2's limits on depth (256) and text node size (10 MB), which otherwise drop the rest
+        parser = lxml.html.HTMLParser(huge_tree=True)
         try:
-            self.root = lxml.html.document_fromstring(text)
+            self.root = lxml.html.document_fromstring(text, parser=parser)
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"{path}: cannot parse the HTML: {exc}") from exc
+        limits = [e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+        if limits:  # e.g. deeper than 2048 elements even so: the parser would have dropped content
+            raise InputError(f"{path}: line {limits[0].line}: the HTML is beyond what the parser reads without "
+                             f"dropping content ({limits[0].message.split(',')[0]}); close the open elements")
         self.had_doctype = bool(re.match(r"\s*<!doctype", text, re.IGNORECASE))
         self._collect(self.root)
         for el in self.root.iter():

@@ -26,6 +26,8 @@ from ..textio import decode_bytes, write_atomic
 from .inline import group_anchors, join_segments, segment_spans
 from .model import ParsedDocument, Run, Unit, append_run
 
+#: Nesting (quotes, lists, emphasis) the parser reads; deeper is refused (markdown-it's default, 20, drops text).
+MAX_NESTING = 1000
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
 #: A line of YAML front matter: ``key: value``, a list item, an indented continuation or a comment.
@@ -92,9 +94,17 @@ class MarkdownDocument(ParsedDocument):
         self.lines = decoded.text.split("\n")
         self.front: dict[int, tuple[int, str]] = {}  # unit index -> (line, "key: ") of front-matter values
         front_end = self._front_matter_end()
-        md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+        # markdown-it stops reading blocks nested deeper than maxNesting (20 by default), silently: lift it, and
+        # refuse a file that reaches even this one rather than leave its deepest text untranslated
+        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
         # the front matter is blanked for the parser, so block line numbers stay those of the file
         tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]))
+        deep = next((t for t in tokens if t.level >= MAX_NESTING - 1 or any(
+            c.level >= MAX_NESTING - 1 for c in t.children or ())), None)
+        if deep is not None:
+            line = f"line {deep.map[0] + 1}: " if deep.map else ""
+            raise InputError(f"{path}: {line}quotes, lists or emphasis nested more than {MAX_NESTING} levels deep; "
+                             "the parser would leave the deepest text unread")
         for k in range(1, max(front_end - 1, 1)):
             m = _FRONT_KEYS.match(self.lines[k])
             value = m.group(2) if m else ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, InputError, UnknownNameError
@@ -49,6 +51,22 @@ _REFUSED = {".doc": "a legacy Word .doc file; save it as .docx", ".rtf": "an RTF
             ".ppt": "a PowerPoint file"}
 
 
+#: Python frames a reader may use: documents nest elements (HTML up to the parser's 2,048 levels, Word's
+#: content controls), and readers walk them recursively; deeper is refused with a clear error.
+RECURSION_LIMIT = 20_000
+
+
+@contextmanager
+def deep_recursion(limit: int = RECURSION_LIMIT) -> Iterator[None]:
+    """Raise Python's recursion limit to at least ``limit`` for the block (readers and writers of deep trees)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def is_document(path: str | Path) -> bool:
     """Return True when ``path``'s extension is a document format (not plain text)."""
     suffix = Path(str(path)).suffix.lower()
@@ -88,7 +106,10 @@ def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocume
     if not data.strip():
         raise InputError(f"{p}: the file is empty")
     try:
-        parsed = reader(p, data)
+        with deep_recursion():
+            parsed = reader(p, data)
+    except RecursionError as exc:
+        raise InputError(f"{p}: elements nested too deeply to read (more than a few thousand levels)") from exc
     except ImportError as exc:
         raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
                                       f"pip install 'translator[docs]' ({exc.name} is missing)") from exc
