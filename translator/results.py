@@ -103,8 +103,9 @@ class SegmentResult:
         line: 1-based source line.
         flags: Problems found.
         terms: Glossary entries found in the source.
-        pieces: How many pieces the segment was translated in (long segments).
+        pieces: How many pieces the segment was translated in (long segments; 0 when copied).
         cached: Whether the translation came from the segment cache.
+        copied: The source has no Chinese (code, English, a formula): copied as it is, never sent to the model.
     """
 
     id: str
@@ -120,6 +121,7 @@ class SegmentResult:
     terms: list[TermUse] = field(default_factory=list)
     pieces: int = 1
     cached: bool = False
+    copied: bool = False
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -194,6 +196,11 @@ class DocumentResult:
         return any(f.severity == "error" for s in self.segments for f in s.flags)
 
     @property
+    def copied(self) -> int:
+        """Return the number of segments copied as they are (no Chinese in them: nothing to translate)."""
+        return sum(1 for s in self.segments if s.copied)
+
+    @property
     def flagged(self) -> int:
         """Return the number of segments with at least one flag."""
         return sum(1 for s in self.segments if s.flags)
@@ -216,6 +223,7 @@ class DocumentResult:
             "signature_fields": asdict(self.signature),
             "segment_count": len(self.segments),
             "flagged_segments": self.flagged,
+            "copied_segments": self.copied,
             "flag_counts": self.flag_counts(),
             "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),

@@ -101,7 +101,8 @@ def _report(doc, target: str, note: str = "") -> None:
     adherence = doc.term_adherence()
     terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
     cached = sum(s.cached for s in doc.segments)
-    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+    copied = f", {doc.copied} copied (no Chinese)" if doc.copied else ""
+    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached{copied}), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import segment_spans, unit_layout
+from .inline import exponent_mark, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -73,6 +73,12 @@ def _visible_key(rpr) -> tuple:
         if name in _VISIBLE and child.tag.startswith(f"{{{W}}}"):
             items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
     return tuple(sorted(items))
+
+
+def _superscript(style: Hashable) -> bool:
+    """True for a run style (visible properties, link, field) that is superscript."""
+    visible = style[0] if isinstance(style, tuple) and style and isinstance(style[0], tuple) else ()
+    return ("vertAlign", (("val", "superscript"),)) in visible
 
 
 @dataclass
@@ -233,6 +239,8 @@ class DocxDocument(ParsedDocument):
                     para.anchors.append((pos, child, rpr))
                 elif name == "t":
                     if child.text:
+                        if _superscript(key) and not (runs and runs[-1].style == key):  # 10^6, never 106
+                            add(exponent_mark("".join(r.text for r in runs), child.text), key)
                         add(child.text, key)
                 elif name == "tab":
                     add("\t", key)
@@ -286,6 +294,9 @@ class DocxDocument(ParsedDocument):
 
     def _make_run(self, text: str, style: Hashable, para: _Paragraph):
         from lxml import etree
+
+        if _superscript(style):
+            text = strip_exponent_mark(text)
 
         r = etree.Element(w("r"))
         rpr = para.rpr.get(style, self._rpr.get(style))

@@ -3,7 +3,8 @@
 Blocks are paragraphs, headings, list items, table cells, captions, the page
 title and any other element that holds text directly; their inline elements
 (``b``, ``strong``, ``em``, ``a``, ``span`` ...) become formatted runs, and
-``<br>`` a line break. ``title``, ``alt`` and ``placeholder`` attributes (also on
+``<br>`` a line break (a newline in the source is whitespace: one space, or none between two
+Chinese characters, as a browser shows it; except under ``white-space: pre``). ``title``, ``alt`` and ``placeholder`` attributes (also on
 inline elements, and a textarea's placeholder) and the label (``value``) of
 ``submit``/``reset``/``button`` inputs are translated as units of their own. ``script``, ``style``, ``pre``, ``textarea``,
 ``svg``, ``math`` and anything marked ``translate="no"`` (or class
@@ -21,8 +22,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
-from .inline import join_segments, segment_spans, unit_layout
-from .model import ParsedDocument, Run, Unit, append_run
+from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
+from .model import ParsedDocument, Run, Unit, append_run, collapse_whitespace
 
 BLOCK_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 li td th dt dd caption figcaption blockquote div section article header
 footer nav aside main title address summary legend option button figure form fieldset details dl ul ol table thead
@@ -40,6 +41,14 @@ _KINDS = {"title": "title", "h1": "heading", "h2": "heading", "h3": "heading", "
 
 def _tag(el) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+_PRE_SPACE = re.compile(r"white-space\s*:\s*(pre|break-spaces)", re.IGNORECASE)
+
+
+def _keeps_newlines(el) -> bool:
+    """True when the element (or an ancestor) shows source line breaks (``white-space: pre``, ``pre-wrap``, ...)."""
+    return any(_PRE_SPACE.search(a.get("style") or "") for a in (el, *el.iterancestors()))
 
 
 def _no_translate(el) -> bool:
@@ -124,12 +133,16 @@ class HtmlDocument(ParsedDocument):
                     anchors.append((pos, child))
                 else:
                     item = (tag, tuple(sorted((str(k), str(v)) for k, v in child.attrib.items())))
+                    if tag == "sup":  # 10<sup>6</sup> is 10^6, never the number 106
+                        add(exponent_mark("".join(r.text for r in runs), child.text_content()), style + (item,))
                     inline(child, style + (item,))
                 add(child.tail, style)
 
         if _tag(block) in SKIP_TAGS or _no_translate(block):
             return
         inline(block, ())
+        if not _keeps_newlines(block):  # a newline in HTML source is a space; only <br> breaks a line
+            runs, anchors = collapse_whitespace(runs, anchors, {o - 1 for o, a in anchors if _tag(a) == "br"})
         if _tag(block) not in ("html", "head") and "".join(r.text for r in runs).strip():
             kind = _KINDS.get(_tag(block), "paragraph")
             anchors = [(o, a) for o, a in anchors if _tag(a) != "br"]
@@ -162,9 +175,12 @@ class HtmlDocument(ParsedDocument):
 
         for run in runs:
             target = parent
+            text = run.text
             for tag, attrs in run.style or ():
                 target = etree.SubElement(target, tag, {k: attributes.get((k, v), v) for k, v in attrs})
-            for i, piece in enumerate(run.text.split("\n")):
+                if tag == "sup":
+                    text = strip_exponent_mark(text)
+            for i, piece in enumerate(text.split("\n")):
                 if i:
                     etree.SubElement(target, "br")
                 if piece:
