@@ -211,3 +211,42 @@ def test_word_superscript_does_not_merge_with_the_number_before(tmp_path):
     assert any("5×10^6" in t for t in _sent(pipe))
     xml = zipfile.ZipFile(result.output).read("word/document.xml").decode()
     assert "^" not in xml and re.search(r'<w:vertAlign w:val="superscript"/>.*?<w:t[^>]*>6</w:t>', xml)
+
+
+# ------------------------------------------------------------------ 7. links kept, or visibly accounted for
+def test_navigation_bar_keeps_every_link(tmp_path):
+    src = tmp_path / "nav.html"
+    src.write_text('<html><body><div class="nav">\n  <a href="/a">青岛</a> |\n  <a href="/b">山东</a>\n'
+                   '  [<a href="/c">合作</a>]</div>\n<p>下一页：<a href="/p2">2</a> <a href="/p3">3</a></p></body></html>',
+                   "utf-8")
+    result = translate_document(_pipeline(), src)
+    out = result.output.read_text("utf-8")
+    assert '<a href="/a">Qingdao</a> |' in out and '<a href="/b">Shandong</a>' in out
+    assert '[<a href="/c">cooperation</a>]' in out
+    assert out.count("<a ") == 5
+
+
+def test_a_link_the_english_has_no_place_for_stays_visible(tmp_path):
+    src = tmp_path / "links.html"
+    src.write_text('<html><body><p>请看<a href="/only">青岛合作</a>的报告。</p>'
+                   '<p>详见<a href="/one">青岛</a>和<a href="/two">山东企业</a>及其他。</p></body></html>', "utf-8")
+    engine = FakeEngine(drop_latin=True)
+    result = translate_document(_pipeline(engine), src)
+    out = result.output.read_text("utf-8")
+    assert out.count("<a ") == 3  # none silently dropped
+    for seg in result.result.segments:
+        lost = [f for f in seg.flags if f.check == "formatting_lost"]
+        for span in (lost[0].details["spans"] if lost else []):
+            assert span["kept_as"]  # each lost link says where it went
+
+
+# ------------------------------------------------------------------ 8. smaller
+def test_html_doctype_comments_and_aria_label_are_kept_or_translated(tmp_path):
+    doctype = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+               '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
+    src = tmp_path / "old.html"
+    src.write_text(doctype + '\n<!-- saved from url=(0014)about:internet -->\n<html><body>'
+                   '<button aria-label="青岛合作">x</button><p>山东企业。</p></body></html>', "utf-8")
+    out = translate_document(_pipeline(), src).output.read_text("utf-8")
+    assert out.startswith(doctype + "\n<!-- saved from url=(0014)about:internet -->\n<html")
+    assert 'aria-label="Qingdao cooperation"' in out

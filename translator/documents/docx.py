@@ -274,6 +274,10 @@ class DocxDocument(ParsedDocument):
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
 
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside a ``w:hyperlink``."""
+        return style in self._link
+
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``bold, colour FF0000, link``."""
         visible, link, field = style

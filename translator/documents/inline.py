@@ -12,7 +12,9 @@ where its English is known:
 
 A span that cannot be placed is reported on the segment as a ``formatting_lost``
 flag naming the span and its formatting; its text is still translated (in the
-base formatting), never dropped. Spans that must stay verbatim (inline code,
+base formatting), never dropped. A link stays visible and usable: the only link
+of a sentence that has no other placed span goes around the whole English; other
+links that cannot be placed follow the sentence as numbered links (``[1]``). Spans that must stay verbatim (inline code,
 ``translate="no"``, and any span of symbols only such as ``+`` or a ``¶`` permalink,
 whatever its formatting) and cannot be placed are appended after the sentence as
 they were, and flagged too.
@@ -190,9 +192,19 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
             out += [Run(" ", base), Run(span.text, span.style)]
     # kept as it was at the end of its sentence, where it was: placed, not lost
     lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span))]
+    links = [span for span in lost if parsed.is_link(span.style) and not _kept_as_is(parsed, span)]
+    kept_as: dict[int, str] = {}
+    if len(links) == 1 and not placed:  # the sentence's one link goes around its whole English
+        out = [Run(r.text, links[0].style) if r.style == base else r for r in out]
+        kept_as[id(links[0])] = "link on the whole sentence"
+    else:  # a visible, numbered link after the sentence for each link the English has no place for
+        for k, span in enumerate(links, 1):
+            out += [Run(" ", base), Run(f"[{k}]", span.style)]
+            kept_as[id(span)] = f"link marker [{k}] after the sentence"
     if lost:
         described = [{"text": s.text, "formatting": parsed.describe_style(s.style),
-                      "kept_verbatim": _kept_as_is(parsed, s)} for s in lost]
+                      "kept_verbatim": _kept_as_is(parsed, s), **({"kept_as": kept_as[id(s)]} if id(s) in kept_as else {})}
+                     for s in lost]
         shown = "; ".join(f"{d['text']!r} ({d['formatting']})" for d in described)
         result.flags.append(Flag(FORMATTING_LOST, f"formatting of {len(lost)} span(s) could not be placed in the "
                                  f"English (text translated, formatting not carried): {shown}", {"spans": described}))

@@ -244,6 +244,10 @@ class MarkdownDocument(ParsedDocument):
         """Code spans, autolinks, formulas and directive roles are kept verbatim."""
         return any(item[0] in ("code", "autolink", "raw") for item in style or ())
 
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside ``[text](url)``."""
+        return any(item[0] == "link" for item in style or ())
+
     def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
         """Replace each block's source lines with its English, keeping markers and everything else."""
         lines = list(self.lines)

@@ -166,6 +166,10 @@ class ParsedDocument:
         """Return True for spans whose text must be kept exactly (inline code, translate="no")."""
         return False
 
+    def is_link(self, style: Hashable) -> bool:
+        """Return True for spans that are links (one that cannot be placed is kept visible, see inline.place_segment)."""
+        return False
+
     def write(self, result: DocumentResult, english: list[list[Run]], output: Path, fmt: str) -> None:
         """Write the English document.
 
