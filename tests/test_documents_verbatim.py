@@ -250,3 +250,19 @@ def test_html_doctype_comments_and_aria_label_are_kept_or_translated(tmp_path):
     out = translate_document(_pipeline(), src).output.read_text("utf-8")
     assert out.startswith(doctype + "\n<!-- saved from url=(0014)about:internet -->\n<html")
     assert 'aria-label="Qingdao cooperation"' in out
+
+
+def test_a_tab_inside_a_line_is_kept(tmp_path):
+    """Typed list numbers (``1.⇥``) and form columns: the tab is layout, kept where it was."""
+    docx = pytest.importorskip("docx")
+    src = tmp_path / "list.docx"
+    d = docx.Document()
+    d.add_paragraph("1.\t青岛合作。")
+    d.add_paragraph("姓名：\t山东企业")
+    d.save(src)
+    pipe = _pipeline()
+    result = translate_document(pipe, src)
+    xml = zipfile.ZipFile(result.output).read("word/document.xml").decode()
+    assert re.search(r"<w:t[^>]*>1\.</w:t>.*?<w:tab/>.*?Qingdao cooperation", xml)
+    assert xml.count("<w:tab/>") == 2
+    assert "1." not in " ".join(_sent(pipe))  # the number alone has nothing to translate
