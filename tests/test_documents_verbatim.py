@@ -266,3 +266,16 @@ def test_a_tab_inside_a_line_is_kept(tmp_path):
     assert re.search(r"<w:t[^>]*>1\.</w:t>.*?<w:tab/>.*?Qingdao cooperation", xml)
     assert xml.count("<w:tab/>") == 2
     assert "1." not in " ".join(_sent(pipe))  # the number alone has nothing to translate
+
+
+def test_word_document_title_is_translated(tmp_path):
+    docx = pytest.importorskip("docx")
+    src = tmp_path / "titled.docx"
+    d = docx.Document()
+    d.core_properties.title = "青岛合作"
+    d.core_properties.author = "山东"  # a name: kept
+    d.add_paragraph("山东企业。")
+    d.save(src)
+    out = translate_document(_pipeline(), src).output
+    props = docx.Document(str(out)).core_properties
+    assert props.title == "Qingdao cooperation" and props.author == "山东"

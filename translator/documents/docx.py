@@ -1,10 +1,12 @@
 """Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
 
 Translated parts: the body (paragraphs, headings, lists, every table cell, text
-boxes), headers, footers, footnotes, endnotes and comments. A paragraph's text runs
+boxes), headers, footers, footnotes, endnotes and comments, and the document's title,
+subject, description and keywords (docProps/core.xml). A paragraph's text runs
 (including hyperlink text) become :class:`~.model.Run` objects keyed by their
 *visible* formatting (character style, bold, italic, underline, strike, colour,
-highlight, size, super/subscript, link target); spell-check marks, language
+highlight, size, super/subscript, link target; a superscript number after a digit reaches the
+model as ``10^6``); spell-check marks, language
 tags and revision ids do not split a run. Everything else in a paragraph
 (images, field codes, footnote references, bookmarks, tracked deletions ...)
 is an *anchor*: kept as is, and put back after the English of the sentence it
@@ -31,7 +33,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import exponent_mark, segment_spans, strip_exponent_mark, unit_layout
+from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -52,6 +54,11 @@ _NAMES = {"rStyle": "character style", "b": "bold", "i": "italic", "u": "underli
           "vertAlign": "super/subscript", "caps": "capitals", "smallCaps": "small capitals", "sz": "size",
           "bdr": "border", "em": "emphasis mark"}
 _TEXT_CONTAINERS = ("smartTag", "ins", "customXml")
+CORE_PART = "docProps/core.xml"
+_DC = "http://purl.org/dc/elements/1.1/"
+#: Document properties translated (the title first): shown by file managers, search and Word's Info page.
+CORE_PROPERTIES = (f"{{{_DC}}}title", f"{{{_DC}}}subject", f"{{{_DC}}}description",
+                   "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
 
 
 def w(tag: str) -> str:
@@ -148,6 +155,23 @@ class DocxDocument(ParsedDocument):
                     continue
                 self._paragraphs.append(para)
                 self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
+        self._properties(parser)
+
+    def _properties(self, parser) -> None:
+        """The document's title, subject, description and keywords (docProps/core.xml: what a file list shows)."""
+        from lxml import etree
+
+        if CORE_PART not in self._zip.namelist():
+            return
+        try:
+            root = etree.fromstring(self._zip.read(CORE_PART), parser)
+        except etree.XMLSyntaxError:
+            return  # a broken property part is kept as it is; the document itself is what is translated
+        found = [el for tag in CORE_PROPERTIES for el in root.iter(tag) if (el.text or "").strip()]
+        if found:
+            self._trees[CORE_PART] = root
+        for el in found:
+            self.units.append(Unit("title" if el.tag == CORE_PROPERTIES[0] else "meta", [Run(el.text)], el))
 
     def _style_names(self) -> dict[str, str]:
         from lxml import etree
@@ -358,6 +382,9 @@ class DocxDocument(ParsedDocument):
         from lxml import etree
 
         for index, unit in enumerate(self.units):
+            if not isinstance(unit.handle, int):  # a document property
+                unit.handle.text = "".join(r.text for r in join_segments(english[index]))
+                continue
             para = self._paragraphs[unit.handle]
             p = para.element
             for child in list(p):
