@@ -105,7 +105,8 @@ def _report(doc, target: str, note: str = "") -> None:
     memory = "".join(f", {origins[k]} {k}" for k in ("memory", "memory-fuzzy-edited") if k in origins)
     suggested = sum(1 for s in doc.segments if s.matches and not s.origin.startswith("memory"))
     memory += f", {suggested} with memory suggestions" if suggested else ""
-    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached{memory}), {doc.flagged} flagged "
+    copied = f", {doc.copied} copied (no Chinese)" if doc.copied else ""
+    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached{memory}{copied}), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
 
 

@@ -1,10 +1,12 @@
 """Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
 
 Translated parts: the body (paragraphs, headings, lists, every table cell, text
-boxes), headers, footers, footnotes, endnotes and comments. A paragraph's text runs
+boxes), headers, footers, footnotes, endnotes and comments, and the document's title,
+subject, description and keywords (docProps/core.xml). A paragraph's text runs
 (including hyperlink text) become :class:`~.model.Run` objects keyed by their
 *visible* formatting (character style, bold, italic, underline, strike, colour,
-highlight, size, super/subscript, link target); spell-check marks, language
+highlight, size, super/subscript, link target; a superscript number after a digit reaches the
+model as ``10^6``); spell-check marks, language
 tags and revision ids do not split a run. Everything else in a paragraph
 (images, field codes, footnote references, bookmarks, tracked deletions ...)
 is an *anchor*: kept as is, and put back after the English of the sentence it
@@ -31,7 +33,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import segment_spans, unit_layout
+from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -59,6 +61,11 @@ PACKAGE_LIMITS = {"entries": 20_000, "total_bytes": 1 << 30, "ratio": 100, "rati
 MAX_PART_ELEMENTS = 4_000_000
 #: Compression methods Python's zipfile inflates (stored, deflate, bzip2, lzma); Word writes the first two.
 _METHODS = {0, 8, 12, 14}
+CORE_PART = "docProps/core.xml"
+_DC = "http://purl.org/dc/elements/1.1/"
+#: Document properties translated (the title first): shown by file managers, search and Word's Info page.
+CORE_PROPERTIES = (f"{{{_DC}}}title", f"{{{_DC}}}subject", f"{{{_DC}}}description",
+                   "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
 
 
 def w(tag: str) -> str:
@@ -86,6 +93,12 @@ def _visible_key(rpr) -> tuple:
         if name in _VISIBLE:
             items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
     return tuple(sorted(items))
+
+
+def _superscript(style: Hashable) -> bool:
+    """True for a run style (visible properties, link, field) that is superscript."""
+    visible = style[0] if isinstance(style, tuple) and style and isinstance(style[0], tuple) else ()
+    return ("vertAlign", (("val", "superscript"),)) in visible
 
 
 @dataclass
@@ -192,6 +205,23 @@ class DocxDocument(ParsedDocument):
                     continue
                 self._paragraphs.append(para)
                 self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
+        self._properties(parser)
+
+    def _properties(self, parser) -> None:
+        """The document's title, subject, description and keywords (docProps/core.xml: what a file list shows)."""
+        from lxml import etree
+
+        if CORE_PART not in self._zip.namelist():
+            return
+        try:
+            root = etree.fromstring(self._zip.read(CORE_PART), parser)
+        except etree.XMLSyntaxError:
+            return  # a broken property part is kept as it is; the document itself is what is translated
+        found = [el for tag in CORE_PROPERTIES for el in root.iter(tag) if (el.text or "").strip()]
+        if found:
+            self._trees[CORE_PART] = root
+        for el in found:
+            self.units.append(Unit("title" if el.tag == CORE_PROPERTIES[0] else "meta", [Run(el.text)], el))
 
     def _style_names(self) -> dict[str, str]:
         from lxml import etree
@@ -283,6 +313,8 @@ class DocxDocument(ParsedDocument):
                     para.anchors.append((pos, child, rpr))
                 elif name == "t":
                     if child.text:
+                        if _superscript(key) and not (runs and runs[-1].style == key):  # 10^6, never 106
+                            add(exponent_mark("".join(r.text for r in runs), child.text), key)
                         add(child.text, key)
                 elif name == "tab":
                     add("\t", key)
@@ -316,6 +348,10 @@ class DocxDocument(ParsedDocument):
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
 
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside a ``w:hyperlink``."""
+        return style in self._link
+
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``bold, colour FF0000, link``."""
         visible, link, field = style
@@ -336,6 +372,9 @@ class DocxDocument(ParsedDocument):
 
     def _make_run(self, text: str, style: Hashable, para: _Paragraph):
         from lxml import etree
+
+        if _superscript(style):
+            text = strip_exponent_mark(text)
 
         r = etree.Element(w("r"))
         rpr = para.rpr.get(style, self._rpr.get(style))
@@ -393,6 +432,9 @@ class DocxDocument(ParsedDocument):
         from lxml import etree
 
         for index, unit in enumerate(self.units):
+            if not isinstance(unit.handle, int):  # a document property
+                unit.handle.text = "".join(r.text for r in join_segments(english[index]))
+                continue
             para = self._paragraphs[unit.handle]
             p = para.element
             for child in list(p):
