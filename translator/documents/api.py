@@ -105,7 +105,8 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         progress: Called with (segments finished since the last call, total), as in
             :meth:`~translator.pipeline.Pipeline.translate_documents`.
         summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
-        notes: txt/md outputs: mark flagged segments and list their flags (see :func:`translator.formats.render`).
+        notes: Mark flagged segments and list their flags (txt/md as :func:`translator.formats.render`; Word
+            comments, HTML marks and numbered notes in documents, see :mod:`translator.documents.notes`).
 
     Returns:
         The document result (with ``formatting_lost`` flags where inline formatting could not be
@@ -148,7 +149,7 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
 
         write_bilingual(result, out, fmt)
     elif parsed is not None and fmt in parsed.native_outputs:
-        parsed.write(result, english, out, fmt)
+        parsed.write(result, english, out, fmt, notes=notes)
     else:
         write_atomic(out, render(result, fmt, notes=notes))
     return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)

@@ -109,7 +109,8 @@ class ParsedDocument:
         """Return True for spans whose text must be kept exactly (inline code, translate="no")."""
         return False
 
-    def write(self, result: DocumentResult, english: list[list[Run]], output: Path, fmt: str) -> None:
+    def write(self, result: DocumentResult, english: list[list[Run]], output: Path, fmt: str,
+              notes: bool = True) -> None:
         """Write the English document.
 
         Args:
@@ -117,6 +118,8 @@ class ParsedDocument:
             english: For each unit, its English runs (formatting placed).
             output: Where to write (atomically).
             fmt: One of :attr:`native_outputs`.
+            notes: Show each flagged segment's flags (see :mod:`translator.documents.notes`); the closing
+                notice with the signature is always written.
         """
         raise NotImplementedError
 
