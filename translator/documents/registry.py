@@ -91,7 +91,7 @@ def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocume
         parsed = reader(p, data)
     except ImportError as exc:
         raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
-                                      f"pip install 'translator[docs]' ({exc.name} is missing)") from exc
+                                      f"pip install -e '.[docs]' in a checkout ({exc.name} is missing)") from exc
     if not parsed.units:
         raise InputError(f"{p}: no text to translate in this document")
     return parsed
