@@ -28,6 +28,7 @@ from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
 from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit, append_run, collapse_whitespace
+from .notes import NOTES_HEADING, closing_notice, document_notes
 
 BLOCK_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 li td th dt dd caption figcaption blockquote div section article header
 footer nav aside main title address summary legend option button figure form fieldset details dl ul ol table thead
@@ -215,20 +216,31 @@ class HtmlDocument(ParsedDocument):
             if target is not parent:
                 target.tail = None
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Put the English into the page, set ``lang="en"`` and save it as UTF-8 (its own doctype kept)."""
-        write_atomic(output, self.render(result, english))
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Put the English into the page, set ``lang="en"`` and save it as UTF-8 (its own doctype kept).
 
-    def render(self, result: DocumentResult, english: list[list[list[Run]]], fragment: bool = False) -> str:
+        A flagged segment is wrapped in ``<mark class="mt-flag">`` (its flags as the title) followed by a
+        numbered link to its note; the notes are listed at the end of the body, before the closing notice
+        with the signature. Attributes and ``<title>`` cannot hold markup: their notes are listed only.
+        """
+        write_atomic(output, self.render(result, english, notes=notes))
+
+    def render(self, result: DocumentResult, english: list[list[list[Run]]], fragment: bool = False,
+               notes: bool = True) -> str:
         """Put the English into the page and return it as a string (what :meth:`write` saves).
 
         Args:
             result: The translation.
             english: For each unit, its English runs.
-            fragment: Return only the content of ``<body>`` (for markup that was sent without a page around it).
+            fragment: Return only the content of ``<body>`` (for markup that was sent without a page around
+                it); a fragment never carries notes or the closing notice (an API client gets the flags beside it).
+            notes: Mark flagged segments and list their notes, then the closing notice.
         """
         import lxml.html
         from lxml import etree
+
+        flagged = document_notes(result, notes and not fragment)
 
         attributes: dict[tuple[str, str], str] = {}  # (attribute, Chinese) -> English, for rebuilt inline elements
         for index, unit in enumerate(self.units):
@@ -247,10 +259,26 @@ class HtmlDocument(ParsedDocument):
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
             # line breaks (<br>) between sentences are kept, in their place among the anchors
+            if (element.get("lang") or "").lower().startswith("zh"):
+                element.set("lang", "en")
+            segments = iter(self.document.blocks[index].segment_indices)
+            markable = _tag(element) not in ("title", "option")
             for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index], anchors, "\n",
                                           lambda runs: None):
                 if kind == "runs":
-                    self._emit(element, item, attributes)
+                    note = flagged.get(next(segments, -1))
+                    if note is None or not markable or not item:
+                        self._emit(element, item, attributes)
+                        continue
+                    if item[0].text == " " and item[0].style is None:
+                        self._emit(element, item[:1], attributes)
+                        item = item[1:]
+                    mark = etree.SubElement(element, "mark", {"class": "mt-flag", "id": f"mt-ref-{note.number}",
+                                                              "title": note.text})
+                    self._emit(mark, item, attributes)
+                    sup = etree.SubElement(element, "sup", {"class": "mt-note-ref"})
+                    link = etree.SubElement(sup, "a", {"href": f"#mt-note-{note.number}"})
+                    link.text = f"[{note.number}]"
                 elif kind == "break":
                     self._emit(element, [Run(item[0], None)], attributes)
                 else:
@@ -262,12 +290,29 @@ class HtmlDocument(ParsedDocument):
                 return ""
             return (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode", method="html")
                                                for child in body)
+        self._close(result, flagged)
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
         # comments and processing instructions before and after <html> are kept
         before = "".join(etree.tostring(c, encoding="unicode", with_tail=False) + "\n"
                          for c in reversed(list(self.root.itersiblings(preceding=True))))
         after = "".join("\n" + etree.tostring(c, encoding="unicode", with_tail=False) for c in self.root.itersiblings())
         return (self.doctype + "\n" if self.doctype else "") + before + out + after
+
+    def _close(self, result: DocumentResult, flagged: dict) -> None:
+        """Append the notes list and the closing notice (with the signature) to the end of the body."""
+        from lxml import etree
+
+        body = self.root.find("body")
+        section = etree.SubElement(body if body is not None else self.root, "section",
+                                   {"class": "mt-notes", "lang": "en"})
+        etree.SubElement(section, "hr")
+        if flagged:
+            etree.SubElement(section, "h2").text = NOTES_HEADING
+            listing = etree.SubElement(section, "ol")
+            for note in flagged.values():
+                item = etree.SubElement(listing, "li", {"id": f"mt-note-{note.number}", "value": str(note.number)})
+                item.text = note.text
+        etree.SubElement(etree.SubElement(section, "p"), "em").text = closing_notice(result)
 
     def _finish(self) -> None:
         from lxml import etree

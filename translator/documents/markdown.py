@@ -27,6 +27,7 @@ from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
 from .inline import group_anchors, join_segments, segment_spans
 from .model import ParsedDocument, Run, Unit, append_run, collapse_whitespace
+from .notes import CHECK_BEFORE_USE, NOTES_HEADING, document_notes
 
 #: Nesting (quotes, lists, emphasis) the parser reads; deeper is refused (markdown-it's default, 20, drops text).
 MAX_NESTING = 1000
@@ -258,8 +259,14 @@ class MarkdownDocument(ParsedDocument):
         """Spans inside ``[text](url)``."""
         return any(item[0] == "link" for item in style or ())
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Replace each block's source lines with its English, keeping markers and everything else."""
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Replace each block's source lines with its English, keeping markers and everything else.
+
+        As the md output does, a flagged segment is followed by its number (`` [3]``) and the notes are
+        listed (as a quote) at the end, before the closing notice with the signature.
+        """
+        flagged = document_notes(result, notes)
         lines = list(self.lines)
         drop: set[int] = set()
         cells: dict[int, str] = {}
@@ -277,7 +284,9 @@ class MarkdownDocument(ParsedDocument):
             groups = group_anchors(segment_spans(self, index), anchors)
             parts = [" ".join(groups[0])]
             for j, seg_runs in enumerate(english[index]):
-                parts.append("".join(_render_run(r, in_table) for r in join_segments([seg_runs])).strip())
+                note = flagged.get(self.document.blocks[index].segment_indices[j])
+                parts.append("".join(_render_run(r, in_table) for r in join_segments([seg_runs])).strip()
+                             + (note.marker if note else ""))
                 parts.append(" ".join(groups[j + 1]))
             rendered = " ".join(p for p in parts if p)
             if in_table:
@@ -297,7 +306,16 @@ class MarkdownDocument(ParsedDocument):
             lead = self.lines[row][: len(self.lines[row]) - len(self.lines[row].lstrip())]
             lines[row] = lead + "| " + " | ".join(texts) + " |"
         out = "\n".join(line for k, line in enumerate(lines) if k not in drop)
-        write_atomic(output, out)
+        write_atomic(output, out.rstrip("\n") + "\n\n" + notes_markdown(result, flagged))
+
+
+def notes_markdown(result: DocumentResult, flagged: dict) -> str:
+    """Return the end of a translated Markdown document: the numbered notes (as a quote) and the closing notice."""
+    out = ["---", ""]
+    if flagged:
+        out += [f"**{NOTES_HEADING}**", "", "\n".join(f"> [{n.number}] {n.text}  " for n in flagged.values()), ""]
+    out.append(f"*{CHECK_BEFORE_USE}`{result.signature}`*")
+    return "\n".join(out) + "\n"
 
 
 def read_markdown(path: Path, data: bytes) -> MarkdownDocument:

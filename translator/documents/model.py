@@ -170,7 +170,8 @@ class ParsedDocument:
         """Return True for spans that are links (one that cannot be placed is kept visible, see inline.place_segment)."""
         return False
 
-    def write(self, result: DocumentResult, english: list[list[Run]], output: Path, fmt: str) -> None:
+    def write(self, result: DocumentResult, english: list[list[Run]], output: Path, fmt: str,
+              notes: bool = True) -> None:
         """Write the English document.
 
         Args:
@@ -178,6 +179,8 @@ class ParsedDocument:
             english: For each unit, its English runs (formatting placed).
             output: Where to write (atomically).
             fmt: One of :attr:`native_outputs`.
+            notes: Show each flagged segment's flags (see :mod:`translator.documents.notes`); the closing
+                notice with the signature is always written.
         """
         raise NotImplementedError
 
