@@ -206,7 +206,7 @@ class DocxDocument(ParsedDocument):
                     continue
                 self._paragraphs.append(para)
                 self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
-        self._properties(parser)
+        self._properties(_parser())
 
     def _properties(self, parser) -> None:
         """The document's title, subject, description and keywords (docProps/core.xml: what a file list shows)."""
