@@ -86,6 +86,24 @@ def test_mastodon_style_html_list_with_auto_source(client):
     assert [d["language"] for d in body["detectedLanguage"]] == ["zh", "zh", "en"]  # detected per item
 
 
+def test_client_placeholders_are_protected_like_do_not_translate_terms(client):
+    """Weblate's [X12X] tokens, printf and brace placeholders: protected, and flagged if the model loses one.
+
+    The random-weight test model rarely copies a protected code, so what is tested is the protection (each
+    placeholder is a term use of its own) and that a lost one is never silent; a real model copies them.
+    """
+    q = ["请点击[X7X]按钮保存%1$s的设置。", "您好{name}，您有{count}条新消息。"]
+    docs = client.post("/v1/translate", json={"texts": q}).json()["results"]
+    for doc, expected in zip(docs, [{"[X7X]", "%1$s"}, {"{name}", "{count}"}]):
+        uses = {t["source"]: t for s in doc["segments"] for t in s["terms"] if t["type"] == "placeholder"}
+        assert set(uses) == expected
+        english = doc["translation"]
+        for text, use in uses.items():
+            assert use["satisfied"] == (text in english)
+            if text not in english:
+                assert any(text in f["message"] for s in doc["segments"] for f in s["flags"])
+
+
 @pytest.mark.parametrize("code", ["zh", "zh-Hans", "zh-CN", "zh_Hans", "ZH-hans"])
 def test_every_chinese_code_clients_send_is_accepted(client, code):
     r = client.post("/translate", data={"q": "第二句话。", "source": code, "target": "en"})
