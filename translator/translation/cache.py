@@ -81,9 +81,10 @@ def check_cache_file(path: str | Path | None) -> None:
                 columns = [r[1] for r in conn.execute("PRAGMA table_info(segments)")]
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except sqlite3.Error:  # locked while another process creates it: not someone else's data
             tables, columns = set(), []
-        if tables == {"segments"} and columns[:2] == ["key", "value"]:
+        # no table yet: a cache another process of ours is creating this instant (or an empty database: nothing to lose)
+        if not tables or (tables == {"segments"} and columns[:2] == ["key", "value"]):
             return
     raise InputError(f"{path}: the segment cache path names another program's SQLite database, not a segment "
                      f"cache{hint}")
