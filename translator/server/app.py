@@ -203,6 +203,9 @@ class Access:
         if len(window) >= limit:
             raise ApiError(429, f"Slowdown: {limit} per 1 minute")
         window.append(now)
+        if len(self.windows) > 10_000:  # forget callers whose window is empty (bounded memory)
+            for idle in [k for k, w in self.windows.items() if not w or w[-1] <= now - 60.0]:
+                del self.windows[idle]
 
 
 def _languages(fields: Fields) -> tuple[bool, str]:
