@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 from .errors import UnknownNameError
 from .segmentation.document import Document
-
-if TYPE_CHECKING:
-    from .memory.store import MemoryMatch
-
 
 #: Flag severities, most severe first.
 SEVERITIES = ("error", "warning")
@@ -89,6 +84,70 @@ class Signature:
         if self.encoding:
             parts.append(f"encoding:{self.encoding}")
         return "|".join(parts)
+
+
+@dataclass(frozen=True)
+class MemoryUnit:
+    """One approved translation (a translation memory's unit, :mod:`translator.memory`).
+
+    Attributes:
+        id: Row id in the store.
+        source: The Chinese source (normalised as the cache normalises).
+        target: The approved English.
+        origin: Where it came from (a file name, ``user``, ``api`` ...).
+        approved_by: Who or what approved it (a reviewer, a CAT tool, an import).
+        approved_at: When (ISO 8601, UTC).
+        glossary_version: The glossary version it was approved under (``none`` when unknown).
+    """
+
+    id: int
+    source: str
+    target: str
+    origin: str
+    approved_by: str
+    approved_at: str
+    glossary_version: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where a memory unit's source differs from the sentence looked up.
+
+    Attributes:
+        op: ``replace``, ``insert`` (the sentence has text the unit lacks) or ``delete`` (the unit has text
+            the sentence lacks).
+        query: The sentence's text at that place ('' for ``delete``).
+        unit: The unit's source text at that place ('' for ``insert``).
+        query_start: Offset of that place in the (normalised) sentence.
+    """
+
+    op: str
+    query: str
+    unit: str
+    query_start: int
+
+
+@dataclass(frozen=True)
+class MemoryMatch:
+    """A fuzzy match: a unit whose source is similar to the sentence looked up.
+
+    Attributes:
+        unit: The memory unit.
+        score: Character-level similarity, 0..1 (1 = same text).
+        differences: Where the unit's source differs from the sentence.
+        numbers: Numbers that differ, as (sentence's, unit's) pairs (``("28.3", "24.8")``); a number only one
+            side has is paired with ''.
+    """
+
+    unit: MemoryUnit
+    score: float
+    differences: tuple[Difference, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def percent(self) -> int:
+        """Return the score as a whole percentage (what CAT tools show)."""
+        return int(self.score * 100 + 1e-9)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError, TranslationMemoryError
+from ..results import Difference, MemoryMatch, MemoryUnit
 from ..textnorm import clean_segment_text, fold_width
 
 #: Default fuzzy threshold (CAT tools' convention: translate-toolkit, Weblate, pot2po).
@@ -78,70 +79,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 def numbers_of(text: str) -> list[str]:
     """Return the Arabic numbers of ``text`` in order, as written (width folded): ``['28.3', '2023']``."""
     return _NUMBER.findall(fold_width(text))
-
-
-@dataclass(frozen=True)
-class MemoryUnit:
-    """One approved translation.
-
-    Attributes:
-        id: Row id in the store.
-        source: The Chinese source (normalised as the cache normalises).
-        target: The approved English.
-        origin: Where it came from (a file name, ``user``, ``api`` ...).
-        approved_by: Who or what approved it (a reviewer, a CAT tool, an import).
-        approved_at: When (ISO 8601, UTC).
-        glossary_version: The glossary version it was approved under (``none`` when unknown).
-    """
-
-    id: int
-    source: str
-    target: str
-    origin: str
-    approved_by: str
-    approved_at: str
-    glossary_version: str
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One place where a memory unit's source differs from the sentence looked up.
-
-    Attributes:
-        op: ``replace``, ``insert`` (the sentence has text the unit lacks) or ``delete`` (the unit has text
-            the sentence lacks).
-        query: The sentence's text at that place ('' for ``delete``).
-        unit: The unit's source text at that place ('' for ``insert``).
-        query_start: Offset of that place in the (normalised) sentence.
-    """
-
-    op: str
-    query: str
-    unit: str
-    query_start: int
-
-
-@dataclass(frozen=True)
-class MemoryMatch:
-    """A fuzzy match: a unit whose source is similar to the sentence looked up.
-
-    Attributes:
-        unit: The memory unit.
-        score: Character-level similarity, 0..1 (1 = same text).
-        differences: Where the unit's source differs from the sentence.
-        numbers: Numbers that differ, as (sentence's, unit's) pairs (``("28.3", "24.8")``); a number only one
-            side has is paired with ''.
-    """
-
-    unit: MemoryUnit
-    score: float
-    differences: tuple[Difference, ...] = ()
-    numbers: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def percent(self) -> int:
-        """Return the score as a whole percentage (what CAT tools show)."""
-        return int(self.score * 100 + 1e-9)
 
 
 @dataclass(frozen=True)
