@@ -23,7 +23,7 @@ def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
                    check=True, capture_output=True, text=True)
-    (path,) = out.glob("translator-*.whl")
+    (path,) = out.glob("zhen_report_mt-*.whl")
     return path
 
 

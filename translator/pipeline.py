@@ -115,11 +115,11 @@ class Pipeline:
 
     @property
     def protector(self) -> TermProtector:
-        """Return the term protector bound to the engine's tokenizer."""
+        """Return the term protector (glossary terms and placeholders) bound to the engine's tokenizer."""
         with self._lock:
             if self._protector is None:
                 glossary = self.glossary
-                self._protector = TermProtector(glossary, self.engine.accepts_verbatim if glossary else None)
+                self._protector = TermProtector(glossary, self.engine.accepts_verbatim)
             return self._protector
 
     @property

@@ -166,12 +166,14 @@ class SegmentResult:
         line: 1-based source line.
         flags: Problems found.
         terms: Glossary entries found in the source.
-        pieces: How many pieces the segment was translated in (long segments; 0 for memory English).
+        pieces: How many pieces the segment was translated in (long segments; 0 for memory English or when
+            copied).
         cached: Whether the translation came from the segment cache.
         origin: Where the English came from: ``model``, ``cache``, ``memory`` (an approved unit of the same
             source) or ``memory-fuzzy-edited`` (an approved unit with other numbers, changed; flagged).
         matches: Translation memory units for this source, best first: the unit used (origin ``memory*``),
             or suggestions (similarity at or above the run's threshold) for the model's English.
+        copied: The source has no Chinese (code, English, a formula): copied as it is, never sent to the model.
     """
 
     id: str
@@ -189,6 +191,7 @@ class SegmentResult:
     cached: bool = False
     origin: str = "model"
     matches: list[MemoryMatch] = field(default_factory=list)
+    copied: bool = False
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -270,6 +273,11 @@ class DocumentResult:
         return any(f.severity == "error" for s in self.segments for f in s.flags)
 
     @property
+    def copied(self) -> int:
+        """Return the number of segments copied as they are (no Chinese in them: nothing to translate)."""
+        return sum(1 for s in self.segments if s.copied)
+
+    @property
     def flagged(self) -> int:
         """Return the number of segments with at least one flag."""
         return sum(1 for s in self.segments if s.flags)
@@ -292,6 +300,7 @@ class DocumentResult:
             "signature_fields": asdict(self.signature),
             "segment_count": len(self.segments),
             "flagged_segments": self.flagged,
+            "copied_segments": self.copied,
             "flag_counts": self.flag_counts(),
             "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),

@@ -16,14 +16,15 @@ from .options import EXIT_FLAGGED, encoding_option, library_errors, model_option
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="File listing one input path per line (repeatable; also written @FILE among INPUTS).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: processes on this machine; ray: a Ray cluster (pip install 'translator[ray]').")
+              help="local: processes on this machine; ray: a Ray cluster (pip install ray; in a checkout: pip install -e '.[ray]').")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Workers, each loading the model once [default: local: the cores; ray: the cluster's CPUs].")
 @click.option("--ray-address", default=None,
               help="ray: 'auto' or 'ray://HOST:10001' to join a cluster [default: start Ray on this machine].")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
               default=None, help="Output format [default: each document's own kind; text: txt].")
-@click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
+@click.option("--no-notes", is_flag=True, help="Do not mark flagged segments or list their flags (txt/md numbers, Word "
+              "comments, HTML marks); the closing notice stays.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @encoding_option
 @model_options

@@ -137,7 +137,8 @@ def translate_document(pipeline: DocumentPipeline, path: str | Path, output: str
         progress: Called with (segments finished since the last call, total), as in
             :meth:`~translator.pipeline.Pipeline.translate_documents`.
         summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
-        notes: txt/md outputs: mark flagged segments and list their flags (see :func:`translator.formats.render`).
+        notes: Mark flagged segments and list their flags (txt/md as :func:`translator.formats.render`; Word
+            comments, HTML marks and numbered notes in documents, see :mod:`translator.documents.notes`).
 
     Returns:
         The document result (with ``formatting_lost`` flags where inline formatting could not be
@@ -198,7 +199,7 @@ def write_translation(parsed: ParsedDocument | None, result: DocumentResult, out
 
         write_bilingual(result, out, fmt)
     elif parsed is not None and fmt in parsed.native_outputs:
-        parsed.write(result, english if english is not None else english_units(parsed, result), out, fmt)
+        parsed.write(result, english if english is not None else english_units(parsed, result), out, fmt, notes=notes)
     else:
         write_atomic(out, render(result, fmt, notes=notes))
 

@@ -1,10 +1,12 @@
 """Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
 
 Translated parts: the body (paragraphs, headings, lists, every table cell, text
-boxes), headers, footers, footnotes, endnotes and comments. A paragraph's text runs
+boxes), headers, footers, footnotes, endnotes and comments, and the document's title,
+subject, description and keywords (docProps/core.xml). A paragraph's text runs
 (including hyperlink text) become :class:`~.model.Run` objects keyed by their
 *visible* formatting (character style, bold, italic, underline, strike, colour,
-highlight, size, super/subscript, link target); spell-check marks, language
+highlight, size, super/subscript, link target; a superscript number after a digit reaches the
+model as ``10^6``); spell-check marks, language
 tags and revision ids do not split a run. Everything else in a paragraph
 (images, field codes, footnote references, bookmarks, tracked deletions ...)
 is an *anchor*: kept as is, and put back after the English of the sentence it
@@ -31,8 +33,9 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import segment_spans, unit_layout
+from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit
+from .notes import NOTES_HEADING, closing_notice, document_notes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -59,6 +62,11 @@ PACKAGE_LIMITS = {"entries": 20_000, "total_bytes": 1 << 30, "ratio": 100, "rati
 MAX_PART_ELEMENTS = 4_000_000
 #: Compression methods Python's zipfile inflates (stored, deflate, bzip2, lzma); Word writes the first two.
 _METHODS = {0, 8, 12, 14}
+CORE_PART = "docProps/core.xml"
+_DC = "http://purl.org/dc/elements/1.1/"
+#: Document properties translated (the title first): shown by file managers, search and Word's Info page.
+CORE_PROPERTIES = (f"{{{_DC}}}title", f"{{{_DC}}}subject", f"{{{_DC}}}description",
+                   "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
 
 
 def w(tag: str) -> str:
@@ -86,6 +94,12 @@ def _visible_key(rpr) -> tuple:
         if name in _VISIBLE:
             items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
     return tuple(sorted(items))
+
+
+def _superscript(style: Hashable) -> bool:
+    """True for a run style (visible properties, link, field) that is superscript."""
+    visible = style[0] if isinstance(style, tuple) and style and isinstance(style[0], tuple) else ()
+    return ("vertAlign", (("val", "superscript"),)) in visible
 
 
 @dataclass
@@ -192,6 +206,23 @@ class DocxDocument(ParsedDocument):
                     continue
                 self._paragraphs.append(para)
                 self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
+        self._properties(_parser())
+
+    def _properties(self, parser) -> None:
+        """The document's title, subject, description and keywords (docProps/core.xml: what a file list shows)."""
+        from lxml import etree
+
+        if CORE_PART not in self._zip.namelist():
+            return
+        try:
+            root = etree.fromstring(self._zip.read(CORE_PART), parser)
+        except etree.XMLSyntaxError:
+            return  # a broken property part is kept as it is; the document itself is what is translated
+        found = [el for tag in CORE_PROPERTIES for el in root.iter(tag) if (el.text or "").strip()]
+        if found:
+            self._trees[CORE_PART] = root
+        for el in found:
+            self.units.append(Unit("title" if el.tag == CORE_PROPERTIES[0] else "meta", [Run(el.text)], el))
 
     def _style_names(self) -> dict[str, str]:
         from lxml import etree
@@ -283,6 +314,8 @@ class DocxDocument(ParsedDocument):
                     para.anchors.append((pos, child, rpr))
                 elif name == "t":
                     if child.text:
+                        if _superscript(key) and not (runs and runs[-1].style == key):  # 10^6, never 106
+                            add(exponent_mark("".join(r.text for r in runs), child.text), key)
                         add(child.text, key)
                 elif name == "tab":
                     add("\t", key)
@@ -316,6 +349,10 @@ class DocxDocument(ParsedDocument):
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
 
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside a ``w:hyperlink``."""
+        return style in self._link
+
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``bold, colour FF0000, link``."""
         visible, link, field = style
@@ -336,6 +373,9 @@ class DocxDocument(ParsedDocument):
 
     def _make_run(self, text: str, style: Hashable, para: _Paragraph):
         from lxml import etree
+
+        if _superscript(style):
+            text = strip_exponent_mark(text)
 
         r = etree.Element(w("r"))
         rpr = para.rpr.get(style, self._rpr.get(style))
@@ -388,29 +428,183 @@ class DocxDocument(ParsedDocument):
         else:
             p.append(element)
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Rewrite every translated paragraph in English and save the package (other parts byte-identical)."""
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Rewrite every translated paragraph in English and save the package (other parts byte-identical).
+
+        A flagged segment of the body gets a Word comment anchored on its English (the flags); one elsewhere
+        (header, footer, footnote, text box, comment) a number, listed at the end of the document. The body
+        closes with "Machine translation, check before use" and the signature; the document's language
+        (styles, settings, properties) becomes English. ``notes=False``: no comments, numbers or list.
+        """
         from lxml import etree
 
+        flagged = document_notes(result, notes)
+        comments: list[tuple[int, str]] = []  # (comment id, text)
+        numbered: list[str] = []  # notes of segments where Word has no comments
+        next_id = self._first_comment_id()
+        blocks = self.document.blocks
         for index, unit in enumerate(self.units):
+            if not isinstance(unit.handle, int):  # a document property
+                unit.handle.text = "".join(r.text for r in join_segments(english[index]))
+                continue
             para = self._paragraphs[unit.handle]
             p = para.element
+            commentable = para.part == "word/document.xml" and not any(
+                _local(a) == "txbxContent" for a in p.iterancestors())
             for child in list(p):
                 if child.tag != w("pPr"):
                     p.remove(child)
+            segments = iter(blocks[index].segment_indices)
             # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
             for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index],
                                           [(o, (el, rpr)) for o, el, rpr in para.anchors], "\t\n",
                                           lambda runs: runs[0].style):
                 if kind == "runs":
-                    self._emit_runs(p, item, para)
+                    note = flagged.get(next(segments, -1))
+                    if note is None or not item:
+                        self._emit_runs(p, item, para)
+                    elif commentable:
+                        if item[0].text.startswith(" ") and item[0].text.strip():  # the space between sentences
+                            self._emit_runs(p, [Run(" ", item[0].style)], para)  # stays outside the comment
+                            item = [Run(item[0].text[1:], item[0].style), *item[1:]]
+                        etree.SubElement(p, w("commentRangeStart"), {w("id"): str(next_id)})
+                        self._emit_runs(p, item, para)
+                        etree.SubElement(p, w("commentRangeEnd"), {w("id"): str(next_id)})
+                        ref = etree.SubElement(etree.SubElement(p, w("r")), w("commentReference"))
+                        ref.set(w("id"), str(next_id))
+                        comments.append((next_id, note.text))
+                        next_id += 1
+                    else:
+                        numbered.append(note.text)
+                        self._emit_runs(p, [*item, Run(f" [{len(numbered)}]", item[-1].style)], para)
                 elif kind == "break":
                     breaks, at = item
                     self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, at))], para)
                 else:
                     self._emit_anchor(p, *item)
-        self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                            for name, root in self._trees.items()})
+        self._close_body(result, numbered, len(comments))
+        replaced = {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                    for name, root in self._trees.items()}
+        if comments:
+            replaced.update(self._comments_parts(comments))
+        replaced.update(self._english_language())
+        self._save(output, replaced)
+
+    def _first_comment_id(self) -> int:
+        """Return an id above every comment id the package uses."""
+        ids = [int(c.get(w("id"))) for root in self._trees.values() for c in root.iter(w("comment"))
+               if (c.get(w("id")) or "").isdigit()]
+        return max(ids, default=-1) + 1
+
+    def _close_body(self, result: DocumentResult, numbered: list[str], commented: int) -> None:
+        """Append the numbered notes (if any) and the closing notice to the end of the body."""
+        from lxml import etree
+
+        body = self._trees["word/document.xml"].find(w("body"))
+        if body is None:
+            return
+        last = body[-1] if len(body) and body[-1].tag == w("sectPr") else None
+        lines: list[tuple[str, bool]] = []
+        if numbered:
+            lines.append((NOTES_HEADING, True))
+            lines += [(f"[{k}] {text}", False) for k, text in enumerate(numbered, 1)]
+        notice = closing_notice(result)
+        if commented:
+            notice += f" ({commented} flagged segment{'s' if commented != 1 else ''}: see the comments)"
+        lines.append((notice, False))
+        for text, bold in lines:
+            p = etree.Element(w("p"))
+            r = etree.SubElement(p, w("r"))
+            rpr = etree.SubElement(r, w("rPr"))
+            etree.SubElement(rpr, w("b") if bold else w("i"))
+            etree.SubElement(rpr, w("lang"), {w("val"): "en-US"})
+            t = etree.SubElement(r, w("t"))
+            t.text = text
+            t.set(XML_SPACE, "preserve")
+            if last is not None:
+                last.addprevious(p)
+            else:
+                body.append(p)
+
+    def _comments_parts(self, comments: list[tuple[int, str]]) -> dict[str, bytes]:
+        """Return the comments part holding ``comments`` (added to the package's own, or a new part and its links)."""
+        from lxml import etree
+
+        out: dict[str, bytes] = {}
+        root = self._trees.get("word/comments.xml")
+        if root is None:
+            root = etree.Element(w("comments"), nsmap={"w": W})
+            out.update(self._link_part("comments.xml", "/word/comments.xml",
+                                       "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+                                       "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"))
+        for cid, text in comments:
+            comment = etree.SubElement(root, w("comment"), {w("id"): str(cid), w("author"): "translator",
+                                                            w("initials"): "MT"})
+            for k, line in enumerate(text.split("\n")):
+                r = etree.SubElement(etree.SubElement(comment, w("p")), w("r"))
+                etree.SubElement(etree.SubElement(r, w("rPr")), w("lang"), {w("val"): "en-US"})
+                t = etree.SubElement(r, w("t"))
+                t.text = line
+                t.set(XML_SPACE, "preserve")
+        out["word/comments.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return out
+
+    def _link_part(self, target: str, part_name: str, content_type: str, rel_type: str) -> dict[str, bytes]:
+        """Return the relationships and content types of the package with a new part of the main document added."""
+        from lxml import etree
+
+        rels_name, types_name = "word/_rels/document.xml.rels", "[Content_Types].xml"
+        pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+        ct = "http://schemas.openxmlformats.org/package/2006/content-types"
+        names = self._zip.namelist()
+        rels = (etree.fromstring(self._zip.read(rels_name)) if rels_name in names
+                else etree.Element(f"{{{pkg}}}Relationships", nsmap={None: pkg}))
+        taken = {r.get("Id") for r in rels}
+        rid = next(f"rIdMT{k}" for k in range(len(taken) + 1) if f"rIdMT{k}" not in taken)
+        etree.SubElement(rels, f"{{{pkg}}}Relationship", {"Id": rid, "Type": rel_type, "Target": target})
+        types = etree.fromstring(self._zip.read(types_name))
+        if not any(o.get("PartName") == part_name for o in types.iter(f"{{{ct}}}Override")):
+            etree.SubElement(types, f"{{{ct}}}Override", {"PartName": part_name, "ContentType": content_type})
+        return {rels_name: etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+                types_name: etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)}
+
+    def _english_language(self) -> dict[str, bytes]:
+        """Return the parts that declare the document's language, set to English (a translated file is not zh-CN)."""
+        from lxml import etree
+
+        out: dict[str, bytes] = {}
+        names = self._zip.namelist()
+        for name, tag in (("word/styles.xml", "lang"), ("word/settings.xml", "themeFontLang")):
+            if name not in names:
+                continue
+            try:
+                root = etree.fromstring(self._zip.read(name))
+            except etree.XMLSyntaxError:
+                continue
+            changed = False
+            for el in root.iter(w(tag)):
+                if (el.get(w("val")) or "").lower().startswith("zh"):
+                    el.set(w("val"), "en-US")
+                    changed = True
+            defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}") if tag == "lang" else None
+            if defaults is not None and defaults.find(w("lang")) is None:
+                later = [c for c in defaults if _local(c) in ("eastAsianLayout", "specVanish", "oMath", "rPrChange")]
+                lang = etree.Element(w("lang"), {w("val"): "en-US"})
+                if later:
+                    later[0].addprevious(lang)
+                else:
+                    defaults.append(lang)
+                changed = True
+            if changed:
+                out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        core = "docProps/core.xml"
+        if core in names:
+            text = self._zip.read(core)
+            new = re.sub(rb"(<dc:language>)[^<]*(</dc:language>)", rb"\1en-US\2", text)
+            if new != text:
+                out[core] = new
+        return out
 
     @staticmethod
     def _style_at(runs: list[Run], offset: int) -> Hashable:
@@ -430,6 +624,8 @@ class DocxDocument(ParsedDocument):
                 data = replaced.get(info.filename)
                 out.writestr(info, data if data is not None else self._zip.read(info.filename),
                              compress_type=info.compress_type)
+            for name in sorted(set(replaced) - set(self._zip.namelist())):  # parts we add (comments)
+                out.writestr(name, replaced[name], compress_type=zipfile.ZIP_DEFLATED)
         write_atomic(output, buf.getvalue())
 
 

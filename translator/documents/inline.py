@@ -12,9 +12,12 @@ where its English is known:
 
 A span that cannot be placed is reported on the segment as a ``formatting_lost``
 flag naming the span and its formatting; its text is still translated (in the
-base formatting), never dropped. Spans that must stay verbatim (inline code,
-``translate="no"``) and cannot be placed are appended after the sentence as they
-were, and flagged too.
+base formatting), never dropped. A link stays visible and usable: the only link
+of a sentence that has no other placed span goes around the whole English; other
+links that cannot be placed follow the sentence as numbered links (``[1]``). Spans that must stay verbatim (inline code,
+``translate="no"``, and any span of symbols only such as ``+`` or a ``¶`` permalink,
+whatever its formatting) and cannot be placed are appended after the sentence as
+they were, and flagged too.
 """
 
 from __future__ import annotations
@@ -104,6 +107,42 @@ def _locate(span: str, target: str, result: SegmentResult, taken: list[tuple[int
     return None
 
 
+#: Written before a superscript number that follows a digit (``5×10<sup>6</sup>`` reaches the model as
+#: ``5×10^6``, not ``5×106``); taken off again when the superscript is written back.
+EXPONENT_MARK = "^"
+_EXPONENT = re.compile(r"\s*[-+\u2212]?\d+(?:[.,]\d+)?\s*")
+
+
+def exponent_mark(before: str, superscript: str) -> str:
+    """Return :data:`EXPONENT_MARK` when ``superscript`` is a number written right after a digit, else ``""``.
+
+    Args:
+        before: The text read so far in the unit.
+        superscript: The superscript's text.
+    """
+    return EXPONENT_MARK if before[-1:].isdigit() and _EXPONENT.fullmatch(superscript or "") else ""
+
+
+def strip_exponent_mark(text: str) -> str:
+    """Return a superscript's text without the :data:`EXPONENT_MARK` put in front of it when it was read."""
+    return text[len(EXPONENT_MARK):] if text.startswith(EXPONENT_MARK) else text
+
+
+def _symbols_only(text: str) -> bool:
+    """True for text of symbols only (``+``, ``..``, ``¶``, ``#``): nothing to translate, and nothing the English
+    can be searched for by meaning; never Chinese punctuation, which the English replaces."""
+    text = text.strip()
+    return bool(text) and not any(c.isalnum() or _FULL_WIDTH.match(c) for c in text)
+
+
+_FULL_WIDTH = re.compile(r"[\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
+
+
+def _kept_as_is(parsed: ParsedDocument, span: Run) -> bool:
+    """A span that cannot be placed is appended as it was: inline code, ``translate="no"``, symbols only."""
+    return parsed.is_verbatim(span.style) or _symbols_only(span.text)
+
+
 def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: SegmentResult) -> list[Run]:
     """Return the English runs of one segment, flagging spans whose formatting cannot be placed.
 
@@ -120,9 +159,13 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
         return [Run(r.text, r.style) for r in source_runs]
     base = _base_style(parsed, source_runs)
     spans: list[Run] = []
-    for run in source_runs:
-        if run.style != base and any(c.isalnum() for c in run.text):
+    closing: Run | None = None  # a span nothing but punctuation follows (a heading's ¶ permalink)
+    for k, run in enumerate(source_runs):
+        if run.style != base and (any(c.isalnum() for c in run.text) or parsed.is_verbatim(run.style)
+                                  or _symbols_only(run.text)):
             spans.append(Run(run.text.strip(), run.style))
+            rest = "".join(r.text for r in source_runs[k + 1:])
+            closing = spans[-1] if not any(c.isalnum() for c in rest) else None
     placed: list[tuple[int, int, Hashable]] = []
     lost: list[Run] = []
     after = 0
@@ -145,11 +188,23 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     if pos < len(target):
         out.append(Run(target[pos:], base))
     for span in lost:
-        if parsed.is_verbatim(span.style):
+        if _kept_as_is(parsed, span):
             out += [Run(" ", base), Run(span.text, span.style)]
+    # kept as it was at the end of its sentence, where it was: placed, not lost
+    lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span))]
+    links = [span for span in lost if parsed.is_link(span.style) and not _kept_as_is(parsed, span)]
+    kept_as: dict[int, str] = {}
+    if len(links) == 1 and not placed:  # the sentence's one link goes around its whole English
+        out = [Run(r.text, links[0].style) if r.style == base else r for r in out]
+        kept_as[id(links[0])] = "link on the whole sentence"
+    else:  # a visible, numbered link after the sentence for each link the English has no place for
+        for k, span in enumerate(links, 1):
+            out += [Run(" ", base), Run(f"[{k}]", span.style)]
+            kept_as[id(span)] = f"link marker [{k}] after the sentence"
     if lost:
         described = [{"text": s.text, "formatting": parsed.describe_style(s.style),
-                      "kept_verbatim": parsed.is_verbatim(s.style)} for s in lost]
+                      "kept_verbatim": _kept_as_is(parsed, s), **({"kept_as": kept_as[id(s)]} if id(s) in kept_as else {})}
+                     for s in lost]
         shown = "; ".join(f"{d['text']!r} ({d['formatting']})" for d in described)
         result.flags.append(Flag(FORMATTING_LOST, f"formatting of {len(lost)} span(s) could not be placed in the "
                                  f"English (text translated, formatting not carried): {shown}", {"spans": described}))

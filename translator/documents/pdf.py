@@ -31,6 +31,7 @@ from ..results import DocumentResult
 from ..textio import write_atomic
 from .inline import join_segments
 from .model import ParsedDocument, Run, Unit
+from .notes import Note, closing_notice, document_notes
 
 BOLD = ("bold",)
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
@@ -192,25 +193,40 @@ class PdfDocument(ParsedDocument):
         """Return ``bold`` or ``plain``."""
         return "bold" if style == BOLD else "plain"
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Write the English as .docx or Markdown, opening with a note that the layout is not kept."""
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Write the English as .docx or Markdown, opening with a note that the layout is not kept.
+
+        Flagged segments carry a Word comment (.docx) or a numbered note (.md, as the md output); the
+        document closes with "Machine translation, check before use" and the signature.
+        """
         note = NOTE.format(name=self.path.name)
-        units = [(unit.kind, join_segments(runs)) for unit, runs in zip(self.units, english)]
+        flagged = document_notes(result, notes)
+        blocks = self.document.blocks
+        units = [(unit.kind, [(seg_runs, flagged.get(i)) for seg_runs, i in zip(runs, blocks[k].segment_indices)])
+                 for k, (unit, runs) in enumerate(zip(self.units, english))]
         if fmt == "md":
-            from .markdown import _render_run
+            from .markdown import _render_run, notes_markdown
 
             out = [f"> {note}", ""]
-            for kind, runs in units:
-                text = "".join(_render_run(Run(r.text, (("strong",),) if r.style == BOLD else ()), False) for r in runs)
+            for kind, segments in units:
+                text = " ".join("".join(_render_run(Run(r.text, (("strong",),) if r.style == BOLD else ()), False)
+                                        for r in join_segments([runs])).strip() + (n.marker if n else "")
+                                for runs, n in segments)
                 out.append({"title": "# ", "heading": "## "}.get(kind, "") + text.strip())
                 out.append("")
-            write_atomic(output, "\n".join(out))
+            write_atomic(output, "\n".join(out).rstrip("\n") + "\n\n" + notes_markdown(result, flagged))
             return
-        write_atomic(output, docx_bytes(note, units))
+        write_atomic(output, docx_bytes(note, units, closing_notice(result)))
 
 
-def docx_bytes(note: str | None, units: list[tuple[str, list[Run]]]) -> bytes:
-    """Build a simple .docx (python-docx) of (kind, runs) blocks; runs styled ``("bold",)`` are bold."""
+def docx_bytes(note: str | None, units: list[tuple[str, list[tuple[list[Run], Note | None]]]],
+               closing: str | None = None) -> bytes:
+    """Build a simple .docx (python-docx) of (kind, segments) blocks; runs styled ``("bold",)`` are bold.
+
+    Each segment is (its runs, its note or None); a note becomes a Word comment on the segment's runs.
+    ``closing`` is an italic last paragraph (the machine-translation notice).
+    """
     from docx import Document
     from docx.shared import RGBColor
 
@@ -221,7 +237,8 @@ def docx_bytes(note: str | None, units: list[tuple[str, list[Run]]]) -> bytes:
         r = p.add_run(note)
         r.italic = True
         r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    for kind, runs in units:
+    commented = 0
+    for kind, segments in units:
         if kind == "title":
             p = doc.add_heading("", level=0)
         elif kind == "heading":
@@ -230,10 +247,19 @@ def docx_bytes(note: str | None, units: list[tuple[str, list[Run]]]) -> bytes:
             p = doc.add_paragraph(style="Caption")
         else:
             p = doc.add_paragraph()
-        for run in runs:
-            r = p.add_run(run.text)
-            if run.style == BOLD:
-                r.bold = True
+        for k, (runs, seg_note) in enumerate(segments):
+            added = []
+            for j, run in enumerate(join_segments([runs])):
+                added.append(p.add_run((" " if k and not j else "") + run.text))
+                if run.style == BOLD:
+                    added[-1].bold = True
+            if seg_note is not None and added:
+                doc.add_comment(added, text=seg_note.text, author="translator", initials="MT")
+                commented += 1
+    if closing:
+        if commented:
+            closing += f" ({commented} flagged segment{'s' if commented != 1 else ''}: see the comments)"
+        doc.add_paragraph().add_run(closing).italic = True
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

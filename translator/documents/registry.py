@@ -112,7 +112,7 @@ def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocume
         raise InputError(f"{p}: elements nested too deeply to read (more than a few thousand levels)") from exc
     except ImportError as exc:
         raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
-                                      f"pip install 'translator[docs]' ({exc.name} is missing)") from exc
+                                      f"pip install -e '.[docs]' in a checkout ({exc.name} is missing)") from exc
     if not parsed.units:
         raise InputError(f"{p}: no text to translate in this document")
     return parsed

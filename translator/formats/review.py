@@ -44,7 +44,7 @@ def _toolkit():
     try:
         from translate.storage import tmx, xliff
     except ImportError as exc:
-        raise BackendUnavailableError("XLIFF/TMX export needs translate-toolkit: pip install 'translator[review]'") from exc
+        raise BackendUnavailableError("XLIFF/TMX export needs translate-toolkit: pip install translate-toolkit lxml (in a checkout: pip install -e '.[review]')") from exc
     return xliff, tmx
 
 

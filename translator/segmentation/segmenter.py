@@ -218,6 +218,7 @@ def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> D
     Each block becomes one :class:`Block` of the given kind; titles and headings are one
     segment, every other kind is split into sentences with the text segmenter's rules
     (:func:`split_sentences`), so a sentence spread over several formatting runs is one segment.
+    A tab always ends a segment (it is layout: ``1.⇥``, a form's columns, a TOC entry's page number).
 
     Args:
         blocks: (kind, text) pairs in reading order; kinds are :data:`~.document.BLOCK_KINDS`.
@@ -242,11 +243,16 @@ def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> D
             raise ValueError(f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}")
         start, end = pos, pos + len(body)
         pos = end + 1
-        if kind in ("title", "heading"):
-            s, e = _strip_span(text, start, end)
-            spans = [(s, e)] if s < e else []
-        else:
-            spans = split_sentences(text, start, end)
+        spans = []
+        # a tab is layout (a typed list number ``1.⇥``, a form's columns, a TOC's page number), never inside a
+        # sentence: the pieces between tabs are segmented apart and the writers keep the tab between them
+        for m in re.finditer(r"[^\t]+", body):
+            a, b = start + m.start(), start + m.end()
+            if kind in ("title", "heading"):
+                s, e = _strip_span(text, a, b)
+                spans += [(s, e)] if s < e else []
+            else:
+                spans += split_sentences(text, a, b)
         if not spans:
             raise ValueError(f"block {number} of {name} is blank")
         block = Block(index=len(doc.blocks), kind=kind, marker=None, segment_indices=[], line=number)

@@ -8,8 +8,10 @@ ever answers with a framework's default error page.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 import time
 from collections import deque
 from contextlib import asynccontextmanager
@@ -157,6 +159,13 @@ def _texts(fields: Fields, config: ServerConfig) -> tuple[list[str], bool]:
     return texts, as_list
 
 
+def _visible_text(markup: str) -> str:
+    """Return the text of HTML markup as a reader sees it (tags, scripts and translate="no" spans left out)."""
+    markup = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", markup, flags=re.I | re.S)
+    markup = re.sub(r"<(\w+)[^>]*\btranslate\s*=\s*[\"']?no\b[^>]*>.*?</\1\s*>", " ", markup, flags=re.I | re.S)
+    return html.unescape(re.sub(r"<[^>]*>", " ", markup))
+
+
 # --------------------------------------------------------------- access checks
 class Access:
     """API keys and the per-key (or per-address) request limit."""
@@ -269,7 +278,7 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
         done = await service.translate(texts, fmt)
         out: dict = {"translatedText": [d.text for d in done] if as_list else done[0].text}
         if auto:
-            found = [detect(t)[0].to_dict() for t in texts]
+            found = [detect(_visible_text(t) if fmt == "html" else t)[0].to_dict() for t in texts]
             out["detectedLanguage"] = found if as_list else found[0]
         if alternatives:
             out["alternatives"] = [[] for _ in texts] if as_list else []

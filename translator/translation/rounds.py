@@ -5,6 +5,11 @@ protector, glossary, cache, decoding and retry settings) and translates
 distinct source texts, returning one stored result per text. Work is cut into
 chunks written to the segment cache as they finish, so a killed run keeps what
 it finished; retries of a chunk run after its first attempt is checked.
+
+A text with no Chinese in it (code, an English abstract, a formula, a bare
+``{{field}}``) has nothing to translate: it is copied as it is, never sent to the
+model, and counted (``copied``), not flagged. Every way in (text, documents,
+segments, summaries) passes through :meth:`TranslationRounds.translate`.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..glossary.protection import ProtectedText, TermProtector
 from ..results import DocumentResult, Flag, SegmentResult, Signature, TermUse
 from ..segmentation import Document
 from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget
+from ..textnorm import contains_cjk
 from .cache import SegmentCache, cache_key
 from .pieces import translate_in_pieces
 
@@ -74,6 +80,11 @@ class Job:
                 "terms": [asdict(u) for u in best.terms], "pieces": best.pieces, "cached": False}
 
 
+def copied_result(text: str) -> dict:
+    """Return the stored result of a text with nothing to translate (no Chinese): the text itself, unflagged."""
+    return {"target": text, "flags": [], "terms": [], "pieces": 0, "cached": False, "copied": True}
+
+
 class TranslationRounds:
     """Translate distinct texts with retries, term enforcement and the segment cache.
 
@@ -122,15 +133,20 @@ class TranslationRounds:
         distinct = list(dict.fromkeys(t for t in texts if t))
         if progress:
             progress(0, len(distinct))
-        results: dict[str, dict] = {}
+        # nothing to translate: copied, never sent to the model (nor to the cache)
+        results: dict[str, dict] = {t: copied_result(t) for t in distinct if not contains_cjk(t)}
+        if progress and results:
+            progress(len(results), len(distinct))
         keys: dict[str, str] = {}
-        if self.cache is not None and distinct:
-            keys = {t: cache_key(t, self.cache_context) for t in distinct}
+        asked = [t for t in distinct if t not in results]
+        if self.cache is not None and asked:
+            keys = {t: cache_key(t, self.cache_context) for t in asked}
             hits = self.cache.get_many(list(keys.values()))
-            results = {t: hits[keys[t]] | {"cached": True} for t in distinct if keys[t] in hits}
-            self.saved += len(results)
-            if progress and results:
-                progress(len(results), len(distinct))
+            found = {t: hits[keys[t]] | {"cached": True} for t in asked if keys[t] in hits}
+            results.update(found)
+            self.saved += len(found)
+            if progress and found:
+                progress(len(found), len(distinct))
         todo = [t for t in distinct if t not in results]
         for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
             budget = min(self.max_input_tokens, self.engine.max_input_tokens)
@@ -260,9 +276,9 @@ def assemble(doc: Document, results: dict[str, dict], signature: Signature) -> D
             target=r["target"], start=seg.start, end=seg.end, line=seg.line,
             flags=[Flag(**f) for f in r["flags"]], terms=[TermUse(**t) for t in r["terms"]],
             pieces=r["pieces"], cached=r["cached"], origin=r.get("origin") or ("cache" if r["cached"] else "model"),
-            matches=list(r.get("matches", ())),
+            matches=list(r.get("matches", ())), copied=r.get("copied", False),
         ))
     return DocumentResult(name=doc.name, document=doc, segments=segments, signature=signature)
 
 
-__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble"]
+__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble", "copied_result"]

@@ -1,4 +1,4 @@
-"""The ``ray`` executor: an actor pool on a Ray cluster (``pip install 'translator[ray]'``).
+"""The ``ray`` executor: an actor pool on a Ray cluster (``pip install ray``; in a checkout ``pip install -e '.[ray]'``).
 
 Each actor builds its pipeline once from the plain settings dict; the driver
 reads each document's bytes, streams them to the actors (two in flight per
@@ -43,7 +43,7 @@ def _import_ray():
     try:
         import ray
     except ImportError as exc:
-        raise BackendUnavailableError("the ray executor needs Ray: pip install 'translator[ray]'") from exc
+        raise BackendUnavailableError("the ray executor needs Ray: pip install ray (in a checkout: pip install -e '.[ray]')") from exc
     return ray
 
 
