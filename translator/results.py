@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from .errors import UnknownNameError
 from .segmentation.document import Document
 
-
 #: Flag severities, most severe first.
 SEVERITIES = ("error", "warning")
 
@@ -89,7 +88,7 @@ class Signature:
 
 @dataclass(frozen=True)
 class MemoryUnit:
-    """One approved translation in the translation memory (:mod:`translator.memory`).
+    """One approved translation (a translation memory's unit, :mod:`translator.memory`).
 
     Attributes:
         id: Row id in the store.

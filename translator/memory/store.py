@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError, TranslationMemoryError
-from ..results import Difference, MemoryMatch, MemoryUnit  # defined there: results carry matches
+from ..results import Difference, MemoryMatch, MemoryUnit
 from ..textnorm import clean_segment_text, fold_width
 
 #: Default fuzzy threshold (CAT tools' convention: translate-toolkit, Weblate, pot2po).
