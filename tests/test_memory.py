@@ -81,6 +81,20 @@ def test_fuzzy_returns_at_most_limit_best_first_one_per_source(tm):
     assert "Three new firms." in [m.unit.target for m in matches]  # the newest English of that source
 
 
+@settings(max_examples=150, deadline=None)
+@given(keys=st.lists(st.text("甲乙丙丁戊12。", min_size=1, max_size=14), min_size=1, max_size=40, unique=True),
+       query=st.text("甲乙丙丁戊12。", min_size=1, max_size=14), threshold=st.sampled_from([0.3, 0.5, 0.6, 0.75, 0.9]))
+def test_narrowing_candidates_never_loses_a_match(keys, query, threshold):
+    """The length and bigram filters are exact: the same matches as scoring every source."""
+    from rapidfuzz.distance import Levenshtein
+
+    from translator.memory.fuzzy import FuzzyIndex
+
+    index = FuzzyIndex.build(sorted(((len(k), k, i) for i, k in enumerate(keys)), key=lambda r: r[0]))
+    found = {key for key, _, _ in index.search(query, threshold, limit=len(keys))}
+    assert found == {k for k in keys if Levenshtein.normalized_similarity(query, k) >= threshold - 1e-12}
+
+
 def test_remove_by_source_by_english_and_by_id(tm):
     a = _add(tm, "甲句。", "Sentence A.")
     _add(tm, "甲句。", "Sentence A, again.")

@@ -67,6 +67,8 @@ class FuzzyIndex:
         else:
             order = np.argsort(codes)
             codes, owners = codes[order], owners[order]
+        if not len(codes):  # single-character sources only
+            return cls(lengths, keys, ids, codes, np.zeros(1, dtype=np.int64), owners)
         starts = np.concatenate(([0], np.flatnonzero(codes[1:] != codes[:-1]) + 1, [len(codes)]))
         return cls(lengths, keys, ids, codes[starts[:-1]], starts, owners)
 
@@ -75,12 +77,13 @@ class FuzzyIndex:
         import numpy as np
 
         n = len(query)
-        lo = bisect.bisect_left(self.lengths, threshold * n)
-        hi = bisect.bisect_right(self.lengths, n / threshold) if threshold > 0 else len(self.lengths)
+        slack = 1e-9  # the bounds are exact; this keeps float rounding from dropping a candidate on the edge
+        lo = bisect.bisect_left(self.lengths, threshold * n - slack)
+        hi = bisect.bisect_right(self.lengths, n / threshold + slack) if threshold > 0 else len(self.lengths)
         if lo >= hi:
             return []
         grams = _bigrams(query)
-        need = len(grams) - 2 * int((1 - threshold) * n / threshold) if threshold > 0 else 0
+        need = len(grams) - 2 * int((1 - threshold) * n / threshold + slack) if threshold > 0 else 0
         if need <= 0:  # short query or low threshold: bigrams prove nothing
             return list(range(lo, hi))
         wanted = np.fromiter(grams, dtype=np.int64, count=len(grams))
@@ -103,9 +106,11 @@ class FuzzyIndex:
         if not positions:
             return []
         choices = [self.keys[i] for i in positions]
-        found = process.extract(query, choices, scorer=Levenshtein.normalized_similarity, score_cutoff=threshold,
-                                limit=limit)
-        return [(key, float(score), self.ids[positions[i]]) for key, score, i in found]
+        # rapidfuzz's cut-off is computed in another order than the score: a score equal to the threshold
+        # (0.3 for 7 edits in 10) can fall just under it, so the cut-off gets some slack and the scores are held to the threshold after
+        found = process.extract(query, choices, scorer=Levenshtein.normalized_similarity,
+                                score_cutoff=max(0.0, threshold - 1e-6), limit=limit)
+        return [(key, float(score), self.ids[positions[i]]) for key, score, i in found if score >= threshold - 1e-12]
 
 
 __all__ = ["FuzzyIndex"]
