@@ -278,6 +278,15 @@ def test_aligned_text_imports_every_line_pair_and_refuses_misaligned_files(tmp_p
         import_file(tm, _write(tmp_path / "a.en", "Sentence A.\n"), target_path=_write(src, "甲句。\n"))
 
 
+def test_a_translation_written_as_tmx_is_machine_output_and_skipped(tiny_model, tmp_path, tm):
+    src, out = tmp_path / "report.txt", tmp_path / "report.tmx"
+    src.write_text(REPORT, "utf-8")
+    _pipeline(tiny_model, None).translate_file(src, output=out)
+    report = tm.import_file(out)
+    assert report.read == 0 and report.skipped == {"machine output nobody approved (x-translator-origin model)": 4}
+    assert tm.import_file(out, all_units=True).added == 4
+
+
 def test_an_xliff_into_another_language_is_refused(tmp_path, tm):
     path = tmp_path / "de.xlf"
     path.write_text('<xliff version="1.2"><file source-language="en" target-language="de" datatype="plaintext" '
