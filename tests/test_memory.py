@@ -452,3 +452,25 @@ def test_tm_commands(tmp_path):
     assert r.exit_code == 2 and "cannot tell the format from the extension '.zh'" in r.output
     with TranslationMemory(memory) as tm:
         assert "<seg>乙句。</seg>" in to_tmx(tm)
+
+
+def test_batch_workers_share_a_read_only_memory_and_an_import_redoes_the_documents(tiny_ct2_model, tmp_path):
+    from translator.batch import translate_corpus
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(REPORT, "utf-8")
+    (docs / "b.txt").write_text("标题\n完成固定资产投资项目56个。\n", "utf-8")
+    memory = tmp_path / "team.tm"
+    with TranslationMemory(memory) as tm:
+        _add(tm, "标题", "Title")
+    settings = {"model": str(tiny_ct2_model), "beams": 1, "retries": 0, "use_cache": False, "memory": str(memory)}
+    first = translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json")
+    assert first.translated == 2 and first.memory_segments == 2  # both titles
+    with TranslationMemory(memory) as tm:
+        _add(tm, "完成固定资产投资项目56个。", "56 fixed-asset investment projects were completed.")
+    again = translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json")
+    assert again.translated == 2 and again.memory_segments == 4  # the memory changed: nothing skipped
+    b = json.loads((tmp_path / "out" / "b.en.json").read_text("utf-8"))
+    assert [s["origin"] for s in b["segments"]] == ["memory", "memory"]
+    assert translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json").skipped == 2

@@ -493,6 +493,11 @@ class TranslationMemory:
         for row in self._conn().execute(sql + " ORDER BY id", args):
             yield MemoryUnit(*row)
 
+    def version(self) -> str:
+        """Return a short key that changes whenever the memory's content does (units, newest approval, writes)."""
+        units, newest = self._conn().execute("SELECT COUNT(*), MAX(approved_at) FROM units").fetchone()
+        return f"{units}:{newest or '-'}:{self._generation()}"
+
     def __len__(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM units").fetchone()[0]
 
