@@ -81,6 +81,20 @@ def test_fuzzy_returns_at_most_limit_best_first_one_per_source(tm):
     assert "Three new firms." in [m.unit.target for m in matches]  # the newest English of that source
 
 
+@settings(max_examples=150, deadline=None)
+@given(keys=st.lists(st.text("甲乙丙丁戊12。", min_size=1, max_size=14), min_size=1, max_size=40, unique=True),
+       query=st.text("甲乙丙丁戊12。", min_size=1, max_size=14), threshold=st.sampled_from([0.3, 0.5, 0.6, 0.75, 0.9]))
+def test_narrowing_candidates_never_loses_a_match(keys, query, threshold):
+    """The length and bigram filters are exact: the same matches as scoring every source."""
+    from rapidfuzz.distance import Levenshtein
+
+    from translator.memory.fuzzy import FuzzyIndex
+
+    index = FuzzyIndex.build(sorted(((len(k), k, i) for i, k in enumerate(keys)), key=lambda r: r[0]))
+    found = {key for key, _, _ in index.search(query, threshold, limit=len(keys))}
+    assert found == {k for k in keys if Levenshtein.normalized_similarity(query, k) >= threshold - 1e-12}
+
+
 def test_remove_by_source_by_english_and_by_id(tm):
     a = _add(tm, "甲句。", "Sentence A.")
     _add(tm, "甲句。", "Sentence A, again.")
@@ -264,6 +278,15 @@ def test_aligned_text_imports_every_line_pair_and_refuses_misaligned_files(tmp_p
         import_file(tm, _write(tmp_path / "a.en", "Sentence A.\n"), target_path=_write(src, "甲句。\n"))
 
 
+def test_a_translation_written_as_tmx_is_machine_output_and_skipped(tiny_model, tmp_path, tm):
+    src, out = tmp_path / "report.txt", tmp_path / "report.tmx"
+    src.write_text(REPORT, "utf-8")
+    _pipeline(tiny_model, None).translate_file(src, output=out)
+    report = tm.import_file(out)
+    assert report.read == 0 and report.skipped == {"machine output nobody approved (x-translator-origin model)": 4}
+    assert tm.import_file(out, all_units=True).added == 4
+
+
 def test_an_xliff_into_another_language_is_refused(tmp_path, tm):
     path = tmp_path / "de.xlf"
     path.write_text('<xliff version="1.2"><file source-language="en" target-language="de" datatype="plaintext" '
@@ -429,3 +452,25 @@ def test_tm_commands(tmp_path):
     assert r.exit_code == 2 and "cannot tell the format from the extension '.zh'" in r.output
     with TranslationMemory(memory) as tm:
         assert "<seg>乙句。</seg>" in to_tmx(tm)
+
+
+def test_batch_workers_share_a_read_only_memory_and_an_import_redoes_the_documents(tiny_ct2_model, tmp_path):
+    from translator.batch import translate_corpus
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(REPORT, "utf-8")
+    (docs / "b.txt").write_text("标题\n完成固定资产投资项目56个。\n", "utf-8")
+    memory = tmp_path / "team.tm"
+    with TranslationMemory(memory) as tm:
+        _add(tm, "标题", "Title")
+    settings = {"model": str(tiny_ct2_model), "beams": 1, "retries": 0, "use_cache": False, "memory": str(memory)}
+    first = translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json")
+    assert first.translated == 2 and first.memory_segments == 2  # both titles
+    with TranslationMemory(memory) as tm:
+        _add(tm, "完成固定资产投资项目56个。", "56 fixed-asset investment projects were completed.")
+    again = translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json")
+    assert again.translated == 2 and again.memory_segments == 4  # the memory changed: nothing skipped
+    b = json.loads((tmp_path / "out" / "b.en.json").read_text("utf-8"))
+    assert [s["origin"] for s in b["segments"]] == ["memory", "memory"]
+    assert translate_corpus([str(docs)], settings, tmp_path / "out", workers=1, fmt="json").skipped == 2

@@ -49,7 +49,8 @@ def batch(inputs: tuple[str, ...], out_dir: str, manifests: tuple[str, ...], exe
                 click.echo(f"failed: {record.error}", err=True)
         s = report.summary()
         click.echo(f"{s['documents']} documents: {s['translated']} translated, {s['skipped']} already done, "
-                   f"{s['failed']} failed; {s['segments']} segments ({s['cached_segments']} cached) in "
+                   f"{s['failed']} failed; {s['segments']} segments ({s['cached_segments']} cached"
+                   + (f", {s['memory_segments']} from memory" if s["memory_segments"] else "") + ") in "
                    f"{s['seconds']:.1f}s with {s['workers']} {executor} worker(s) -> {report.manifest}", err=True)
     if not report.ok:
         sys.exit(EXIT_FLAGGED)

@@ -42,9 +42,8 @@ def origin_note(seg) -> str:
         return ""
     m = seg.matches[0]
     u = m.unit
-    if seg.origin.startswith("memory"):
-        edited = " with its numbers changed" if seg.origin == "memory-fuzzy-edited" else ""
-        return f"from translation memory unit {u.id}{edited} (approved by {u.approved_by}, {u.approved_at[:10]}, {u.origin})"
+    if seg.origin.startswith("memory"):  # a number edit says so in its memory_edited flag
+        return f"from translation memory unit {u.id} (approved by {u.approved_by}, {u.approved_at[:10]}, {u.origin})"
     numbers = ", ".join(f"{q or '-'} (memory {w or '-'})" for q, w in m.numbers)
     return (f"memory suggestion {m.percent}% (unit {u.id}): {json.dumps(u.target, ensure_ascii=False)}"
             + (f"; numbers differ: {numbers}" if numbers else ""))

@@ -14,8 +14,8 @@ newest approved one answers an exact lookup.
 Fuzzy lookups score character-level Levenshtein similarity (the unit that
 suits Chinese, which has no word boundaries), as translate-toolkit and
 Weblate do: ``1 - distance / len(longer)``. Candidates are narrowed first by
-length (a similarity of ``t`` needs the lengths within a factor ``t``), then
-scored with rapidfuzz's ``process.extract``.
+length and shared bigrams (:mod:`translator.memory.fuzzy`), then scored with
+rapidfuzz's ``process.extract``.
 
 One file, WAL mode, a busy timeout: many processes may read it while one
 writes; each thread gets its own connection. ``read_only=True`` (what batch
@@ -24,7 +24,6 @@ workers use) opens the file with SQLite's read-only mode and never writes.
 
 from __future__ import annotations
 
-import bisect
 import re
 import sqlite3
 import threading
@@ -36,6 +35,7 @@ from pathlib import Path
 from ..errors import InputError, TranslationMemoryError
 from ..results import Difference, MemoryMatch, MemoryUnit
 from ..textnorm import clean_segment_text, fold_width
+from .fuzzy import FuzzyIndex
 
 #: Default fuzzy threshold (CAT tools' convention: translate-toolkit, Weblate, pot2po).
 DEFAULT_THRESHOLD = 0.75
@@ -46,7 +46,6 @@ _SCHEMA_VERSION = "1"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
     origin TEXT NOT NULL,
@@ -54,9 +53,8 @@ CREATE TABLE IF NOT EXISTS units (
     approved_at TEXT NOT NULL,
     glossary_version TEXT NOT NULL,
     length INTEGER NOT NULL,
-    UNIQUE (key, target)
+    UNIQUE (source, target)
 );
-CREATE INDEX IF NOT EXISTS units_key ON units (key, approved_at);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _COLUMNS = "id, source, target, origin, approved_by, approved_at, glossary_version"
@@ -163,7 +161,7 @@ class TranslationMemory:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.RLock()
-        self._index: tuple[int, list[int], list[str], list[int]] | None = None  # (generation, lengths, keys, ids)
+        self._index: tuple[int, FuzzyIndex] | None = None  # (generation of the store it was built from, index)
         self._closed = False
         if read_only and not self.path.is_file():
             raise TranslationMemoryError(f"{self.path}: no translation memory there (import units into it first)")
@@ -280,7 +278,7 @@ class TranslationMemory:
                                      "ISO 8601") from None
                 stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
                 when = stamp.astimezone(timezone.utc).isoformat(timespec="microseconds")
-            rows.append((key, key, tgt, str(origin), str(approved_by), when, str(glossary_version), len(key)))
+            rows.append((key, tgt, str(origin), str(approved_by), when, str(glossary_version), len(key)))
         conn = self._writable()
         out = []
         with self._lock:
@@ -288,8 +286,8 @@ class TranslationMemory:
                 with conn:
                     for row in rows:
                         stored = conn.execute(
-                            "INSERT INTO units (key, source, target, origin, approved_by, approved_at, glossary_version,"
-                            " length) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, target) DO UPDATE SET"
+                            "INSERT INTO units (source, target, origin, approved_by, approved_at, glossary_version,"
+                            " length) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, target) DO UPDATE SET"
                             " origin=excluded.origin, approved_by=excluded.approved_by, approved_at=excluded.approved_at,"
                             " glossary_version=excluded.glossary_version RETURNING " + _COLUMNS, row).fetchone()
                         out.append(MemoryUnit(*stored))
@@ -300,7 +298,7 @@ class TranslationMemory:
 
     def has(self, source: str, target: str) -> bool:
         """Return True when the memory holds this source with this English (both normalised)."""
-        return self._conn().execute("SELECT 1 FROM units WHERE key = ? AND target = ?",
+        return self._conn().execute("SELECT 1 FROM units WHERE source = ? AND target = ?",
                                     (normalise_source(source), normalise_target(target))).fetchone() is not None
 
     def _bump(self, conn: sqlite3.Connection) -> None:
@@ -320,7 +318,7 @@ class TranslationMemory:
         if unit_id is not None:
             sql, args = "DELETE FROM units WHERE id = ?", (unit_id,)
         elif source is not None:
-            sql, args = "DELETE FROM units WHERE key = ?", (normalise_source(source),)
+            sql, args = "DELETE FROM units WHERE source = ?", (normalise_source(source),)
             if target is not None:
                 sql, args = sql + " AND target = ?", (*args, normalise_target(target))
         else:
@@ -351,7 +349,7 @@ class TranslationMemory:
     # ------------------------------------------------------------ reading
     def exact(self, source: str) -> MemoryUnit | None:
         """Return the newest approved translation of ``source`` (normalised as the cache does), or None."""
-        row = self._conn().execute(f"SELECT {_COLUMNS} FROM units WHERE key = ? ORDER BY approved_at DESC, id DESC"
+        row = self._conn().execute(f"SELECT {_COLUMNS} FROM units WHERE source = ? ORDER BY approved_at DESC, id DESC"
                                    " LIMIT 1", (normalise_source(source),)).fetchone()
         return MemoryUnit(*row) if row else None
 
@@ -373,16 +371,15 @@ class TranslationMemory:
         row = self._conn().execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def _fuzzy_index(self) -> tuple[list[int], list[str], list[int]]:
-        """Return (lengths, keys, ids) of the newest unit of every source, sorted by length (rebuilt after writes)."""
+    def _fuzzy_index(self) -> FuzzyIndex:
+        """Return every distinct source, sorted by length, with its bigram index (rebuilt after writes)."""
         generation = self._generation()
         with self._lock:
             if self._index is None or self._index[0] != generation:
-                rows = self._conn().execute(
-                    "SELECT length, key, id FROM units u WHERE id = (SELECT id FROM units v WHERE v.key = u.key"
-                    " ORDER BY approved_at DESC, id DESC LIMIT 1) ORDER BY length").fetchall()
-                self._index = (generation, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-            return self._index[1], self._index[2], self._index[3]
+                rows = sorted(dict.fromkeys(self._conn().execute("SELECT length, source, 0 FROM units")),
+                              key=lambda r: r[0])  # DISTINCT in SQL is slower (a temporary b-tree)
+                self._index = (generation, FuzzyIndex.build(rows))
+            return self._index[1]
 
     def fuzzy(self, source: str, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
               include_exact: bool = False) -> list[MemoryMatch]:
@@ -402,34 +399,24 @@ class TranslationMemory:
     def fuzzy_many(self, sources: list[str], threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
                    include_exact: bool = False) -> dict[str, list[MemoryMatch]]:
         """Return source -> fuzzy matches (see :meth:`fuzzy`) for many sentences; sentences without any are left out."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
-
         if not 0 <= threshold <= 1:
             raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit!r}")
-        lengths, keys, ids = self._fuzzy_index()
+        index = self._fuzzy_index()
         out: dict[str, list[MemoryMatch]] = {}
         for source in dict.fromkeys(sources):
             query = normalise_source(source)
             if not query:
                 continue
-            n = len(query)
-            # similarity >= t needs |len(a) - len(b)| <= (1 - t) * max(len): lengths within [t*n, n/t]
-            lo = bisect.bisect_left(lengths, int(threshold * n))
-            hi = bisect.bisect_right(lengths, int(n / threshold) + 1) if threshold > 0 else len(lengths)
-            window = keys[lo:hi]
-            found = process.extract(query, window, scorer=Levenshtein.normalized_similarity, score_cutoff=threshold,
-                                    limit=limit + 1)
             matches = []
-            for key, score, i in found:
+            for key, score, _ in index.search(query, threshold, limit + 1):
                 if key == query and not include_exact:
                     continue
-                unit = self.get(ids[lo + i])
+                unit = self.exact(key)  # the newest approved English of that source
                 if unit is None:  # removed by another process since the index was built
                     continue
-                matches.append(MemoryMatch(unit, round(float(score), 4), differences(query, key),
+                matches.append(MemoryMatch(unit, round(score, 4), differences(query, key),
                                            number_differences(query, key)))
             if matches:
                 out[source] = matches[:limit]
@@ -443,6 +430,11 @@ class TranslationMemory:
         for row in self._conn().execute(sql + " ORDER BY id", args):
             yield MemoryUnit(*row)
 
+    def version(self) -> str:
+        """Return a short key that changes whenever the memory's content does (units, newest approval, writes)."""
+        units, newest = self._conn().execute("SELECT COUNT(*), MAX(approved_at) FROM units").fetchone()
+        return f"{units}:{newest or '-'}:{self._generation()}"
+
     def __len__(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM units").fetchone()[0]
 
@@ -454,7 +446,7 @@ class TranslationMemory:
             return dict(conn.execute(f"SELECT {column}, COUNT(*) FROM units GROUP BY {column} ORDER BY 2 DESC, 1"))
 
         units, sources, oldest, newest = conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT key), MIN(approved_at), MAX(approved_at) FROM units").fetchone()
+            "SELECT COUNT(*), COUNT(DISTINCT source), MIN(approved_at), MAX(approved_at) FROM units").fetchone()
         return MemoryStats(str(self.path), units, sources, by("origin"), by("approved_by"), by("glossary_version"),
                            oldest, newest)
 
