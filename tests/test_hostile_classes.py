@@ -264,3 +264,26 @@ def test_a_new_output_another_run_creates_meanwhile_is_not_replaced_without_forc
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, out.name])  # no temporary file left
     translate_files(pipeline, [str(src)], str(out), force=True)  # --force replaces it
     assert out.read_text("utf-8") != "the other run's English"
+
+
+OVERLAPPING = "source\ttarget\n青岛\tQingdao\n青岛市\tQingdao City\n市北区\tShibei District\n北区\tNorth District\n"
+
+
+def test_overlapping_terms_keep_the_reading_with_the_most_and_longest_terms(tmp_path):
+    from translator.glossary import load_glossary
+
+    path = tmp_path / "terms.tsv"
+    path.write_text(OVERLAPPING, "utf-8")
+    g = load_glossary([path])
+    assert [m.entry.source for m in g.find("青岛市北区经济")] == ["青岛", "市北区"]
+    assert [m.entry.source for m in g.find("青岛市的北区")] == ["青岛市", "北区"]
+    assert [m.entry.source for m in g.find("青岛市北")] == ["青岛市"]  # nothing better: the longer term
+
+
+def test_glossary_check_reports_overlaps_that_change_a_match(tmp_path):
+    path = tmp_path / "terms.tsv"
+    path.write_text(OVERLAPPING, "utf-8")
+    r = run("glossary", "check", path)
+    assert r.exit_code == 0, r.output
+    line = next(line for line in r.output.splitlines() if "overlap" in line)
+    assert "'青岛市' and '市北区'" in line and "青岛市北区" in line and "'青岛市' is not matched" in line

@@ -76,7 +76,7 @@ def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: b
     from ..glossary import load_glossary
 
     g = load_glossary([*files, *glossaries] or [glossary_file(None)])
-    for problem in g.problems:
+    for problem in g.problems + g.overlaps():
         if not (quiet and problem.severity == "info"):
             click.echo(f"  - {problem}")
     click.echo(f"ok: {len(g.entries)} entries, version {g.version}")
