@@ -279,3 +279,12 @@ def test_word_document_title_is_translated(tmp_path):
     out = translate_document(_pipeline(), src).output
     props = docx.Document(str(out)).core_properties
     assert props.title == "Qingdao cooperation" and props.author == "山东"
+
+
+def test_no_sentence_ends_inside_inline_code_or_a_formula(tmp_path):
+    src = tmp_path / "code.md"
+    src.write_text("当`a != b`时返回真，阶乘$n!$也一样。\n", "utf-8")
+    result = translate_document(_pipeline(), src)
+    assert len(result.result.segments) == 1
+    out = result.output.read_text("utf-8")
+    assert "`a != b`" in out and "$n!$" in out

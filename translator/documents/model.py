@@ -149,9 +149,17 @@ class ParsedDocument:
 
     @property
     def document(self) -> Document:
-        """Return the segmented document (one block per unit)."""
+        """Return the segmented document (one block per unit; no sentence ends inside a verbatim span)."""
         if self._document is None:
-            self._document = segment_blocks([(u.kind, u.text) for u in self.units], self.name)
+            verbatim = []
+            for unit in self.units:
+                spans, pos = [], 0
+                for run in unit.runs:
+                    if self.is_verbatim(run.style):
+                        spans.append((pos, pos + len(run.text)))
+                    pos += len(run.text)
+                verbatim.append(spans)
+            self._document = segment_blocks([(u.kind, u.text) for u in self.units], self.name, verbatim)
         return self._document
 
     def describe_style(self, style: Hashable) -> str:
