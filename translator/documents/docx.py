@@ -298,6 +298,10 @@ class DocxDocument(ParsedDocument):
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
 
+    def is_superscript(self, style: Hashable) -> bool:
+        """Runs with ``w:vertAlign w:val="superscript"``."""
+        return _superscript(style)
+
     def is_link(self, style: Hashable) -> bool:
         """Spans inside a ``w:hyperlink``."""
         return style in self._link

@@ -180,6 +180,10 @@ class HtmlDocument(ParsedDocument):
         return any(tag in CODE_TAGS or dict(attrs).get("translate", "").lower() == "no"
                    or "notranslate" in dict(attrs).get("class", "").split() for tag, attrs in style or ())
 
+    def is_superscript(self, style: Hashable) -> bool:
+        """Spans inside ``<sup>``."""
+        return any(tag == "sup" for tag, _attrs in style or ())
+
     def is_link(self, style: Hashable) -> bool:
         """Spans inside ``<a href>``."""
         return any(tag == "a" and "href" in dict(attrs) for tag, attrs in style or ())

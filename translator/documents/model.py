@@ -174,6 +174,10 @@ class ParsedDocument:
         """Return True for spans whose text must be kept exactly (inline code, translate="no")."""
         return False
 
+    def is_superscript(self, style: Hashable) -> bool:
+        """Return True for superscript spans (a citation mark ``[1]`` or an exponent: kept as written)."""
+        return False
+
     def is_link(self, style: Hashable) -> bool:
         """Return True for spans that are links (one that cannot be placed is kept visible, see inline.place_segment)."""
         return False
