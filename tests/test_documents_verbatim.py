@@ -298,3 +298,70 @@ def test_a_citation_superscript_is_kept_at_the_end_of_its_sentence(tmp_path):
     first, second = result.result.segments
     assert not first.flags  # it closed the sentence and still does
     assert any(f.check == "formatting_lost" for f in second.flags)  # mid-sentence: moved to the end, said so
+
+
+# ------------------------------------------------------------------ 6. PDF paragraphs and tables
+def _probe_pdf(path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(400, 600), invariant=1)
+    c.setFont("STSong-Light", 12)
+    y = 550
+    c.drawString(64, y, "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破")
+    y -= 18
+    first = "十亿元。我们使用"
+    w1 = pdfmetrics.stringWidth(first, "STSong-Light", 12)
+    c.drawString(40, y, first)
+    c.setFont("Courier", 11)  # inline code in a monospace face, sitting 4pt lower
+    c.drawString(40 + w1, y - 4, "numpy")
+    c.setFont("STSong-Light", 12)
+    c.drawString(40 + w1 + pdfmetrics.stringWidth("numpy", "Courier", 11), y, "库计算结果，并与山东企业深化区域经贸合")
+    y -= 18
+    c.drawString(40, y, "作。")
+    y -= 30
+    top = y
+    for a, b in (("指标", "数值"), ("研发投入", "10亿元"), ("企业数量", "5家")):
+        c.drawString(50, y - 14, a)
+        c.drawString(170, y - 14, b)
+        y -= 20
+    for i in range(4):
+        c.line(40, top - 20 * i, 300, top - 20 * i)
+    for x in (40, 160, 300):
+        c.line(x, top, x, top - 60)
+    c.drawString(64, y - 30, "表格之后的段落。")
+    c.showPage()
+    c.setFont("STSong-Light", 12)  # another page, another left margin: not an indented first line
+    c.drawString(80, 550, "第二页的页边距不同，这一行很长很长很长很长很长很长")
+    c.drawString(80, 532, "接着上一行继续的句子在这里结束。")
+    c.save()
+    return path
+
+
+def test_pdf_sentences_are_not_cut_at_font_or_page_layout_and_tables_are_read_by_cell(tmp_path):
+    from translator.documents.registry import open_document
+
+    parsed = open_document(_probe_pdf(tmp_path / "report.pdf"))
+    texts = [u.text for u in parsed.units]
+    assert "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破十亿元。我们使用numpy库计算结果，并与山东企业深化区域经贸合作。" in texts
+    assert ["指标", "数值", "研发投入", "10亿元", "企业数量", "5家"] == [t for t in texts if len(t) <= 5]
+    assert "第二页的页边距不同，这一行很长很长很长很长很长很长接着上一行继续的句子在这里结束。" in texts
+    assert all(u.kind == "paragraph" for u in parsed.units)
+
+    docx = pytest.importorskip("docx")
+    out = translate_document(_pipeline(), tmp_path / "report.pdf").output
+    table = docx.Document(str(out)).tables[0]
+    assert len(table.rows) == 3 and len(table.columns) == 2
+    assert table.cell(1, 0).text == "R&D investment"
+
+
+def test_pdf_table_written_as_markdown_table(tmp_path):
+    src = _probe_pdf(tmp_path / "report.pdf")
+    out = translate_document(_pipeline(), src, tmp_path / "report.en.md", "md").output.read_text("utf-8")
+    lines = out.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("| "))
+    assert lines[at + 1] == "| --- | --- |" and lines[at + 2] == "| R&D investment | 10 hundred million yuan |"
+    assert lines[at + 4] == ""  # the paragraph after the table is not absorbed by it
