@@ -365,3 +365,15 @@ def test_pdf_table_written_as_markdown_table(tmp_path):
     at = next(i for i, line in enumerate(lines) if line.startswith("| "))
     assert lines[at + 1] == "| --- | --- |" and lines[at + 2] == "| R&D investment | 10 hundred million yuan |"
     assert lines[at + 4] == ""  # the paragraph after the table is not absorbed by it
+
+
+def test_quarto_cross_references_citations_and_attributes_are_kept(tmp_path):
+    src = tmp_path / "thesis.md"
+    src.write_text("如@eq-lstm-forget所示，参见[@cho2014; @hochreiter1997]和表@tbl-data。\n\n"
+                   "$$\nf_t = \\sigma(W_f x_t + b_f)\n$$ {#eq-lstm-forget}\n", "utf-8")
+    pipe = _pipeline()
+    out = translate_document(pipe, src).output.read_text("utf-8")
+    for kept in ("@eq-lstm-forget", "[@cho2014; @hochreiter1997]", "@tbl-data",
+                 "$$\nf_t = \\sigma(W_f x_t + b_f)\n$$ {#eq-lstm-forget}"):
+        assert kept in out
+    assert "\\[@" not in out

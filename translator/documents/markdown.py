@@ -91,14 +91,14 @@ def _verbatim_patterns() -> list[re.Pattern]:
     return [p.regex for p in placeholder_patterns() if p.name in _VERBATIM_KINDS]
 
 
-_VERBATIM_KINDS = ("tex_display", "tex_inline", "tex_paren", "role")
+_VERBATIM_KINDS = ("tex_display", "tex_inline", "tex_paren", "role", "pandoc_attr", "crossref", "citation")
 
 
 def _verbatim_rule(state, silent: bool) -> bool:
     """markdown-it inline rule: TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``) and directive roles
     (``:eqref:`eq_x```, as in MyST and d2l books) are one verbatim token, before escapes and emphasis can
     take them apart."""
-    if state.src[state.pos] not in "$:\\":
+    if state.src[state.pos] not in "$:\\@[{":
         return False
     for pattern in _verbatim_patterns():
         m = pattern.match(state.src, state.pos)
