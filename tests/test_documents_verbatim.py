@@ -377,3 +377,23 @@ def test_quarto_cross_references_citations_and_attributes_are_kept(tmp_path):
                  "$$\nf_t = \\sigma(W_f x_t + b_f)\n$$ {#eq-lstm-forget}"):
         assert kept in out
     assert "\\[@" not in out
+
+
+def test_code_paragraphs_in_word_and_html_are_kept_byte_for_byte(tmp_path):
+    docx = pytest.importorskip("docx")
+    src = tmp_path / "api.docx"
+    d = docx.Document()
+    d.add_paragraph("请求示例：")
+    d.add_paragraph('{\n    "action":  "StopInstances",')
+    d.add_paragraph("    return  x  +  1")
+    d.save(src)
+    before = zipfile.ZipFile(src).read("word/document.xml").decode()
+    out = translate_document(_pipeline(), src).output
+    after = zipfile.ZipFile(out).read("word/document.xml").decode()
+    for code in ('"action":  "StopInstances",', "    return  x  +  1"):
+        assert code in before and code in after
+    page = tmp_path / "api.html"
+    page.write_text('<html><body><p>请求示例：</p><p class="code">  GET  /iaas/?action=StopInstances\n'
+                    '  &amp;zone=pek1</p></body></html>', "utf-8")
+    html = translate_document(_pipeline(), page).output.read_text("utf-8")
+    assert '<p class="code">  GET  /iaas/?action=StopInstances\n  &amp;zone=pek1</p>' in html

@@ -386,6 +386,8 @@ class DocxDocument(ParsedDocument):
         from lxml import etree
 
         for index, unit in enumerate(self.units):
+            if self.copied(result, index):
+                continue  # nothing to translate (code, English): the paragraph is kept as it was, indentation and all
             if not isinstance(unit.handle, int):  # a document property
                 unit.handle.text = "".join(r.text for r in join_segments(english[index]))
                 continue

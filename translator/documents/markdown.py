@@ -254,7 +254,7 @@ class MarkdownDocument(ParsedDocument):
         drop: set[int] = set()
         cells: dict[int, str] = {}
         for index, unit in enumerate(self.units):
-            if all(result.segments[i].copied for i in self.document.blocks[index].segment_indices):
+            if self.copied(result, index):
                 if index not in self.front and unit.handle[3]:  # a table cell with nothing to translate
                     cells[index] = unit.handle[2]
                 continue  # nothing to translate (code, English, a formula): its lines are kept byte for byte

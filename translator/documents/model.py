@@ -162,6 +162,10 @@ class ParsedDocument:
             self._document = segment_blocks([(u.kind, u.text) for u in self.units], self.name, verbatim)
         return self._document
 
+    def copied(self, result: DocumentResult, index: int) -> bool:
+        """Return True when every segment of unit ``index`` was copied (no Chinese): the writer keeps it as it was."""
+        return all(result.segments[i].copied for i in self.document.blocks[index].segment_indices)
+
     def describe_style(self, style: Hashable) -> str:
         """Return a short human description of a style (used in ``formatting_lost`` flags)."""
         return str(style)
