@@ -30,6 +30,38 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+#: The documents added for issue 26 (code, English, templates, math and page markup), with their credits:
+#: (name used here, repository, path, commit, licence of the repository). Fetch them with git; they are not
+#: in this repository. The earlier 31 are listed in benchmarks/REAL_DOCUMENTS.md.
+DOCUMENTS = (
+    ("d2l-linear-regression.md", "d2l-ai/d2l-zh", "chapter_linear-networks/linear-regression.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("d2l-ndarray.md", "d2l-ai/d2l-zh", "chapter_preliminaries/ndarray.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("d2l-calculus.md", "d2l-ai/d2l-zh", "chapter_preliminaries/calculus.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("heu-thesis-qmd.md", "lusccc/heu-thesis-word-assistant", "thesis.qmd",
+     "df453ef9a3c6a021b7f1a0a40c25a6d4658e6a95", "none stated"),
+    ("heu-thesis.docx", "lusccc/heu-thesis-word-assistant", "output/thesis.docx",
+     "df453ef9a3c6a021b7f1a0a40c25a6d4658e6a95", "none stated"),
+    ("dtpl-richtext-eastasia.docx", "elapouya/python-docx-template", "tests/templates/richtext_eastAsia_tpl.docx",
+     "f96b0b641359e7ecbc054d48da2aea682834dee2", "LGPL-2.1"),
+    ("sjtu-201-abstract.md", "AngrousUzi/SJTUThesis-Word", "md/201-abstract.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("sjtu-302-format.md", "AngrousUzi/SJTUThesis-Word", "md/302-format.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("sjtu-402-appendix.md", "AngrousUzi/SJTUThesis-Word", "md/402-appendix.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("rd-gmw.html", "mozilla/readability", "test/test-pages/gmw/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("rd-qq.html", "mozilla/readability", "test/test-pages/qq/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("rd-youth.html", "mozilla/readability", "test/test-pages/youth/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("tf-banyuetan.html", "adbar/trafilatura", "tests/eval/banyuetan.org.1000200033136171577956287380194268_1.html",
+     "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5", "Apache-2.0 (page content: its site's)"),
+)
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -138,6 +170,7 @@ def md_audit(path: Path) -> dict:
 VERBATIM = {
     "formula": re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$(?!\d)", re.DOTALL),
     "role": re.compile(r":[a-z]+:`[^`\n]+`"),
+    "crossref": re.compile(r"@(?:fig|tbl|eq|sec|def)-[\w-]+|\[@[^\]\n]+\]|\{#[^}\n]+\}"),
     "template": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}\n]+\}|%\d\$[sd]|\[X\d+X\]"),
 }
 _SYMBOLS = re.compile(r"^[^\w\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+$")

@@ -194,8 +194,7 @@ def test_html_superscript_does_not_merge_with_the_number_before(tmp_path):
     assert any("5×10^6" in t for t in _sent(pipe)) and not any("106" in t for t in _sent(pipe))
     out = result.output.read_text("utf-8")
     assert "10<sup>6</sup>" in out and "^" not in out
-    # m<sup>2</sup> follows a letter: no exponent mark; where it cannot be placed it is flagged, never silent
-    assert "m<sup>2</sup>" in out or any(f.check == "formatting_lost" for s in result.result.segments for f in s.flags)
+    assert "m<sup>2</sup>" in out and "m2" not in out  # after a letter: no exponent mark, placed on the English
 
 
 def test_word_superscript_does_not_merge_with_the_number_before(tmp_path):
@@ -279,3 +278,122 @@ def test_word_document_title_is_translated(tmp_path):
     out = translate_document(_pipeline(), src).output
     props = docx.Document(str(out)).core_properties
     assert props.title == "Qingdao cooperation" and props.author == "山东"
+
+
+def test_no_sentence_ends_inside_inline_code_or_a_formula(tmp_path):
+    src = tmp_path / "code.md"
+    src.write_text("当`a != b`时返回真，阶乘$n!$也一样。\n", "utf-8")
+    result = translate_document(_pipeline(), src)
+    assert len(result.result.segments) == 1
+    out = result.output.read_text("utf-8")
+    assert "`a != b`" in out and "$n!$" in out
+
+
+def test_a_citation_superscript_is_kept_at_the_end_of_its_sentence(tmp_path):
+    src = tmp_path / "cite.html"
+    src.write_text("<html><body><p>青岛合作研究<sup>[1]</sup>。山东企业<sup>[2-3]</sup>合作。</p></body></html>", "utf-8")
+    result = translate_document(_pipeline(FakeEngine(drop_latin=True)), src)
+    out = result.output.read_text("utf-8")
+    assert "<sup>[1]</sup>" in out and "<sup>[2-3]</sup>" in out
+    first, second = result.result.segments
+    assert not first.flags  # it closed the sentence and still does
+    assert any(f.check == "formatting_lost" for f in second.flags)  # mid-sentence: moved to the end, said so
+
+
+# ------------------------------------------------------------------ 6. PDF paragraphs and tables
+def _probe_pdf(path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(400, 600), invariant=1)
+    c.setFont("STSong-Light", 12)
+    y = 550
+    c.drawString(64, y, "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破")
+    y -= 18
+    first = "十亿元。我们使用"
+    w1 = pdfmetrics.stringWidth(first, "STSong-Light", 12)
+    c.drawString(40, y, first)
+    c.setFont("Courier", 11)  # inline code in a monospace face, sitting 4pt lower
+    c.drawString(40 + w1, y - 4, "numpy")
+    c.setFont("STSong-Light", 12)
+    c.drawString(40 + w1 + pdfmetrics.stringWidth("numpy", "Courier", 11), y, "库计算结果，并与山东企业深化区域经贸合")
+    y -= 18
+    c.drawString(40, y, "作。")
+    y -= 30
+    top = y
+    for a, b in (("指标", "数值"), ("研发投入", "10亿元"), ("企业数量", "5家")):
+        c.drawString(50, y - 14, a)
+        c.drawString(170, y - 14, b)
+        y -= 20
+    for i in range(4):
+        c.line(40, top - 20 * i, 300, top - 20 * i)
+    for x in (40, 160, 300):
+        c.line(x, top, x, top - 60)
+    c.drawString(64, y - 30, "表格之后的段落。")
+    c.showPage()
+    c.setFont("STSong-Light", 12)  # another page, another left margin: not an indented first line
+    c.drawString(80, 550, "第二页的页边距不同，这一行很长很长很长很长很长很长")
+    c.drawString(80, 532, "接着上一行继续的句子在这里结束。")
+    c.save()
+    return path
+
+
+def test_pdf_sentences_are_not_cut_at_font_or_page_layout_and_tables_are_read_by_cell(tmp_path):
+    from translator.documents.registry import open_document
+
+    parsed = open_document(_probe_pdf(tmp_path / "report.pdf"))
+    texts = [u.text for u in parsed.units]
+    assert "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破十亿元。我们使用numpy库计算结果，并与山东企业深化区域经贸合作。" in texts
+    assert ["指标", "数值", "研发投入", "10亿元", "企业数量", "5家"] == [t for t in texts if len(t) <= 5]
+    assert "第二页的页边距不同，这一行很长很长很长很长很长很长接着上一行继续的句子在这里结束。" in texts
+    assert all(u.kind == "paragraph" for u in parsed.units)
+
+    docx = pytest.importorskip("docx")
+    out = translate_document(_pipeline(), tmp_path / "report.pdf").output
+    table = docx.Document(str(out)).tables[0]
+    assert len(table.rows) == 3 and len(table.columns) == 2
+    assert table.cell(1, 0).text == "R&D investment"
+
+
+def test_pdf_table_written_as_markdown_table(tmp_path):
+    src = _probe_pdf(tmp_path / "report.pdf")
+    out = translate_document(_pipeline(), src, tmp_path / "report.en.md", "md", notes=False).output.read_text("utf-8")
+    lines = out.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("| "))
+    assert lines[at + 1] == "| --- | --- |" and lines[at + 2] == "| R&D investment | 10 hundred million yuan |"
+    assert lines[at + 4] == ""  # the paragraph after the table is not absorbed by it
+
+
+def test_quarto_cross_references_citations_and_attributes_are_kept(tmp_path):
+    src = tmp_path / "thesis.md"
+    src.write_text("如@eq-lstm-forget所示，参见[@cho2014; @hochreiter1997]和表@tbl-data。\n\n"
+                   "$$\nf_t = \\sigma(W_f x_t + b_f)\n$$ {#eq-lstm-forget}\n", "utf-8")
+    pipe = _pipeline()
+    out = translate_document(pipe, src).output.read_text("utf-8")
+    for kept in ("@eq-lstm-forget", "[@cho2014; @hochreiter1997]", "@tbl-data",
+                 "$$\nf_t = \\sigma(W_f x_t + b_f)\n$$ {#eq-lstm-forget}"):
+        assert kept in out
+    assert "\\[@" not in out
+
+
+def test_code_paragraphs_in_word_and_html_are_kept_byte_for_byte(tmp_path):
+    docx = pytest.importorskip("docx")
+    src = tmp_path / "api.docx"
+    d = docx.Document()
+    d.add_paragraph("请求示例：")
+    d.add_paragraph('{\n    "action":  "StopInstances",')
+    d.add_paragraph("    return  x  +  1")
+    d.save(src)
+    before = zipfile.ZipFile(src).read("word/document.xml").decode()
+    out = translate_document(_pipeline(), src).output
+    after = zipfile.ZipFile(out).read("word/document.xml").decode()
+    for code in ('"action":  "StopInstances",', "    return  x  +  1"):
+        assert code in before and code in after
+    page = tmp_path / "api.html"
+    page.write_text('<html><body><p>请求示例：</p><p class="code">  GET  /iaas/?action=StopInstances\n'
+                    '  &amp;zone=pek1</p></body></html>', "utf-8")
+    html = translate_document(_pipeline(), page).output.read_text("utf-8")
+    assert '<p class="code">  GET  /iaas/?action=StopInstances\n  &amp;zone=pek1</p>' in html

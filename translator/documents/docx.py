@@ -349,6 +349,10 @@ class DocxDocument(ParsedDocument):
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
 
+    def is_superscript(self, style: Hashable) -> bool:
+        """Runs with ``w:vertAlign w:val="superscript"``."""
+        return _superscript(style)
+
     def is_link(self, style: Hashable) -> bool:
         """Spans inside a ``w:hyperlink``."""
         return style in self._link
@@ -445,6 +449,8 @@ class DocxDocument(ParsedDocument):
         next_id = self._first_comment_id()
         blocks = self.document.blocks
         for index, unit in enumerate(self.units):
+            if self.copied(result, index):
+                continue  # nothing to translate (code, English): the paragraph is kept as it was, indentation and all
             if not isinstance(unit.handle, int):  # a document property
                 unit.handle.text = "".join(r.text for r in join_segments(english[index]))
                 continue

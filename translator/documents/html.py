@@ -187,6 +187,10 @@ class HtmlDocument(ParsedDocument):
         return any(tag in CODE_TAGS or dict(attrs).get("translate", "").lower() == "no"
                    or "notranslate" in dict(attrs).get("class", "").split() for tag, attrs in style or ())
 
+    def is_superscript(self, style: Hashable) -> bool:
+        """Spans inside ``<sup>``."""
+        return any(tag == "sup" for tag, _attrs in style or ())
+
     def is_link(self, style: Hashable) -> bool:
         """Spans inside ``<a href>``."""
         return any(tag == "a" and "href" in dict(attrs) for tag, attrs in style or ())
@@ -245,13 +249,13 @@ class HtmlDocument(ParsedDocument):
         attributes: dict[tuple[str, str], str] = {}  # (attribute, Chinese) -> English, for rebuilt inline elements
         for index, unit in enumerate(self.units):
             element, attr, _anchors = unit.handle
-            if attr is not None:
+            if attr is not None and not self.copied(result, index):
                 value = "".join(r.text for r in join_segments(english[index]))
                 attributes[(attr, element.get(attr))] = value
                 element.set(attr, value)
         for index, unit in enumerate(self.units):
             element, attr, anchors = unit.handle
-            if attr is not None:
+            if attr is not None or self.copied(result, index):  # nothing to translate: kept as it was
                 continue
             for child in list(element):
                 element.remove(child)

@@ -15,9 +15,10 @@ flag naming the span and its formatting; its text is still translated (in the
 base formatting), never dropped. A link stays visible and usable: the only link
 of a sentence that has no other placed span goes around the whole English; other
 links that cannot be placed follow the sentence as numbered links (``[1]``). Spans that must stay verbatim (inline code,
-``translate="no"``, and any span of symbols only such as ``+`` or a ``¶`` permalink,
-whatever its formatting) and cannot be placed are appended after the sentence as
-they were, and flagged too.
+``translate="no"``, any span of symbols only such as ``+`` or a ``¶`` permalink,
+whatever its formatting, and a superscript citation mark such as ``[1]``) and cannot
+be placed are appended after the sentence as they were, and flagged unless they
+ended the sentence in the source too.
 """
 
 from __future__ import annotations
@@ -138,9 +139,18 @@ def _symbols_only(text: str) -> bool:
 _FULL_WIDTH = re.compile(r"[\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
 
 
+def _find_superscript(text: str, target: str, taken: list[tuple[int, int]], after: int) -> tuple[int, int] | None:
+    """Where a superscript's text is written right after a letter or bracket in the English (``m2`` for m²)."""
+    hits = [(m.start(), m.end()) for m in re.finditer(r"(?<=[A-Za-z)\]])" + re.escape(text) + r"(?![0-9])", target)]
+    hits = [h for h in hits if _free(*h, taken)]
+    return ([h for h in hits if h[0] >= after] or hits or [None])[0]
+
+
 def _kept_as_is(parsed: ParsedDocument, span: Run) -> bool:
-    """A span that cannot be placed is appended as it was: inline code, ``translate="no"``, symbols only."""
-    return parsed.is_verbatim(span.style) or _symbols_only(span.text)
+    """A span that cannot be placed is appended as it was: inline code, ``translate="no"``, symbols only, and a
+    superscript with no Chinese in it (a citation mark ``[1]``, ``*``, an exponent)."""
+    return (parsed.is_verbatim(span.style) or _symbols_only(span.text)
+            or (parsed.is_superscript(span.style) and not _FULL_WIDTH.search(span.text)))
 
 
 def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: SegmentResult) -> list[Run]:
@@ -170,8 +180,10 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     lost: list[Run] = []
     after = 0
     for span in spans:
-        hit = (_locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
-               if parsed.can_place(span.style) else None)
+        taken = [(a, b) for a, b, _ in placed]
+        hit = _locate(span.text, target, result, taken, after) if parsed.can_place(span.style) else None
+        if hit is None and parsed.can_place(span.style) and parsed.is_superscript(span.style):
+            hit = _find_superscript(span.text, target, taken, after)
         if hit is None:
             lost.append(span)
             continue
@@ -191,7 +203,7 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
         if _kept_as_is(parsed, span):
             out += [Run(" ", base), Run(span.text, span.style)]
     # kept as it was at the end of its sentence, where it was: placed, not lost
-    lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span))]
+    lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span) and span.text not in target)]
     links = [span for span in lost if parsed.is_link(span.style) and not _kept_as_is(parsed, span)]
     kept_as: dict[int, str] = {}
     if len(links) == 1 and not placed:  # the sentence's one link goes around its whole English

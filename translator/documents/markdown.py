@@ -94,14 +94,14 @@ def _verbatim_patterns() -> list[re.Pattern]:
     return [p.regex for p in placeholder_patterns() if p.name in _VERBATIM_KINDS]
 
 
-_VERBATIM_KINDS = ("tex_display", "tex_inline", "tex_paren", "role")
+_VERBATIM_KINDS = ("tex_display", "tex_inline", "tex_paren", "role", "pandoc_attr", "crossref", "citation")
 
 
 def _verbatim_rule(state, silent: bool) -> bool:
     """markdown-it inline rule: TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``) and directive roles
     (``:eqref:`eq_x```, as in MyST and d2l books) are one verbatim token, before escapes and emphasis can
     take them apart."""
-    if state.src[state.pos] not in "$:\\":
+    if state.src[state.pos] not in "$:\\@[{":
         return False
     for pattern in _verbatim_patterns():
         m = pattern.match(state.src, state.pos)
@@ -271,7 +271,7 @@ class MarkdownDocument(ParsedDocument):
         drop: set[int] = set()
         cells: dict[int, str] = {}
         for index, unit in enumerate(self.units):
-            if all(result.segments[i].copied for i in self.document.blocks[index].segment_indices):
+            if self.copied(result, index):
                 if index not in self.front and unit.handle[3]:  # a table cell with nothing to translate
                     cells[index] = unit.handle[2]
                 continue  # nothing to translate (code, English, a formula): its lines are kept byte for byte

@@ -149,10 +149,22 @@ class ParsedDocument:
 
     @property
     def document(self) -> Document:
-        """Return the segmented document (one block per unit)."""
+        """Return the segmented document (one block per unit; no sentence ends inside a verbatim span)."""
         if self._document is None:
-            self._document = segment_blocks([(u.kind, u.text) for u in self.units], self.name)
+            verbatim = []
+            for unit in self.units:
+                spans, pos = [], 0
+                for run in unit.runs:
+                    if self.is_verbatim(run.style):
+                        spans.append((pos, pos + len(run.text)))
+                    pos += len(run.text)
+                verbatim.append(spans)
+            self._document = segment_blocks([(u.kind, u.text) for u in self.units], self.name, verbatim)
         return self._document
+
+    def copied(self, result: DocumentResult, index: int) -> bool:
+        """Return True when every segment of unit ``index`` was copied (no Chinese): the writer keeps it as it was."""
+        return all(result.segments[i].copied for i in self.document.blocks[index].segment_indices)
 
     def describe_style(self, style: Hashable) -> str:
         """Return a short human description of a style (used in ``formatting_lost`` flags)."""
@@ -164,6 +176,10 @@ class ParsedDocument:
 
     def is_verbatim(self, style: Hashable) -> bool:
         """Return True for spans whose text must be kept exactly (inline code, translate="no")."""
+        return False
+
+    def is_superscript(self, style: Hashable) -> bool:
+        """Return True for superscript spans (a citation mark ``[1]`` or an exponent: kept as written)."""
         return False
 
     def is_link(self, style: Hashable) -> bool:
