@@ -92,7 +92,7 @@ def run_signature(settings: PipelineSettings, fmt: str | None, notes: bool, enco
     from ..pipeline import Pipeline
 
     options = f"fmt={fmt or 'auto'} notes={'yes' if notes else 'no'} encoding={encoding or 'auto'}"
-    return f"{Pipeline(settings).signature()} {options}"
+    return f"{Pipeline(settings).content_signature()} {options}"  # the model by content: however its path is typed
 
 
 def _already_done(job: DocumentJob, previous: DocumentRecord | None, key: str) -> bool:

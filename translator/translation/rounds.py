@@ -77,8 +77,9 @@ class TranslationRounds:
     """Translate distinct texts with retries, term enforcement and the segment cache.
 
     Args:
-        engine: The loaded backend.
-        protector: Term protector bound to the engine's tokenizer.
+        engine: The loaded backend, or a function that loads it (called only when a text is not in the cache,
+            so a fully cached run loads no model).
+        protector: Term protector bound to the engine's tokenizer, or a function that makes it (likewise).
         glossary: Term base for the checks (None: no term checks).
         decode: Decoding settings of the first attempt.
         retries: Extra attempts for segments with retry-worthy flags (0-2).
@@ -88,11 +89,11 @@ class TranslationRounds:
         chunk_size: Distinct texts per chunk (cache writes and retries happen per chunk).
     """
 
-    def __init__(self, engine: Engine, protector: TermProtector, glossary: Glossary | None, decode: DecodeSettings,
-                 retries: int, max_input_tokens: int, cache: SegmentCache | None = None, cache_context: str = "",
-                 chunk_size: int = 128) -> None:
-        self.engine = engine
-        self.protector = protector
+    def __init__(self, engine: Engine | Callable[[], Engine], protector: TermProtector | Callable[[], TermProtector],
+                 glossary: Glossary | None, decode: DecodeSettings, retries: int, max_input_tokens: int,
+                 cache: SegmentCache | None = None, cache_context: str = "", chunk_size: int = 128) -> None:
+        self._engine = engine
+        self._protector = protector
         self.glossary = glossary
         self.decode = decode
         self.retries = retries
@@ -102,6 +103,20 @@ class TranslationRounds:
         self.chunk_size = chunk_size
         #: Segments that are in the cache for this run (found there or written there): what a kill keeps.
         self.saved = 0
+
+    @property
+    def engine(self) -> Engine:
+        """Return the engine (loaded on first use when a loader was given)."""
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()
+        return self._engine
+
+    @property
+    def protector(self) -> TermProtector:
+        """Return the term protector (made on first use when a factory was given)."""
+        if not isinstance(self._protector, TermProtector):
+            self._protector = self._protector()
+        return self._protector
 
     def plans(self) -> list[tuple[str, DecodeSettings]]:
         """Return the (term strategy, decoding settings) of each attempt, first attempt first."""
