@@ -106,3 +106,21 @@ def test_batch_resume_skips_documents_whatever_the_model_path_spelling(tmp_path,
     assert run(str(tiny_ct2_model)).translated == 1
     again = run(f"./{relative}")
     assert again.skipped == 1 and again.translated == 0
+
+
+def test_qa_severity_error_keeps_what_its_help_says(tmp_path):
+    from click.testing import CliRunner
+
+    from translator.cli import cli
+
+    help_text = " ".join(CliRunner().invoke(cli, ["qa", "--help"]).output.split())
+    assert "error: only translations that are wrong" in help_text and "dropped date" in help_text
+    src, hyp = tmp_path / "s.txt", tmp_path / "h.txt"
+    src.write_text("2023年全年新增55家企业。\n", "utf-8")
+    hyp.write_text("This year 56 enterprises were added.\n", "utf-8")  # a dropped date, a changed amount
+    base = ["qa", "--src", str(src), "--hyp", str(hyp), "--no-glossary", "--json"]
+    every = json.loads(CliRunner().invoke(cli, base).stdout)["segments"][0]["issues"]
+    errors = json.loads(CliRunner().invoke(cli, [*base, "--severity", "error"]).stdout)["segments"][0]["issues"]
+    assert {i["severity"] for i in every} == {"warning", "error"}
+    assert [i["message"] for i in errors] == [i["message"] for i in every if i["severity"] == "error"]
+    assert any("2023" in i["message"] for i in every) and not any("2023" in i["message"] for i in errors)

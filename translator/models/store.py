@@ -110,9 +110,13 @@ def model_identity(model: str) -> str:
     path is typed (``models/tiny``, ``./models/tiny``, its absolute path, a symlink, a copy), and
     ``<hub id>@hub:<snapshot>`` for a hub model that is not stored here.
 
-    The segment cache and ``batch``'s resume key on this (see :func:`model_fingerprint`).
+    The segment cache and ``batch``'s resume key on this (see :func:`model_fingerprint`). A model folder that is
+    not on this machine (a Ray driver whose workers hold the model) is named as typed.
     """
-    fingerprint = model_fingerprint(model)
+    try:
+        fingerprint = model_fingerprint(model)
+    except ModelNotAvailableError:
+        return f"{model}@not-on-this-machine"
     return f"{model}@{fingerprint}" if fingerprint.startswith("hub:") else f"files:{fingerprint}"
 
 
