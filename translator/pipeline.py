@@ -288,22 +288,34 @@ class Pipeline:
         """
         from .summarize import summarize_document
 
+        from .results import Flag
+
         if isinstance(source, DocumentResult):
             doc, known = source.document, {s.index: s.target for s in source.segments}
+            flags = {s.index: list(s.flags) for s in source.segments}
         else:
             from .documents import read_source
 
-            doc, known = read_source(source, encoding)[0], {}
+            doc, known, flags = read_source(source, encoding)[0], {}, {}
 
         def translate(indices: list[int]) -> dict[int, str]:
             missing = [i for i in indices if i not in known]
             if missing:
                 done = self.translate_texts([doc.segments[i].text for i in missing])
-                known.update({i: done[doc.segments[i].text]["target"] if doc.segments[i].text else "" for i in missing})
+                for i in missing:
+                    stored = done[doc.segments[i].text] if doc.segments[i].text else {"target": "", "flags": []}
+                    known[i] = stored["target"]
+                    flags[i] = [Flag(**f) for f in stored["flags"]]
             return {i: known[i] for i in indices}
 
-        return summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
-                                  self.settings.device)
+        summary = summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
+                                     self.settings.device)
+        by_id = {seg.id: i for i, seg in enumerate(doc.segments)}
+        for sentence in summary.sentences:  # a quoted sentence carries every flag of its segment (degenerate too)
+            seen = {(f.check, f.message) for f in sentence.flags}
+            sentence.flags += [f for f in flags.get(by_id.get(sentence.segment_id, -1), [])
+                               if (f.check, f.message) not in seen]
+        return summary
 
 
 __all__ = ["Pipeline", "PipelineSettings"]
