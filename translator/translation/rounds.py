@@ -25,6 +25,17 @@ from .cache import SegmentCache, cache_key
 Progress = Callable[[int, int], None]
 
 
+def nothing_to_translate(text: str) -> bool:
+    """Return True for text without a letter of any script: numbers, footnote markers and symbols.
+
+    ``2023``, ``12.5%``, ``①``, ``[1]``, ``*``, ``†``, ``Ⅳ``, ``—``: what a number-only table cell or a footnote
+    reference holds. Such text is copied as it is, never sent to the model (which could only garble it).
+    """
+    import unicodedata
+
+    return not any(unicodedata.category(c).startswith("L") for c in text)
+
+
 @dataclass
 class Attempt:
     """One translation attempt of a segment.
@@ -136,15 +147,20 @@ class TranslationRounds:
         distinct = list(dict.fromkeys(t for t in texts if t))
         if progress:
             progress(0, len(distinct))
-        results: dict[str, dict] = {}
+        results: dict[str, dict] = {t: {"target": t, "flags": [], "terms": [], "pieces": 0, "cached": False}
+                                    for t in distinct if nothing_to_translate(t)}  # copied, not translated
+        if progress and results:
+            progress(len(results), len(distinct))
         keys: dict[str, str] = {}
-        if self.cache is not None and distinct:
-            keys = {t: cache_key(t, self.cache_context) for t in distinct}
+        asked = [t for t in distinct if t not in results]
+        if self.cache is not None and asked:
+            keys = {t: cache_key(t, self.cache_context) for t in asked}
             hits = self.cache.get_many(list(keys.values()))
-            results = {t: hits[keys[t]] | {"cached": True} for t in distinct if keys[t] in hits}
-            self.saved += len(results)
-            if progress and results:
-                progress(len(results), len(distinct))
+            found = {t: hits[keys[t]] | {"cached": True} for t in asked if keys[t] in hits}
+            results.update(found)
+            self.saved += len(found)
+            if progress and found:
+                progress(len(found), len(distinct))
         todo = [t for t in distinct if t not in results]
         for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
             budget = min(self.max_input_tokens, self.engine.max_input_tokens)
@@ -278,4 +294,4 @@ def assemble(doc: Document, results: dict[str, dict], signature: Signature) -> D
     return DocumentResult(name=doc.name, document=doc, segments=segments, signature=signature)
 
 
-__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble"]
+__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble", "nothing_to_translate"]
