@@ -112,3 +112,14 @@ def test_export_needs_force_to_replace_and_writes_a_bom_for_excel(tmp_path):
     assert _cli("glossary", "import", out, "-g", tmp_path / "round.tsv").exit_code == 0  # reads back, BOM and all
     assert _entry(tmp_path / "round.tsv", "市北区").target == "Shibei District"
     assert _cli("glossary", "export", "--format", "tbx", "--bom", "-g", base).exit_code == 2
+
+
+def test_entries_reviewed_against_official_usage_say_where_their_english_comes_from():
+    entries = {e.source: e for e in load_glossary([glossary_file()]).entries}
+    official = {"老旧小区": ("old urban residential communities", "old urban residential compounds"),
+                "蓝天保卫战": ("keep our skies blue",), "碧水保卫战": ("keep our waters clear",),
+                "净土保卫战": ("keep our lands pollution-free",)}
+    for source, renderings in official.items():
+        entry = entries[source]
+        assert entry.target == renderings[0] and set(renderings[1:]) <= set(entry.variants)
+        assert "Government Work Report" in entry.note and "variants" in entry.note
