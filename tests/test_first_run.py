@@ -67,10 +67,13 @@ def test_cache_hits_however_the_model_path_is_typed(tmp_path, tiny_model, monkey
     contexts = {Pipeline(model=m, backend="transformers", cache_path=str(cache)).cache_context() for m in spellings}
     assert len(contexts) == 1
     first = Pipeline(model=str(tiny_model), backend="transformers", beams=1, retries=0, cache_path=str(cache))
-    first.translate_text(DOC)
-    again = Pipeline(model=f"./{relative}", backend="transformers", beams=1, retries=0, cache_path=str(cache))
+    fresh = first.translate_text(DOC)
+    again = Pipeline(model=str(tiny_model), backend="transformers", beams=1, retries=0, cache_path=str(cache))
     result = again.translate_text(DOC)
     assert all(s.cached for s in result.segments) and again._engine is None  # all hits: no model loaded
+    assert str(result.signature) == str(fresh.signature)  # the same stamp with or without the model loaded
+    other = Pipeline(model=f"./{relative}", backend="transformers", beams=1, retries=0, cache_path=str(cache))
+    assert all(s.cached for s in other.translate_text(DOC).segments) and other._engine is None
 
 
 def test_a_model_with_other_files_is_another_cache_key(tmp_path, tiny_model):
