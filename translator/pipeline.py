@@ -20,7 +20,7 @@ from .engines import build_engine, get_engine_class, resolve_backend
 from .engines.base import DecodeSettings, Engine
 from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
-from .models.store import model_fingerprint
+from .models.store import model_fingerprint, model_identity
 from .results import DocumentResult, SegmentResult, Signature, Summary
 from .segmentation import Document, segment_lines, segment_text
 from .settings import PipelineSettings
@@ -61,6 +61,7 @@ class Pipeline:
 
             check_cache_file(settings.cache_path)  # another file named as the cache: an error before any work
         self._engine = engine
+        self._engine_given = engine is not None
         self._glossary: Glossary | None | object = _UNSET
         self._protector: TermProtector | None = None
         self._memory = None
@@ -168,19 +169,41 @@ class Pipeline:
         return Signature(version=__version__, model=model, backend=backend, beams=self.settings.beams,
                          glossary=glossary, device=device, encoding=encoding, options=options)
 
+    def content_signature(self) -> Signature:
+        """Return the signature with the model named by what it is, not by how its path was typed.
+
+        A model on disk is its files' content hash (``models/tiny``, ``./models/tiny`` and the absolute path
+        are the same model; see :func:`~translator.models.store.model_identity`). Computed from the
+        settings alone (no model load), so a run whose segments are all cached loads no model. The segment
+        cache and ``batch``'s resume key on it.
+        """
+        from dataclasses import replace
+
+        if self._engine_given:  # an engine handed in (tests, embedding): it names itself
+            return replace(self.signature(), model=f"{self.signature().model}@{model_fingerprint(self.settings.model)}")
+        s = self.settings
+        glossary = self.glossary.version if self.glossary else "none"
+        options = "|".join(self._engine_class().signature_parts(s.to_dict()))
+        return Signature(version=__version__, model=model_identity(s.model), backend=self.backend, beams=s.beams,
+                         glossary=glossary, device=s.device, options=options)
+
     def cache_context(self) -> str:
         """Return everything besides a segment's text that changes its result (part of every cache key)."""
         s = self.settings
-        return "|".join([__version__, str(self.signature()), model_fingerprint(s.model), self.decode_settings.cache_key(),
+        return "|".join([__version__, str(self.content_signature()), self.decode_settings.cache_key(),
                          f"retries={s.retries}", f"max_in={s.max_input_tokens}",
                          *self._engine_class().cache_key_parts(s.to_dict())])
 
     def rounds(self) -> TranslationRounds:
-        """Return the translation rounds unit built from this pipeline's parts."""
+        """Return the translation rounds unit built from this pipeline's parts.
+
+        The engine and the term protector are handed over as loaders: a run whose every segment is in the
+        cache neither loads the model nor imports torch.
+        """
         s = self.settings
         cache = self.cache
-        return TranslationRounds(self.engine, self.protector, self.glossary, self.decode_settings, s.retries,
-                                 s.max_input_tokens, cache, self.cache_context() if cache is not None else "",
+        return TranslationRounds(lambda: self.engine, lambda: self.protector, self.glossary, self.decode_settings,
+                                 s.retries, s.max_input_tokens, cache, self.cache_context() if cache is not None else "",
                                  chunk_size=max(s.batch_size * 8, 64))
 
     # ------------------------------------------------------------ translation
@@ -315,22 +338,34 @@ class Pipeline:
         """
         from .summarize import summarize_document
 
+        from .results import Flag
+
         if isinstance(source, DocumentResult):
             doc, known = source.document, {s.index: s.target for s in source.segments}
+            flags = {s.index: list(s.flags) for s in source.segments}
         else:
             from .documents import read_source
 
-            doc, known = read_source(source, encoding)[0], {}
+            doc, known, flags = read_source(source, encoding)[0], {}, {}
 
         def translate(indices: list[int]) -> dict[int, str]:
             missing = [i for i in indices if i not in known]
             if missing:
                 done = self.translate_texts([doc.segments[i].text for i in missing])
-                known.update({i: done[doc.segments[i].text]["target"] if doc.segments[i].text else "" for i in missing})
+                for i in missing:
+                    stored = done[doc.segments[i].text] if doc.segments[i].text else {"target": "", "flags": []}
+                    known[i] = stored["target"]
+                    flags[i] = [Flag(**f) for f in stored["flags"]]
             return {i: known[i] for i in indices}
 
-        return summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
-                                  self.settings.device)
+        summary = summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
+                                     self.settings.device)
+        by_id = {seg.id: i for i, seg in enumerate(doc.segments)}
+        for sentence in summary.sentences:  # a quoted sentence carries every flag of its segment (degenerate too)
+            seen = {(f.check, f.message) for f in sentence.flags}
+            sentence.flags += [f for f in flags.get(by_id.get(sentence.segment_id, -1), [])
+                               if (f.check, f.message) not in seen]
+        return summary
 
 
 __all__ = ["Pipeline", "PipelineSettings"]

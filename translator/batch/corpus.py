@@ -101,7 +101,7 @@ def run_signature(settings: PipelineSettings, fmt: str | None, notes: bool, enco
     pipeline = Pipeline(settings)
     if settings.memory is not None:  # an import into the memory changes outputs: the documents are done again
         options += f" memory={pipeline.memory.version()} threshold={settings.memory_threshold}"
-    return f"{pipeline.signature()} {options}"
+    return f"{pipeline.content_signature()} {options}"  # the model by content: however its path is typed
 
 
 def _already_done(job: DocumentJob, previous: DocumentRecord | None, key: str) -> bool:

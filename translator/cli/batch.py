@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -40,9 +41,21 @@ def batch(inputs: tuple[str, ...], out_dir: str, manifests: tuple[str, ...], exe
 
     if ray_address and executor != "ray":
         raise click.UsageError("--ray-address needs --executor ray")
-    report = translate_corpus(list(inputs), settings_from_options(opts), out_dir, executor=executor, workers=workers,
-                              ray_address=ray_address, fmt=fmt, notes=not no_notes, encoding=encoding,
-                              manifests=list(manifests), progress=not quiet)
+    finished: list = []
+    try:
+        report = translate_corpus(list(inputs), settings_from_options(opts), out_dir, executor=executor,
+                                  workers=workers, ray_address=ray_address, fmt=fmt, notes=not no_notes,
+                                  encoding=encoding, manifests=list(manifests), progress=not quiet,
+                                  on_document=finished.append)
+    except KeyboardInterrupt:
+        from ..batch.manifest import MANIFEST_NAME
+        from .options import EXIT_INTERRUPTED
+
+        done = sum(1 for r in finished if r.ok)
+        click.echo(f"interrupted: {done} document(s) finished in this run (recorded in "
+                   f"{os.path.join(out_dir, MANIFEST_NAME)}); run the same command again to resume: finished "
+                   "documents are skipped and finished segments come from the segment cache", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         for record in report.records:
             if not record.ok:

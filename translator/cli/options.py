@@ -150,4 +150,5 @@ def glossary_options(fn):
 def glossary_file_option(fn):
     """The term base to read or edit: ``-g/--glossary`` as everywhere (``-f/--file`` kept as an alias)."""
     return click.option("--glossary", "-g", "--file", "-f", "path", type=click.Path(dir_okay=False), default=None,
-                        help="Term base file [default: the packaged glossary/zh-en.tsv].")(fn)
+                        help="Term base file [default: your glossary (see `translator glossary --help`) over the "
+                        "shipped glossary/zh-en.tsv; edits go to yours].")(fn)

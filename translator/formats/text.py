@@ -91,7 +91,8 @@ def render_txt(doc: DocumentResult, notes: bool = True) -> str:
             text = f"{marker} {text}"
         lines.append("\n".join([text, *("    " + n for n in block_notes)]))
     if doc.summary is not None and doc.summary.sentences:
-        lines.append("Summary: " + doc.summary.text)
+        lines.append("\n".join(["Summary:", *(f"- {s.text} ({s.segment_id})" + "".join(
+            f"\n    {flag_note(s.segment_id, [f])}" for f in s.flags) for s in doc.summary.sentences)]))
     if _origins(doc):
         lines.append(_origins(doc))
     lines.append(f"-- {CHECK_BEFORE_USE}{doc.signature}")
@@ -123,7 +124,7 @@ def render_md(doc: DocumentResult, notes: bool = True) -> str:
             lines.append("\n".join(f"> {n}  " for n in block_notes))
     if doc.summary is not None and doc.summary.sentences:
         lines.append("## Summary")
-        lines.extend(f"- {s.text} ({s.segment_id})" for s in doc.summary.sentences)
+        lines.append(render_summary(doc.summary, "md").rstrip("\n"))  # each sentence's source id and flags
     if _origins(doc):
         lines.append(_origins(doc))
     lines.append(f"---\n\n*{CHECK_BEFORE_USE}`{doc.signature}`*")

@@ -70,13 +70,57 @@ def glossary_file(path: str | Path | None = None) -> Path:
     return default
 
 
-def default_glossary() -> Glossary:
-    """Load the default term base.
+def user_glossary_path() -> Path:
+    """Return the user's own glossary: ``TRANSLATOR_USER_GLOSSARY``, else ``glossary.tsv`` in the user config dir.
+
+    It is layered over the shipped glossary (its entries replace the shipped ones of the same source) and
+    is what ``glossary add/remove/import`` change when no file is named; created on the first edit, so
+    edits survive a reinstall.
+    """
+    env = os.environ.get("TRANSLATOR_USER_GLOSSARY")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("translator")) / "glossary.tsv"
+
+
+def default_glossary_files() -> list[Path]:
+    """Return the files of the default term base, the one that wins first.
+
+    ``TRANSLATOR_GLOSSARY`` when set (that file alone); else the user's glossary (when it exists) over the
+    shipped one.
+
+    Raises:
+        InputError: No default term base (a broken install).
+    """
+    shipped = glossary_file()
+    if os.environ.get("TRANSLATOR_GLOSSARY"):
+        return [shipped]
+    user = user_glossary_path()
+    return [user, shipped] if user.is_file() else [shipped]
+
+
+def edited_glossary_file(path: str | Path | None = None) -> Path:
+    """Return the file ``glossary add/remove/import`` change: ``path``, ``TRANSLATOR_GLOSSARY``, else the user's glossary.
+
+    The shipped glossary is never edited implicitly: inside an installed package a reinstall would lose
+    the edits (name it with ``-g`` to edit it on purpose, as its editors do in a checkout).
+    """
+    if path:
+        return Path(path)
+    if os.environ.get("TRANSLATOR_GLOSSARY"):
+        return Path(os.environ["TRANSLATOR_GLOSSARY"])
+    return user_glossary_path()
+
+
+def default_glossary(strict: bool = True) -> Glossary:
+    """Load the default term base: the user's glossary layered over the shipped one (see :func:`default_glossary_files`).
 
     Raises:
         InputError: There is none (a broken install): never translate without one silently.
     """
-    return load_glossary([glossary_file()])
+    return load_glossary(default_glossary_files(), strict=strict, layered=True)
 
 
 def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -> Glossary | None:
@@ -551,12 +595,14 @@ def cross_check(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
+def load_glossary(paths: list[str | Path], strict: bool = True, layered: bool = False) -> Glossary:
     """Load and validate term base files.
 
     Args:
         paths: Term base files (TSV, CSV, TBX or TMX), merged in order.
         strict: Raise on errors (warnings and infos never raise).
+        layered: An earlier file's entry replaces the entries of later files for the same source (the user's
+            glossary over the shipped one) instead of conflicting with them.
 
     Returns:
         The :class:`Glossary` (its ``problems`` holds warnings and infos).
@@ -571,6 +617,9 @@ def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
     problems: list[Problem] = []
     for path in paths:
         file_entries, file_problems = parse_entries(str(path))
+        if layered:
+            earlier = {e.key for e in entries}
+            file_entries = [e for e in file_entries if e.key not in earlier]
         entries += file_entries
         problems += file_problems
     problems += cross_check(entries)

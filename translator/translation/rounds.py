@@ -32,6 +32,17 @@ from .pieces import translate_in_pieces
 Progress = Callable[[int, int], None]
 
 
+def nothing_to_translate(text: str) -> bool:
+    """Return True for text without a letter of any script: numbers, footnote markers and symbols.
+
+    ``2023``, ``12.5%``, ``①``, ``[1]``, ``*``, ``†``, ``Ⅳ``, ``—``: what a number-only table cell or a footnote
+    reference holds. Such text is copied as it is, never sent to the model (which could only garble it).
+    """
+    import unicodedata
+
+    return not any(unicodedata.category(c).startswith("L") for c in text)
+
+
 @dataclass
 class Attempt:
     """One translation attempt of a segment.
@@ -89,8 +100,9 @@ class TranslationRounds:
     """Translate distinct texts with retries, term enforcement and the segment cache.
 
     Args:
-        engine: The loaded backend.
-        protector: Term protector bound to the engine's tokenizer.
+        engine: The loaded backend, or a function that loads it (called only when a text is not in the cache,
+            so a fully cached run loads no model).
+        protector: Term protector bound to the engine's tokenizer, or a function that makes it (likewise).
         glossary: Term base for the checks (None: no term checks).
         decode: Decoding settings of the first attempt.
         retries: Extra attempts for segments with retry-worthy flags (0-2).
@@ -100,11 +112,11 @@ class TranslationRounds:
         chunk_size: Distinct texts per chunk (cache writes and retries happen per chunk).
     """
 
-    def __init__(self, engine: Engine, protector: TermProtector, glossary: Glossary | None, decode: DecodeSettings,
-                 retries: int, max_input_tokens: int, cache: SegmentCache | None = None, cache_context: str = "",
-                 chunk_size: int = 128) -> None:
-        self.engine = engine
-        self.protector = protector
+    def __init__(self, engine: Engine | Callable[[], Engine], protector: TermProtector | Callable[[], TermProtector],
+                 glossary: Glossary | None, decode: DecodeSettings, retries: int, max_input_tokens: int,
+                 cache: SegmentCache | None = None, cache_context: str = "", chunk_size: int = 128) -> None:
+        self._engine = engine
+        self._protector = protector
         self.glossary = glossary
         self.decode = decode
         self.retries = retries
@@ -114,6 +126,20 @@ class TranslationRounds:
         self.chunk_size = chunk_size
         #: Segments that are in the cache for this run (found there or written there): what a kill keeps.
         self.saved = 0
+
+    @property
+    def engine(self) -> Engine:
+        """Return the engine (loaded on first use when a loader was given)."""
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()
+        return self._engine
+
+    @property
+    def protector(self) -> TermProtector:
+        """Return the term protector (made on first use when a factory was given)."""
+        if not isinstance(self._protector, TermProtector):
+            self._protector = self._protector()
+        return self._protector
 
     def plans(self) -> list[tuple[str, DecodeSettings]]:
         """Return the (term strategy, decoding settings) of each attempt, first attempt first."""
@@ -133,7 +159,7 @@ class TranslationRounds:
         distinct = list(dict.fromkeys(t for t in texts if t))
         if progress:
             progress(0, len(distinct))
-        # nothing to translate: copied, never sent to the model (nor to the cache)
+        # nothing to translate (no Chinese: code, English, numbers, symbols): copied, never sent to the model
         results: dict[str, dict] = {t: copied_result(t) for t in distinct if not contains_cjk(t)}
         if progress and results:
             progress(len(results), len(distinct))
@@ -281,4 +307,4 @@ def assemble(doc: Document, results: dict[str, dict], signature: Signature) -> D
     return DocumentResult(name=doc.name, document=doc, segments=segments, signature=signature)
 
 
-__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble", "copied_result"]
+__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble", "copied_result", "nothing_to_translate"]
