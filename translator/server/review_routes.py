@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from ..errors import ValidationError
+from ..errors import TranslatorError, ValidationError
 
 __all__ = ["CSP", "ReviewService", "review_routes"]
 
@@ -139,7 +139,13 @@ def review_routes(service, access, config, pipeline, read_fields, api_error, as_
         except ReviewNotFound as exc:
             raise api_error(404, str(exc)) from None
         except (GlossaryConflictError, ValidationError) as exc:
-            raise api_error(400, str(exc)) from None
+            message = str(exc)
+            try:  # the page names the glossary file, not where it is on the server
+                folder = str(review.reviewer.glossary_file().parent) + "/"
+                message = message.replace(folder, "")
+            except TranslatorError:
+                pass
+            raise api_error(400, message.replace("pass --replace to change it", "`translator glossary add --replace` changes it")) from None
 
     async def fields_of(request: Request):
         fields = await read_fields(request, config.body_limit)

@@ -156,7 +156,7 @@
       showError(doc.name + ": " + doc.error);
       return;
     }
-    setProgress(1, 1);
+    $("progress").hidden = true;
     $("doc-status").textContent = "";
     state.doc = doc;
     state.memory = doc.memory;
