@@ -220,3 +220,29 @@ def test_the_page_is_static_with_a_strict_content_security_policy(server):
         spec = client.get("/spec").json()
         assert {"/", "/v1/check", "/v1/review", "/v1/review/{doc_id}/segments/{index}",
                 "/v1/review/{doc_id}/glossary", "/v1/review/{doc_id}/download"} <= set(spec["paths"])
+
+
+def test_translator_review_uploads_the_file_and_prints_its_page(tiny_ct2_model, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    src = tmp_path / "report.txt"
+    src.write_text(TEXT, "utf-8")
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSLATOR_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "translator", "review", str(src), "--no-browser", "--model",
+                             str(tiny_ct2_model), "--state-dir", str(tmp_path / "state")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()  # the page's URL, printed once the file is uploaded
+        found = re.fullmatch(r"(http://127\.0\.0\.1:\d+/)review/([0-9a-f]{32})\s*", line)
+        assert found, line + proc.stderr.read() if proc.poll() is not None else line
+        with httpx.Client(base_url=found.group(1), timeout=60) as client:
+            assert client.get(f"/review/{found.group(2)}").status_code == 200
+            doc = client.get(f"/v1/review/{found.group(2)}").json()
+            assert doc["name"] == "report.txt"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert (tmp_path / "state" / "review.sqlite3").exists()
