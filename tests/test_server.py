@@ -148,7 +148,9 @@ def test_errors_are_json_with_the_status_clients_read(client):
 def test_download_file_reaches_no_other_path(client):
     for name in ["..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "00000000000000000000000000000000.x.docx", "..", "."]:
         r = client.get(f"/download_file/{name}")
-        assert r.status_code in (404, 405) and "root:" not in r.text
+        assert "root:" not in r.text
+        # ".." is resolved by the client to "/", the review page
+        assert r.status_code in (404, 405) or (r.url.path == "/" and "translator: review" in r.text)
 
 
 def test_service_endpoints(client, server):

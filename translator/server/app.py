@@ -451,6 +451,9 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
         Route("/v1/documents/{job_id}/download", v1_document_download, methods=["GET"]),
         Route("/v1/glossary", v1_glossary, methods=["GET"]),
     ]
+    from .review_routes import review_routes
+
+    routes += review_routes(service, access, config, pipeline, read_fields, ApiError, _json)
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Authorization", "Content-Type"])]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,

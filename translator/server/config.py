@@ -33,6 +33,8 @@ class ServerConfig:
             settings check translates "test" from English to German).
         cross_request_batching: False translates each request on its own, one at a time, as LibreTranslate
             does (for the benchmark's baseline).
+        state_dir: Folder of the review page's state (reviewed documents, edits, confirmations); None: the
+            user data folder (see :func:`translator.review.default_state_dir`), created on first use.
     """
 
     char_limit: int | None = 100_000
@@ -49,6 +51,7 @@ class ServerConfig:
     upload_dir: str | None = None
     echo_unsupported: bool = False
     cross_request_batching: bool = True
+    state_dir: str | None = None
 
     def __post_init__(self) -> None:
         problems = []

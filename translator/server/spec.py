@@ -88,6 +88,7 @@ def openapi(config: ServerConfig) -> dict:
                 "responses": {"200": {"description": "The file"}, **_ERRORS}}},
             "/v1/glossary": {"get": {"summary": "The glossary in use (read-only): version and entries",
                                      "responses": _ok({"type": "object"})}},
+            **_review_paths(file_body),
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -96,9 +97,78 @@ def openapi(config: ServerConfig) -> dict:
                              "translation": {"type": "string"}, "signature": {"type": "string"},
                              "segments": {"type": "array", "items": {"type": "object"}},
                              "flag_counts": {"type": "object"}, "term_adherence": {"type": ["number", "null"]}}},
+            "Review": {"type": "object", "description": "A reviewed document (the page's /review/{doc_id})",
+                       "properties": {
+                           "id": {"type": "string", "description": "32 hex digits, unguessable"},
+                           "name": {"type": "string"}, "status": {"type": "string",
+                                                                  "enum": ["translating", "ready", "failed"]},
+                           "progress": {"type": ["object", "null"]}, "error": {"type": ["string", "null"]},
+                           "memory": {"type": "boolean", "description": "confirming stores the pair (--tm)"},
+                           "formats": {"type": "array", "items": {"type": "string"}}}},
+            "ReviewSegment": {"type": "object", "properties": {
+                "index": {"type": "integer"}, "id": {"type": "string"}, "kind": {"type": "string"},
+                "source": {"type": "string"}, "original": {"type": "string"}, "english": {"type": "string"},
+                "confirmed": {"type": "boolean"}, "edited": {"type": "boolean"},
+                "recheck": {"type": "boolean", "description": "a glossary term in it was added since"},
+                "flags": {"type": "array", "items": {"type": "object"}},
+                "terms": {"type": "array", "items": {"type": "object"}}, "highlights": {"type": "object"},
+                "matches": {"type": "array", "items": {"type": "object"}}}},
+            "Checked": {"type": "object", "properties": {
+                "flags": {"type": "array", "items": {"type": "object"}},
+                "terms": {"type": "array", "items": {"type": "object"}},
+                "highlights": {"type": "object", "description": "[start, end, term] spans in source and target"}}},
             "Job": {"type": "object", "properties": {
                 "id": {"type": "string"}, "name": {"type": "string"},
                 "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
                 "progress": {"type": "object"}, "error": {"type": ["string", "null"]}}},
         }},
+    }
+
+
+def _review_paths(file_body: dict) -> dict:
+    """Return the review page's routes (``/`` is the page itself, HTML)."""
+    doc_id = [{"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    review = {"$ref": "#/components/schemas/Review"}
+    segment = {"$ref": "#/components/schemas/ReviewSegment"}
+    json_only = ["application/json"]
+    return {
+        "/": {"get": {"summary": "The review page (HTML; also /review/{doc_id})",
+                      "responses": {"200": {"description": "The page", "content": {"text/html": {}}}}}},
+        "/v1/check": {"post": {"summary": "Check an English against its Chinese: flags, terms and their places",
+                               "requestBody": _body({"type": "object", "required": ["source"], "properties": {
+                                   "source": {"type": "string"}, "target": {"type": "string"}}}, json_only),
+                               "responses": _ok({"$ref": "#/components/schemas/Checked"})}},
+        "/v1/review": {"post": {"summary": "Upload a document to translate and review (kept in --state-dir)",
+                                "requestBody": file_body, "responses": {"202": {"description": "The document",
+                                                                                "content": {"application/json": {
+                                                                                    "schema": review}}}, **_ERRORS}}},
+        "/v1/review/{doc_id}": {"get": {"summary": "A reviewed document's state and progress", "parameters": doc_id,
+                                        "responses": _ok(review) | {"404": _ERROR}},
+                                "delete": {"summary": "Forget a reviewed document and its files",
+                                           "parameters": doc_id, "responses": _ok({"type": "object"})}},
+        "/v1/review/{doc_id}/segments": {"get": {
+            "summary": "Every segment in document order with its English, flags, terms and memory matches",
+            "parameters": doc_id, "responses": _ok({"type": "object", "properties": {
+                "segments": {"type": "array", "items": segment}}})}},
+        "/v1/review/{doc_id}/segments/{index}": {"put": {
+            "summary": "Change a segment's English (checked again at once) and/or confirm it (into the memory)",
+            "parameters": doc_id + [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": _body({"type": "object", "properties": {"english": {"type": "string"},
+                                                                   "confirmed": {"type": "boolean"}}}, json_only),
+            "responses": _ok(segment)}},
+        "/v1/review/{doc_id}/glossary": {"post": {
+            "summary": "Add a term to the editors' glossary file (validated as `translator glossary add`; a conflict "
+                       "is a 400); the segments holding it are checked again and marked for re-check",
+            "parameters": doc_id,
+            "requestBody": _body({"type": "object", "required": ["source", "target"], "properties": {
+                "source": {"type": "string"}, "target": {"type": "string"}}}, json_only),
+            "responses": _ok({"type": "object", "properties": {
+                "outcome": {"type": "string", "enum": ["added", "replaced", "unchanged"]}, "file": {"type": "string"},
+                "warnings": {"type": "array", "items": {"type": "string"}},
+                "rechecked": {"type": "array", "items": {"type": "integer"}}}})}},
+        "/v1/review/{doc_id}/download": {"get": {
+            "summary": "The reviewed document with the edits applied: its own kind (a .docx keeps its formatting), "
+                       "xliff, tmx or json",
+            "parameters": doc_id + [{"name": "format", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The file"}, **_ERRORS}}},
     }
