@@ -190,6 +190,11 @@ def test_the_review_api_keeps_documents_to_their_key(server):
                                json={"source": "市北区", "target": "North City"})
         assert conflict.status_code == 400 and "already listed" in conflict.json()["error"]
         assert "/" not in conflict.json()["error"].split(":")[0]  # the file's name, not its place on the server
+        added = client.post(f"/v1/review/{doc_id}/glossary", params={"api_key": "key-a"},
+                            json={"source": "稳步攀升", "target": "climbed steadily"})
+        assert added.status_code == 200, added.text
+        fresh = client.post("/v1/translate", params={"api_key": "key-a"}, json={"text": "产值稳步攀升。"}).json()
+        assert "稳步攀升" in [t["source"] for s in fresh["segments"] for t in s["terms"]]  # no restart needed
         down = client.get(f"/v1/review/{doc_id}/download", params={"api_key": "key-a", "format": "json"})
         assert down.status_code == 200 and "R&D investment exceeded 1 billion yuan." in down.text
         assert client.get(f"/v1/review/{doc_id}/download", params={"api_key": "key-b"}).status_code == 404

@@ -84,6 +84,15 @@ class Pipeline:
                 self._glossary = resolve_glossary(self.settings.glossaries, self.settings.use_glossary)
             return self._glossary  # type: ignore[return-value]
 
+    def reload_glossary(self) -> None:
+        """Read the term base again on next use (after an editor changed its file: a term added from the review page).
+
+        The cache keys on the glossary's version, so translations made under the old glossary are not reused.
+        """
+        with self._lock:
+            self._glossary = _UNSET
+            self._protector = None
+
     @property
     def backend(self) -> str:
         """Return the backend actually used (``auto`` resolved; no model load)."""

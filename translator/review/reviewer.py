@@ -152,16 +152,17 @@ class Reviewer:
             return self._glossary
 
     def glossary_file(self) -> Path:
-        """Return the editors' glossary file: the last ``-g`` file, else the default term base.
+        """Return the file a new term goes into: what ``translator glossary add`` edits (the last ``-g`` file, else
+        ``TRANSLATOR_GLOSSARY``, else the user's own glossary layered over the shipped one).
 
         Raises:
             InputError: The glossary is disabled.
         """
         if not self.use_glossary:
             raise InputError("the glossary is disabled on this server (--no-glossary): no term can be added")
-        from ..glossary import glossary_file
+        from ..glossary import edited_glossary_file
 
-        return glossary_file(self.glossaries[-1] if self.glossaries else None)
+        return edited_glossary_file(self.glossaries[-1] if self.glossaries else None)
 
     # ------------------------------------------------------------- documents
     def document(self, doc_id: str, owner: str | None = None) -> ReviewDocument:

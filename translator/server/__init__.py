@@ -32,11 +32,18 @@ def serve(settings=None, config: ServerConfig | None = None, host: str = "127.0.
     """
     import asyncio
     import contextlib
+    import os
     import signal
     import socket
 
     import uvicorn
 
+    memory = getattr(settings, "memory", None)
+    if memory and not os.path.exists(memory):  # the server writes into its memory (/suggest, confirmations)
+        from ..memory import TranslationMemory
+
+        announce(f"creating the translation memory {memory}")
+        TranslationMemory(memory).close()
     app = create_app(settings, config)
     app.state.service.pipeline.engine  # load the model now: a missing model is an error before anything listens
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

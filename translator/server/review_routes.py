@@ -195,6 +195,7 @@ def review_routes(service, access, config, pipeline, read_fields, api_error, as_
         fields, key = await fields_of(request)
         added = await call(review.run("add_term", request.path_params["doc_id"], fields.text("source"),
                                       fields.text("target"), key))
+        await asyncio.to_thread(review.pipeline.reload_glossary)  # new translations use the new term at once
         return as_json({"outcome": added.outcome, "file": Path(added.file).name, "warnings": added.warnings,
                         "rechecked": [s.index for s in added.rechecked]})
 
