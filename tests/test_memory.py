@@ -287,6 +287,20 @@ def test_a_translation_written_as_tmx_is_machine_output_and_skipped(tiny_model, 
     assert tm.import_file(out, all_units=True).added == 4
 
 
+def test_xliff_2_and_another_tools_xliff_1_2(tmp_path, tm):
+    v2 = _write(tmp_path / "v2.xlf", '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" '
+                'trgLang="en-US"><file id="f"><unit id="1"><segment state="final"><source>甲句。</source>'
+                '<target>Sentence A.</target></segment></unit><unit id="2"><segment state="initial"><source>乙句。'
+                '</source><target>Draft B.</target></segment></unit></file></xliff>')
+    assert import_file(tm, v2).added == 1 and tm.exact("乙句。") is None
+    v12 = _write(tmp_path / "en-zh.xliff", '<xliff version="1.2"><file source-language="en-US" target-language="zh-CN" '
+                 'datatype="html" original="x"><body>\n<trans-unit id="1"><source>Click <g id="1">Save</g><x id="2"/>'
+                 '</source><target state="translated">点击<g id="1">保存</g><x id="2"/></target></trans-unit>'
+                 '</body></file></xliff>')
+    report = import_file(tm, v12)  # English -> Chinese: read the other way round; inline markup keeps its text
+    assert report.added == 1 and tm.exact("点击保存").target == "Click Save"
+
+
 def test_an_xliff_into_another_language_is_refused(tmp_path, tm):
     path = tmp_path / "de.xlf"
     path.write_text('<xliff version="1.2"><file source-language="en" target-language="de" datatype="plaintext" '

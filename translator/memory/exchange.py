@@ -136,9 +136,9 @@ def _tmx_date(value: str | None) -> str | None:
 def _read_xliff(path: str, all_units: bool) -> tuple[list[ImportedUnit], list[Problem], dict[str, list[int]]]:
     root, lines = _xml(path, "XLIFF")
     units, problems, skipped = [], [], {}
-    file_langs = [(f.get("source-language") or root.get("srcLang") or "", f.get("target-language") or
-                   root.get("trgLang") or "") for f in [*root.iter("file")][:1]] or [("", "")]
-    src_lang, tgt_lang = (_lang_family(c) for c in file_langs[0])
+    first = next(root.iter("file"), root)  # XLIFF 1.2 names the languages on <file>, XLIFF 2 on the root
+    src_lang = _lang_family(first.get("source-language") or root.get("srcLang") or "")
+    tgt_lang = _lang_family(first.get("target-language") or root.get("trgLang") or "")
     if (src_lang and src_lang not in ("zh", "en")) or (tgt_lang and tgt_lang not in ("zh", "en")):
         raise InputError(f"{path}:1: an XLIFF from {src_lang or '?'} to {tgt_lang or '?'}; the memory holds "
                          "Chinese -> English")
