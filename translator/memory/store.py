@@ -24,6 +24,7 @@ workers use) opens the file with SQLite's read-only mode and never writes.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -239,8 +240,7 @@ class TranslationMemory:
             return conn
         try:
             if self.read_only:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=60,
-                                       check_same_thread=False)
+                conn = self._connect_read_only()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
@@ -257,6 +257,23 @@ class TranslationMemory:
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Open read-only; a copy in a folder nobody may write (a team share) is opened as immutable.
+
+        Reading a WAL database needs its ``-shm`` file, which SQLite cannot create in a read-only folder;
+        such a file has no writer, so ``immutable=1`` (no locking, no ``-shm``) reads it correctly.
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if os.access(self.path.parent, os.W_OK):
+                raise
+            return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=60, check_same_thread=False)
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
