@@ -153,12 +153,14 @@ def test_threads_share_one_memory(tm):
 def test_add_many_is_all_or_nothing(tm):
     with pytest.raises(InputError, match="record 2: empty target"):
         tm.add_many([("甲句。", "A."), ("乙句。", "  ")], origin="test", approved_by="li")
+    with pytest.raises(InputError, match=r"record 1: holds U\+FFFE, a character XML cannot carry"):
+        tm.add_many([("甲句\ufffe。", "A.")], origin="test", approved_by="li")
     assert len(tm) == 0
 
 
 # ------------------------------------------------------------------ imports and exports
-UNIT_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Zs")),
-                    min_size=1, max_size=20)
+UNIT_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Zs"),
+                                  exclude_characters="\ufffe\uffff"), min_size=1, max_size=20)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -464,6 +466,10 @@ def test_tm_commands(tmp_path):
     assert r.exit_code == 2 and "no unit for '甲句。'" in r.output
     r = _cli("tm", "import", src, "--tm", memory)
     assert r.exit_code == 2 and "cannot tell the format from the extension '.zh'" in r.output
+    bad = _write(tmp_path / "bad.jsonl", '{"source": "丙句。", "target": "C.", "approved": true}\n{"source": \n')
+    r = _cli("tm", "import", bad, "--tm", memory)
+    assert r.exit_code == 2 and "bad.jsonl:2: error: not valid JSON" in r.output
+    assert "丙句" not in _cli("tm", "list", "--tm", memory).output  # nothing half-imported
     with TranslationMemory(memory) as tm:
         assert "<seg>乙句。</seg>" in to_tmx(tm)
 

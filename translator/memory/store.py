@@ -70,6 +70,9 @@ def normalise_target(text: str) -> str:
     return re.sub(r"[ \t\u00a0\u3000]+", " ", text.replace("\r\n", "\n")).strip()
 
 
+# characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 # Arabic numbers as written in reports: 28.3, 1,234, 2023 (after width folding)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -348,6 +351,10 @@ class TranslationMemory:
             if not key or not tgt:
                 raise InputError(f"translation memory record {n + 1}: empty {'source' if not key else 'target'} "
                                  f"({source!r} -> {target!r})")
+            bad = _NOT_XML.search(key + tgt)
+            if bad:  # a unit TMX (XML) could not carry would make the memory impossible to export
+                raise InputError(f"translation memory record {n + 1}: holds U+{ord(bad.group()):04X}, a character "
+                                 f"XML cannot carry ({source[:40]!r} -> {target[:40]!r})")
             if approved_at is None:
                 when = datetime.fromtimestamp(base + n * 1e-6, timezone.utc).isoformat(timespec="microseconds")
             else:
