@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import InputError, Problem, UnknownNameError, ValidationError
+from ..errors import BackendUnavailableError, InputError, Problem, UnknownNameError, ValidationError
 from ..textnorm import contains_cjk
 from .store import TranslationMemory, normalise_source, normalise_target
 
@@ -387,9 +387,11 @@ def to_tmx(memory: TranslationMemory) -> str:
     origin, the glossary version and the exact approval time, so :func:`import_file` reads it back unchanged.
     """
     from .. import __version__
-    from ..formats.review import _toolkit
 
-    _, tmx = _toolkit()
+    try:
+        from translate.storage import tmx
+    except ImportError as exc:
+        raise BackendUnavailableError("TMX export needs translate-toolkit: pip install 'translator[review]'") from exc
     store = tmx.tmxfile(sourcelanguage="zh", targetlanguage="en")
     header = store.document.getroot().find("header")
     header.set("creationtool", "translator")
