@@ -254,6 +254,22 @@ def test_json_and_jsonl_import_only_segments_marked_approved(tmp_path, tm):
     assert import_file(tm, doc).updated == 2
 
 
+def test_our_json_output_reviewed_imports_citing_each_segments_line(tiny_model, tmp_path, tm):
+    from translator.formats import render
+
+    doc = _pipeline(tiny_model, None).translate_text(REPORT)
+    data = json.loads(render(doc, "json"))
+    data["segments"][1]["target"], data["segments"][1]["approved"] = "GDP grew 24.8%.", True
+    data["segments"][2]["approved"] = "yes"
+    path = _write(tmp_path / "reviewed.json", json.dumps(data, ensure_ascii=False, indent=2))
+    line = path.read_text("utf-8").splitlines().index('      "id": "s3",') + 1
+    with pytest.raises(ValidationError, match=f"reviewed.json:{line}: error: \"approved\" must be true or false"):
+        import_file(tm, path)
+    del data["segments"][2]["approved"]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    assert import_file(tm, path).added == 1 and tm.exact(GROWTH_OLD).target == "GDP grew 24.8%."
+
+
 def test_a_bad_line_refuses_the_whole_file_naming_it(tmp_path, tm):
     jsonl = tmp_path / "review.jsonl"
     jsonl.write_text('{"source": "甲句。", "target": "A.", "approved": true}\n{"source": "乙句。", "target": \n'

@@ -237,7 +237,7 @@ def _read_json(path: str, all_units: bool) -> tuple[list[ImportedUnit], list[Pro
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise InputError(f"{path}:1: not a translation in our JSON format (an object with a \"segments\" list)")
     # the line of each segment: its "id" key's line, in order
-    id_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'^    "id": ', text, re.M)]
+    id_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'^ {6}"id": "', text, re.M)]
     segments = data["segments"]
     where = id_lines if len(id_lines) == len(segments) else [1] * len(segments)
     units, problems, skipped = [], [], {}
