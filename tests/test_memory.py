@@ -153,12 +153,14 @@ def test_threads_share_one_memory(tm):
 def test_add_many_is_all_or_nothing(tm):
     with pytest.raises(InputError, match="record 2: empty target"):
         tm.add_many([("甲句。", "A."), ("乙句。", "  ")], origin="test", approved_by="li")
+    with pytest.raises(InputError, match=r"record 1: holds U\+FFFE, a character XML cannot carry"):
+        tm.add_many([("甲句\ufffe。", "A.")], origin="test", approved_by="li")
     assert len(tm) == 0
 
 
 # ------------------------------------------------------------------ imports and exports
-UNIT_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Zs")),
-                    min_size=1, max_size=20)
+UNIT_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Zs"),
+                                  exclude_characters="\ufffe\uffff"), min_size=1, max_size=20)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -252,6 +254,22 @@ def test_json_and_jsonl_import_only_segments_marked_approved(tmp_path, tm):
     assert import_file(tm, doc).updated == 2
 
 
+def test_our_json_output_reviewed_imports_citing_each_segments_line(tiny_model, tmp_path, tm):
+    from translator.formats import render
+
+    doc = _pipeline(tiny_model, None).translate_text(REPORT)
+    data = json.loads(render(doc, "json"))
+    data["segments"][1]["target"], data["segments"][1]["approved"] = "GDP grew 24.8%.", True
+    data["segments"][2]["approved"] = "yes"
+    path = _write(tmp_path / "reviewed.json", json.dumps(data, ensure_ascii=False, indent=2))
+    line = path.read_text("utf-8").splitlines().index('      "id": "s3",') + 1
+    with pytest.raises(ValidationError, match=f"reviewed.json:{line}: error: \"approved\" must be true or false"):
+        import_file(tm, path)
+    del data["segments"][2]["approved"]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    assert import_file(tm, path).added == 1 and tm.exact(GROWTH_OLD).target == "GDP grew 24.8%."
+
+
 def test_a_bad_line_refuses_the_whole_file_naming_it(tmp_path, tm):
     jsonl = tmp_path / "review.jsonl"
     jsonl.write_text('{"source": "甲句。", "target": "A.", "approved": true}\n{"source": "乙句。", "target": \n'
@@ -285,6 +303,20 @@ def test_a_translation_written_as_tmx_is_machine_output_and_skipped(tiny_model, 
     report = tm.import_file(out)
     assert report.read == 0 and report.skipped == {"machine output nobody approved (x-translator-origin model)": 4}
     assert tm.import_file(out, all_units=True).added == 4
+
+
+def test_xliff_2_and_another_tools_xliff_1_2(tmp_path, tm):
+    v2 = _write(tmp_path / "v2.xlf", '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" '
+                'trgLang="en-US"><file id="f"><unit id="1"><segment state="final"><source>甲句。</source>'
+                '<target>Sentence A.</target></segment></unit><unit id="2"><segment state="initial"><source>乙句。'
+                '</source><target>Draft B.</target></segment></unit></file></xliff>')
+    assert import_file(tm, v2).added == 1 and tm.exact("乙句。") is None
+    v12 = _write(tmp_path / "en-zh.xliff", '<xliff version="1.2"><file source-language="en-US" target-language="zh-CN" '
+                 'datatype="html" original="x"><body>\n<trans-unit id="1"><source>Click <g id="1">Save</g><x id="2"/>'
+                 '</source><target state="translated">点击<g id="1">保存</g><x id="2"/></target></trans-unit>'
+                 '</body></file></xliff>')
+    report = import_file(tm, v12)  # English -> Chinese: read the other way round; inline markup keeps its text
+    assert report.added == 1 and tm.exact("点击保存").target == "Click Save"
 
 
 def test_an_xliff_into_another_language_is_refused(tmp_path, tm):
@@ -450,6 +482,10 @@ def test_tm_commands(tmp_path):
     assert r.exit_code == 2 and "no unit for '甲句。'" in r.output
     r = _cli("tm", "import", src, "--tm", memory)
     assert r.exit_code == 2 and "cannot tell the format from the extension '.zh'" in r.output
+    bad = _write(tmp_path / "bad.jsonl", '{"source": "丙句。", "target": "C.", "approved": true}\n{"source": \n')
+    r = _cli("tm", "import", bad, "--tm", memory)
+    assert r.exit_code == 2 and "bad.jsonl:2: error: not valid JSON" in r.output
+    assert "丙句" not in _cli("tm", "list", "--tm", memory).output  # nothing half-imported
     with TranslationMemory(memory) as tm:
         assert "<seg>乙句。</seg>" in to_tmx(tm)
 

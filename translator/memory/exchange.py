@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import InputError, Problem, UnknownNameError, ValidationError
+from ..errors import BackendUnavailableError, InputError, Problem, UnknownNameError, ValidationError
 from ..textnorm import contains_cjk
 from .store import TranslationMemory, normalise_source, normalise_target
 
@@ -136,9 +136,9 @@ def _tmx_date(value: str | None) -> str | None:
 def _read_xliff(path: str, all_units: bool) -> tuple[list[ImportedUnit], list[Problem], dict[str, list[int]]]:
     root, lines = _xml(path, "XLIFF")
     units, problems, skipped = [], [], {}
-    file_langs = [(f.get("source-language") or root.get("srcLang") or "", f.get("target-language") or
-                   root.get("trgLang") or "") for f in [*root.iter("file")][:1]] or [("", "")]
-    src_lang, tgt_lang = (_lang_family(c) for c in file_langs[0])
+    first = next(root.iter("file"), root)  # XLIFF 1.2 names the languages on <file>, XLIFF 2 on the root
+    src_lang = _lang_family(first.get("source-language") or root.get("srcLang") or "")
+    tgt_lang = _lang_family(first.get("target-language") or root.get("trgLang") or "")
     if (src_lang and src_lang not in ("zh", "en")) or (tgt_lang and tgt_lang not in ("zh", "en")):
         raise InputError(f"{path}:1: an XLIFF from {src_lang or '?'} to {tgt_lang or '?'}; the memory holds "
                          "Chinese -> English")
@@ -237,7 +237,7 @@ def _read_json(path: str, all_units: bool) -> tuple[list[ImportedUnit], list[Pro
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise InputError(f"{path}:1: not a translation in our JSON format (an object with a \"segments\" list)")
     # the line of each segment: its "id" key's line, in order
-    id_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'^    "id": ', text, re.M)]
+    id_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'^ {6}"id": "', text, re.M)]
     segments = data["segments"]
     where = id_lines if len(id_lines) == len(segments) else [1] * len(segments)
     units, problems, skipped = [], [], {}
@@ -387,9 +387,11 @@ def to_tmx(memory: TranslationMemory) -> str:
     origin, the glossary version and the exact approval time, so :func:`import_file` reads it back unchanged.
     """
     from .. import __version__
-    from ..formats.review import _toolkit
 
-    _, tmx = _toolkit()
+    try:
+        from translate.storage import tmx
+    except ImportError as exc:
+        raise BackendUnavailableError("TMX export needs translate-toolkit: pip install 'translator[review]'") from exc
     store = tmx.tmxfile(sourcelanguage="zh", targetlanguage="en")
     header = store.document.getroot().find("header")
     header.set("creationtool", "translator")

@@ -24,6 +24,7 @@ workers use) opens the file with SQLite's read-only mode and never writes.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -69,6 +70,9 @@ def normalise_target(text: str) -> str:
     """Return an English translation as stored: odd spaces collapsed, ends stripped."""
     return re.sub(r"[ \t\u00a0\u3000]+", " ", text.replace("\r\n", "\n")).strip()
 
+
+# characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Arabic numbers as written in reports: 28.3, 1,234, 2023 (after width folding)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -176,8 +180,7 @@ class TranslationMemory:
             return conn
         try:
             if self.read_only:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=60,
-                                       check_same_thread=False)
+                conn = self._connect_read_only()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
@@ -194,6 +197,23 @@ class TranslationMemory:
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Open read-only; a copy in a folder nobody may write (a team share) is opened as immutable.
+
+        Reading a WAL database needs its ``-shm`` file, which SQLite cannot create in a read-only folder;
+        such a file has no writer, so ``immutable=1`` (no locking, no ``-shm``) reads it correctly.
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if os.access(self.path.parent, os.W_OK):
+                raise
+            return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=60, check_same_thread=False)
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -268,6 +288,10 @@ class TranslationMemory:
             if not key or not tgt:
                 raise InputError(f"translation memory record {n + 1}: empty {'source' if not key else 'target'} "
                                  f"({source!r} -> {target!r})")
+            bad = _NOT_XML.search(key + tgt)
+            if bad:  # a unit TMX (XML) could not carry would make the memory impossible to export
+                raise InputError(f"translation memory record {n + 1}: holds U+{ord(bad.group()):04X}, a character "
+                                 f"XML cannot carry ({source[:40]!r} -> {target[:40]!r})")
             if approved_at is None:
                 when = datetime.fromtimestamp(base + n * 1e-6, timezone.utc).isoformat(timespec="microseconds")
             else:
