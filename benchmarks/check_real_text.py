@@ -10,7 +10,13 @@ Usage::
 
     python benchmarks/check_real_text.py --src test.zh --ref test.ref.en --mt Online-B=test.online-b.en \\
         [--mt NAME=FILE ...] [--glossary glossary/zh-en.tsv] [--tokenizer DIR] [--checks number,unit] \\
-        [--classified flags.tsv] [--dump flags-to-classify.tsv] [--show] [--label NAME]
+        [--classified flags.tsv] [--dump flags-to-classify.tsv] [--show] [--label NAME] [--planted]
+
+With ``--classified``, a summary line per classified set gives the number check's figures (number, unit and
+swapped flags): precision, false flags per 100 lines whose source has a numeral, and how many of the classified
+real errors (``TP``) are still flagged. ``--planted`` adds the recall on corruptions planted in the reference
+(the same corruptions as ``check_real_mt.py``: a digit changed, a scale swapped or dropped, % made points, an
+amount removed).
 
 Flags are identified by ``(set, line, check, key)``: ``set`` is ``ref`` or the MT name, ``key`` the flag
 message up to ``"; the English has"`` (so the key of a number flag does not depend on which other English
@@ -146,6 +152,47 @@ def read_notes(path: Path) -> dict:
                 for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 
+NUMBER_CHECKS = ("number", "unit", "swapped")
+
+
+def has_number(text: str) -> bool:
+    """Return True when a Chinese sentence has a digit or a Chinese numeral."""
+    return any(c.isdigit() or c in "零〇一二两三四五六七八九十百千万亿" for c in text)
+
+
+def number_summary(name: str, labelled: list[tuple[FoundFlag, str, str]], classified: dict, zh: list[str]) -> str:
+    """One line: the number checks' precision, false flags per 100 number-bearing lines, classified TPs still flagged."""
+    rows = [(f, cls) for f, cls, _ in labelled if f.check in NUMBER_CHECKS]
+    good = sum(cls in ("TP", "AMB") for _, cls in rows)
+    false = len(rows) - good
+    lines = sum(has_number(z) for z in zh)
+    raised = {(f.set, f.line, f.check, f.key) for f, _ in rows}
+    wanted = [k for k, labels in classified.items() for cls, _ in labels
+              if k[0] == name and k[2] in NUMBER_CHECKS and cls == "TP"]
+    kept = sum(k in raised for k in wanted)
+    precision = good / len(rows) if rows else 1.0
+    return (f"{name}: number flags {len(rows)}, correct (TP+AMB) {good}, false {false}; precision {precision:.0%}; "
+            f"false flags per 100 number-bearing lines {100 * false / max(1, lines):.2f} ({lines} lines); "
+            f"classified real errors still flagged {kept}/{len(wanted)}")
+
+
+def planted_recall(zh: list[str], ref: list[str]) -> str:
+    """Caught / planted corruptions on the reference lines with numbers where the number checks are silent."""
+    from check_real_mt import corruptions
+
+    counts: dict[str, list[int]] = {}
+    for src, hyp in zip(zh, ref):
+        if not has_number(src) or run_checks(CheckInput(src, hyp), ["number"]):
+            continue
+        for kind, bad in corruptions(src, hyp):
+            c = counts.setdefault(kind, [0, 0])
+            c[0] += bool(run_checks(CheckInput(src, bad), list(NUMBER_CHECKS)))
+            c[1] += 1
+    caught, total = sum(c for c, _ in counts.values()), sum(n for _, n in counts.values())
+    return (f"planted corruptions caught: {caught}/{total} ({100 * caught / max(1, total):.1f}%; "
+            + ", ".join(f"{k} {c}/{n}" for k, (c, n) in sorted(counts.items())) + ")")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, required=True, help="Chinese source, one segment a line")
@@ -159,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="name of the test set in the output")
     parser.add_argument("--out", type=Path, help="also write the markdown report here")
     parser.add_argument("--show", action="store_true", help="print every reference flag with its line")
+    parser.add_argument("--planted", action="store_true", help="also measure recall on corruptions planted in the reference")
     args = parser.parse_args(argv)
     zh = read_lines(args.src)
     texts = {"ref": read_lines(args.ref)}
@@ -191,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in texts:
             if any(cls for _, cls, _ in labelled[name]):
                 md += [f"#### {label}: precision on {name} (hand-classified)", "", *precision_table(labelled[name]), ""]
+    if classified:
+        md += [number_summary(name, labelled[name], classified, zh) for name in texts
+               if any(k[0] == name for k in classified)] + [""]
+    if args.planted:
+        md += [planted_recall(zh, texts["ref"]), ""]
     report = "\n".join(md)
     print(report)
     if args.show:

@@ -11,6 +11,11 @@ from .base import CheckInput
 #: about 2-4; these bounds only catch gross failures.
 MIN_RATIO = 0.6
 MAX_RATIO = 9.0
+#: English characters any source may take: official English spells out short abbreviations (放管服 "streamline
+#: administration, delegate power, and improve regulation and services"), so the upper bound of the ratio scales
+#: with how short the source is: max(MAX_RATIO, SHORT_BUDGET / source characters), 20 for 9 characters; a source
+#: of more than 20 characters keeps MAX_RATIO.
+SHORT_BUDGET = 180
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _ELLIPSIS = re.compile(r"(?:\s*(?:\.{2,}|…)\s*)+")
 #: A subword loop with no spaces ("andandandand", "ververver..."): a unit of 2-10 letters 5+ times
@@ -54,11 +59,12 @@ def check_degenerate(item: CheckInput) -> list[Flag]:
     tgt_len = len(item.target.strip())
     if src_len >= 6 and tgt_len:
         ratio = tgt_len / src_len
-        if ratio < MIN_RATIO or ratio > MAX_RATIO:
-            flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{MAX_RATIO}",
+        max_ratio = round(max(MAX_RATIO, SHORT_BUDGET / src_len), 1)
+        if ratio < MIN_RATIO or ratio > max_ratio:
+            flags.append(Flag("degenerate", f"length ratio {ratio:.2f} (English/Chinese characters) outside {MIN_RATIO}-{max_ratio}",
                               {"ratio": round(ratio, 3), "source_chars": src_len, "target_chars": tgt_len},
                               # far outside: content lost or invented; near the bounds: may be a terse or wordy style
-                              severity="error" if ratio < MIN_RATIO / 2 or ratio > MAX_RATIO * 2 else "warning"))
+                              severity="error" if ratio < MIN_RATIO / 2 or ratio > max_ratio * 2 else "warning"))
     if item.hit_cap:
         flags.append(Flag("degenerate", f"generation hit its cap of {item.max_new_tokens} tokens; the output may be cut",
                           {"max_new_tokens": item.max_new_tokens, "target_tokens": item.target_tokens}))

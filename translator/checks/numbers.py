@@ -40,13 +40,17 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..results import Flag
 from ..textnorm import fold_width, join_digit_groups
 from .base import CheckInput
+from .unit_table import conversion_factors, english_unit_at, unit_after
 
+#: The unit of a reading converted into another unit of measure: it matches a figure that rounds to it.
+APPROX = "converted:"
 #: Kinds of source quantity whose omission is a warning (the English may leave them implicit).
 DATE_KINDS = ("year", "month", "day", "hour", "minute")
 
@@ -62,12 +66,14 @@ class Quantity:
         text: The text it was read from.
         alternatives: Other (value, unit) readings that render it as well.
         kind: What it counts: ``year``/``month``/``day``/``hour``/``minute`` (date and time parts),
-            ``count`` (a small Chinese-numeral count), ``""`` otherwise.
+            ``count`` (a small Chinese-numeral count), ``name`` (a numeral inside a name or abbreviation: 六中全会,
+            神舟十二号; it may render an English number but is never required), ``""`` otherwise.
         soft: English only: read from a word that is not a number (both, noon, they, a name such as
             COVID-19); it may render a source value but is never taken as a changed one.
         implicit: Source only: the value is implicit in the source itself (a repeated date, a count of
             listed items); it is only required when the English shows another number instead.
         pos: Character offset in the text it was read from.
+        measure: English only: the unit of measure written after it (canonical, from the unit table), or ``""``.
     """
 
     value: float
@@ -78,6 +84,7 @@ class Quantity:
     soft: bool = False
     implicit: bool = False
     pos: int = -1
+    measure: str = ""
 
     def readings(self) -> list[tuple[float, str]]:
         """Return every (value, unit) this quantity may be rendered as."""
@@ -85,7 +92,8 @@ class Quantity:
 
     def describe(self) -> str:
         """Return ``'10亿 = 1,000,000,000'`` style text (with any other accepted readings)."""
-        shown = " or ".join(dict.fromkeys(_show(v, u) for v, u in self.readings()))
+        # (readings converted into other units are in the flag's details, not the message)
+        shown = " or ".join(dict.fromkeys(_show(v, u) for v, u in self.readings() if not u.startswith(APPROX)))
         return f"{self.text!r} = {shown}"
 
 
@@ -93,6 +101,8 @@ def _show(v: float, unit: str) -> str:
     if math.isnan(v):
         return "a day"
     number = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.2f}"
+    if unit.startswith(APPROX):
+        return f"{number} {unit[len(APPROX):]}"
     return number + {"%": "%", "pp": " percentage points", "month": " (month)", "people": " (people)"}.get(unit, "")
 
 
@@ -114,14 +124,9 @@ MEASURE_WORDS = (
     "方面", "百分点", "家", "个", "支", "项", "次", "名", "人", "处", "座", "类", "条", "批", "届", "轮", "场", "部",
     "所", "件", "户", "套", "年", "月", "日", "天", "位", "只", "种", "块", "辆", "台", "倍", "号", "节", "篇", "期", "载",
 )
-# Measure words after which a Chinese numeral is NOT a quantity (ordinal-free names).
-_NAME_AFTER = ("大", "为", "减", "增", "区", "化", "站", "卡", "链", "策", "企", "事", "流", "佳", "等", "战")
-#: Words that contain a numeral but state no quantity (a numeral + measure word + this character).
-_WORD_AFTER_MEASURE = {"轮": "车", "次": "元", "年": "级"}
-#: Words that start with a numeral but state no quantity.
-_NUMERAL_WORDS = ("十字",)
-#: Characters that, before 一, make one word with it (唯一 only, 统一 unified, 之一 one of ...).
-_ONE_WORD_BEFORE = "唯统之同单逐专划万"
+#: Words that start with a numeral and a measure word but state no quantity, which the word segmenter's
+#: dictionary tags as numerals (m): 二次元 "anime" (numeral + measure word 次 + this character).
+_WORD_AFTER_MEASURE = {"次": "元"}
 #: Unit letters that may follow a number in Chinese text (24h, 5km); other letters make a name (5G, 737NG).
 _ZH_UNIT_LETTERS = frozenset("h km m cm mm kg g t ml mL L l kW kw MW GW KW s min K k".split())
 _ZH_NUM = re.compile(
@@ -129,9 +134,12 @@ _ZH_NUM = re.compile(
     r"(?:[ \u00a0]?(?P<q>多|余)?(?P<scale>万亿|亿|万|千(?!米|克|瓦|伏|赫))(?P<add>\d{1,4}(?P<addscale>千|百)?(?![\d.]))?)?"  # 2万4801, 75万7千
     r"(?P<letters>[A-Za-z]+)?"
 )
+#: The ten-thousands part of a composite amount after 亿: 1亿2千多万, 3亿5000万.
+_ZH_SUB_WAN = re.compile(r"[多余]?万(?!亿)")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 _ZH_BARE_SCALE = re.compile(r"(近|约|超|逾|上)?(万亿|亿|万)(?=元|人|家|户|次)")
-_ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+)")
+#: A Chinese numeral, with its sections (三万五千, 一亿两千万): a 万 or 亿 inside it is followed by more numeral.
+_ZH_CN_NUM = re.compile(r"(第)?([零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*)")
 _ZH_PERCENT_WORDS = re.compile(r"百分之(?:([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?|(\d+(?:\.\d+)?))")
 #: A Chinese numeral with a scale (两万, 百亿) or a qualifier, followed by what it counts.
 _ZH_CN_SCALED = re.compile(r"(余|多|来)?(万亿|亿|万|千)?(余|多|来)?(?=(元|美元|港元|欧元|人|吨|亩|平方|公里|千瓦|册|瓶|份|只|头|株|棵|斤"
@@ -169,11 +177,15 @@ def _fractions(text: str) -> tuple[list[Quantity], list[tuple[int, int]]]:
 
 
 def parse_chinese_numeral(text: str) -> int:
-    """Parse a Chinese numeral such as 二十五, 两, 一百零八.
+    """Parse a Chinese numeral such as 二十五, 两, 一百零八, 三万五千, 一亿两千万.
 
     Raises:
         InputError: ``text`` is not a Chinese numeral.
     """
+    for sep, size in (("亿", 100_000_000), ("万", 10_000)):  # sections: 三万五千 = 3 x 10,000 + 5,000
+        if sep in text:
+            head, _, rest = text.partition(sep)
+            return (parse_chinese_numeral(head) if head else 1) * size + (parse_chinese_numeral(rest) if rest else 0)
     if not text or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in text):
         raise InputError(f"not a Chinese numeral: {text!r}")
     if not any(c in _CN_UNITS for c in text):  # 二〇二三: digit by digit
@@ -186,6 +198,22 @@ def parse_chinese_numeral(text: str) -> int:
             total += (current or 1) * _CN_UNITS[ch]
             current = 0
     return total + current
+
+
+_CN_RANGE = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])(?=[十百千万亿])")
+
+
+def chinese_numeral_values(text: str) -> tuple[int, ...]:
+    """Return the values of a Chinese numeral; an estimate of two neighbouring digits has both ends:
+    七八十 = (70, 80), 一万六七千 = (16000, 17000).
+
+    Raises:
+        InputError: ``text`` is not a Chinese numeral.
+    """
+    m = _CN_RANGE.search(text)
+    if m and _CN_DIGITS[m.group(2)] == _CN_DIGITS[m.group(1)] + 1:
+        return tuple(parse_chinese_numeral(text[:m.start()] + d + text[m.end():]) for d in m.groups())
+    return (parse_chinese_numeral(text),)
 
 
 def _date_kind(value: float, after: str, before: str) -> tuple[str, tuple[tuple[float, str], ...]]:
@@ -274,14 +302,20 @@ def extract_chinese(text: str) -> list[Quantity]:
         if letters and letters not in _ZH_UNIT_LETTERS:
             continue  # 5G, 737NG, 4K: names
         value = float(m.group("n").replace(",", ""))
+        stop = m.end()
         if m.group("scale"):
             value *= _ZH_SCALE[m.group("scale")]
             if m.group("add"):
                 add = m.group("add")
-                value += float(add.rstrip("千百")) * {"千": 1000.0, "百": 100.0}.get(add[-1], 1.0)
-        end = m.end("scale") if m.group("scale") and not m.group("add") else m.end()
+                part = float(add.rstrip("千百")) * {"千": 1000.0, "百": 100.0}.get(add[-1], 1.0)
+                sub = _ZH_SUB_WAN.match(text, stop) if m.group("scale") in ("亿", "万亿") else None
+                if sub:  # 1亿2千多万 = 120 million: the part after 亿 counts ten-thousands
+                    part *= 1e4
+                    stop = sub.end()
+                value += part
+        end = m.end("scale") if m.group("scale") and not m.group("add") else stop
         shown = text[m.start():end]
-        rest = text[m.end():m.end() + 12].lstrip(" \u00a0")[:8]  # spaced text: "2021 年 1 月", "1 小时"
+        rest = text[stop:stop + 12].lstrip(" \u00a0")[:8]  # spaced text: "2021 年 1 月", "1 小时"
         unit, _, _ = _unit_after(rest)
         other: tuple[tuple[float, str], ...] = ()
         kind = ""
@@ -290,23 +324,21 @@ def extract_chinese(text: str) -> list[Quantity]:
             # a range writes the date unit once, after its second end: 3至6月 = March to June
             to = _ZH_RANGE_TO.match(rest)
             kind, other = _date_kind(value, to.group(1) if to else rest, text[max(0, m.start() - 3):m.start()])
-            if rest.startswith("世纪") and _ZH_DECADE.match(text, m.end() + rest.find("世纪") + 2):
+            if rest.startswith("世纪") and _ZH_DECADE.match(text, stop + rest.find("世纪") + 2):
                 implicit = True  # 20世纪80年代 = the 1980s: the decade says the century
             if kind == "month":  # 7月: July first
                 unit = "month"
             if rest.startswith("成") and value <= 10:  # 6成 = 60%
                 unit, value, other = "%", value * 10, ((value, ""),)
-            elif rest.startswith("里") and not rest.startswith(("里程", "里面", "里边")):  # 20里 = 10 km
-                other = ((value / 2, ""),)
-            elif rest.startswith("斤"):  # 1 jin = 0.5 kg
-                other = ((value / 2, ""),)
         elif letters == "K" or letters == "k":
             value *= 1000
+        if not unit and not kind and not letters:
+            other = (*other, *_converted(value, text, stop))
         listed = (not unit and not kind and value <= 10 and float(value).is_integer() and not m.group("scale")
                   and "\u4e00" <= rest[:1] <= "\u9fff" and _listed_count(text, m.start(), value))
         found.append(Quantity(value, unit, shown, other, kind="count" if listed else kind, implicit=implicit or listed,
                               pos=m.start()))
-        taken.append((m.start(), m.end()))
+        taken.append((m.start(), stop))
     for m in _ZH_VAGUE.finditer(text):  # 数百 = hundreds, 上万 = tens of thousands
         if _taken(m.start(), taken):
             continue
@@ -320,7 +352,7 @@ def extract_chinese(text: str) -> list[Quantity]:
     for m in _ZH_BARE_SCALE.finditer(text):
         if _taken(m.start(), taken) or (m.start() > 0 and text[m.start() - 1] in "0123456789多余"):
             continue
-        if m.start() > 0 and text[m.start() - 1] in _NUMERAL_CHARS or _idiom(text, m.start(2), m.end(2)):
+        if m.start() > 0 and text[m.start() - 1] in _NUMERAL_CHARS or _word_at(text, m.start(2), m.end(2))[0]:
             continue
         value = _ZH_SCALE[m.group(2)]
         if m.group(1):  # 近万家: nearly 10,000 households
@@ -333,13 +365,68 @@ def extract_chinese(text: str) -> list[Quantity]:
     return [_growth_multiple(text, q) for q in found]
 
 
-def _idiom(text: str, start: int, end: int) -> bool:
-    """Return True when the numeral at ``start`` is part of a four-character idiom (千家万户, 三心二意)."""
-    for s in range(max(0, start - 2), start + 1):
-        w = text[s:s + 4]
-        if len(w) == 4 and w[0] in _NUMERAL_CHARS and w[2] in _NUMERAL_CHARS and w[1] not in _NUMERAL_CHARS \
-                and w[3] not in _NUMERAL_CHARS and s <= start <= s + 2 and end <= s + 3:
-            return True
+def _converted(value: float, text: str, end: int) -> tuple[tuple[float, str], ...]:
+    """Return the readings of ``value`` in the units official English converts the unit at ``end`` to
+    (1.3万亿斤 = 650 million tonnes, 8000万亩 = 5.33 million hectares, 5000万千瓦 = 50 GW), from the unit table."""
+    unit = unit_after(text, end)
+    if unit == "li" and text.startswith(("里程", "里面", "里边"), text.find("里", end)):
+        return ()  # 里程 mileage, 里面 inside: not the unit li
+    return tuple((value * f, APPROX + target) for target, f in conversion_factors(unit).items())
+
+
+#: Word-segmenter tags (jieba, ICTCLAS set) of a numeral expression: numeral, numeral + measure, measure, time.
+_NUMERAL_TAGS = frozenset(("m", "mq", "q", "t", "x", "eng", ""))
+#: Tags of idioms and set phrases (百折不挠, 货比三家, 千家万户): a numeral in them counts nothing.
+_IDIOM_TAGS = frozenset(("i", "l"))
+#: Tags of names and abbreviations (六中全会, 五星, 三个代表, 九三学社): a numeral in them is part of the name;
+#: the English may keep it ("Sixth Plenary Session", "five-star") or not.
+_NAME_TAGS = frozenset(("nz", "nt", "ns", "nr", "nrt", "nrfg", "j"))
+
+
+@lru_cache(maxsize=512)
+def _segments(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Return the words of ``text`` as (start, end, part-of-speech tag), by the jieba segmenter's dictionary.
+
+    Why a segmenter: whether a numeral is part of a word, name or idiom (唯一, 三轮车, 红十字会, 货比三家) is a
+    property of the word, not of the characters next to the numeral; the dictionary (350,000 words with their
+    tags) knows far more of them than any list of neighbouring characters. Dictionary segmentation only (no HMM
+    guessing of unknown words): an unknown word is left in single characters, so a numeral stays readable.
+    """
+    import jieba  # imported on first use: loading the dictionary takes about a second
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    tags = jieba.posseg.dt.word_tag_tab
+    out, pos = [], 0
+    for word in jieba.lcut(text, HMM=False):
+        out.append((pos, pos + len(word), tags.get(word, "")))
+        pos += len(word)
+    return tuple(out)
+
+
+def _word_at(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """Return (tag, word start, word end) of the word that holds the numeral ``text[start:end]`` when that word is
+    not a numeral expression (唯一, 货比三家, 三轮车, 六中全会), else ``("", start, end)``."""
+    for s, e, tag in _segments(text):
+        if s <= start < e:
+            if tag == "l" and text[s:start] == "每":
+                break  # 每千字 "every thousand characters": a rate, not a set phrase
+            if s == start and text[end:e] in MEASURE_WORDS:
+                break  # 二人 "two people" (the dictionary has it as a name, nrt): a numeral and its measure word
+            if tag not in _NUMERAL_TAGS and (s < start or e > end or tag in _IDIOM_TAGS | _NAME_TAGS):
+                return tag, s, e
+            return "", start, end
+    return "", start, end
+
+
+def _name_serial(text: str, start: int, end: int) -> bool:
+    """Return True when the numeral at ``start`` with 号 after it numbers a named craft or model (神舟十二号,
+    长征五号, 天宫二号): it follows a noun or name directly."""
+    if not text.startswith("号", end) or start == 0:
+        return False
+    for s, e, tag in _segments(text):
+        if e == start:
+            return tag[:1] == "n" or tag in _NAME_TAGS
     return False
 
 
@@ -351,14 +438,27 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         ordinal, numeral = m.group(1), m.group(2)
         start = m.start(2)
         before = text[m.start() - 1] if m.start() else ""
-        if not ordinal and numeral.startswith("一") and before and before in _ONE_WORD_BEFORE:
-            numeral, start = numeral[1:], start + 1  # 唯一一个: 唯一 is "only"
-            if not numeral:
+        tag, w_start, w_end = _word_at(text, m.start(), m.end())
+        if tag and w_start < start and w_end < m.end() and not ordinal:
+            start = w_end  # 唯一一个: 唯一 "only" is a word, 一个 the numeral
+            numeral, before = text[start:m.end()], text[start - 1]
+            tag, w_start, w_end = _word_at(text, start, m.end())
+        if tag in _NAME_TAGS and ordinal:
+            tag = ""  # 第二次世界大战 "World War II": an ordinal in a name is read as an ordinal
+        if tag in _NAME_TAGS:  # 六中全会 "Sixth Plenary Session", 五星 "five-star": may render, never required
+            try:
+                value = parse_chinese_numeral(numeral)
+            except InputError:
                 continue
-            before = "一"
+            found.append(Quantity(float(value), "", text[w_start:w_end], kind="name", implicit=True, pos=start))
+            continue
+        if tag:
+            continue  # a word (三轮车, 一站式, 红十字会) or an idiom or set phrase (货比三家, 千家万户)
+        if _name_serial(text, m.start(), m.end()):  # 神舟十二号 "Shenzhou-12" or "Shenzhou-XII"
+            value = parse_chinese_numeral(numeral)
+            found.append(Quantity(float(value), "", m.group(0) + "号", kind="name", implicit=True, pos=m.start()))
+            continue
         after = text[m.end():m.end() + 2]
-        if text.startswith(_NUMERAL_WORDS, start):
-            continue  # 红十字会 (Red Cross), 十字路口 (crossroads)
         if not ordinal and after[:1] == "月" and "两" not in numeral and not (before and before in "“‘「《\"") and not (len(numeral) > 1 and numeral[0] in _CN_DIGITS
                                                                             and numeral[1] in _CN_DIGITS):
             try:
@@ -374,37 +474,38 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             scaled = None  # no scale: a count with a measure word, read below
         if scaled:  # (千万不要 "by all means do not" does not match: 不 counts nothing)
             try:
-                value = parse_chinese_numeral(numeral) * _ZH_SCALE.get(scaled.group(2) or "", 1)
+                value, *ends = (v * _ZH_SCALE.get(scaled.group(2) or "", 1) for v in chinese_numeral_values(numeral))
             except InputError:
                 continue
             level = text.startswith(("级", "元级"), scaled.end())  # 百亿元级: of the order of ten billion
             round_figure = numeral in ("百", "千", "十") and bool(scaled.group(2))  # 百万册: "millions of copies"
             found.append(Quantity(float(value), "", m.group(0) + text[m.end():scaled.end(2) if scaled.group(2) else m.end()],
-                                  ((float(value), "vague"),) if level or round_figure else (), pos=m.start()))
+                                  ((float(value), "vague"),) if level or round_figure else tuple((float(v), "") for v in ends),
+                                  pos=m.start()))
             continue  # 一万瓶, 两万元, 两千余元, 百亿元
         if not ordinal and numeral in ("一", "十", "千", "百千"):
             continue  # 一 is "a"/"one" and too ambiguous; bare 十/千 are names (十佳)
         if not ordinal and after[:1] == "成" and numeral in _CN_DIGITS and numeral not in "零〇":  # 四成 = 40%
-            if not _idiom(text, start, m.end()) and not text.startswith(("成员", "成为", "成立", "成功", "成本", "成果"), m.end()):
+            if any(s <= start and m.end() < e for s, e, _ in _segments(text)):  # 三成, not 三|成为 (become)
                 value = float(_CN_DIGITS[numeral])
                 found.append(Quantity(value * 10, "%", m.group(0) + "成", ((value, ""),), pos=m.start()))
             continue
-        if after[:1] in _NAME_AFTER or not after.startswith(MEASURE_WORDS):
+        if not after.startswith(MEASURE_WORDS):
             continue
         if before and (before in "“‘「《\"" or before in _CN_DIGITS):
             continue
-        if _WORD_AFTER_MEASURE.get(after[:1]) == after[1:2] or _idiom(text, start, m.end()):
-            continue  # 三轮车 (tricycle), 二次元 (anime), 千家万户
+        if _WORD_AFTER_MEASURE.get(after[:1]) == after[1:2]:
+            continue  # 二次元 (anime)
         digits_only = all(c in _CN_DIGITS for c in numeral)
-        if digits_only and 2 <= len(numeral) <= 3 and "〇" not in numeral and "零" not in numeral:
-            # 两三个 = two or three, 七八月份 = July and August, 一二三年级: a list or an estimate
+        if digits_only and len(numeral) >= 2 and "〇" not in numeral and "零" not in numeral:
+            # 两三个 = two or three, 七八月份 = July and August, 三四五六年级: a list or an estimate
             values = [float(_CN_DIGITS[c]) for c in numeral]
             unit_alt = tuple((v, "month") for v in values) if after.startswith("月") else ()
             found.append(Quantity(values[0], "", m.group(0), tuple((v, "") for v in values[1:]) + unit_alt,
                                   kind="count", pos=m.start()))
             continue
         try:
-            value = parse_chinese_numeral(numeral)
+            value, *ends = chinese_numeral_values(numeral)  # 七八十个 = 70 or 80
         except InputError:
             continue
         if value < 2 and not ordinal:
@@ -423,6 +524,7 @@ def _chinese_numerals(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
             other = ((math.nan, "anyday"),)  # 第二天 = "the next day"
         if not ordinal and numeral in ("百", "千"):  # 百年: "a century" or "hundreds of years"
             other = (*other, (float(value), "vague"))
+        other = (*other, *((float(v), "") for v in ends))
         found.append(Quantity(float(value), "", m.group(0), other, kind=kind, implicit=implicit, pos=m.start()))
     return found
 
@@ -477,6 +579,8 @@ _MULTIPLE_VALUES = {"twice": 2, "double": 2, "doubled": 2, "twofold": 2, "triple
                     "quadruple": 4, "quadrupled": 4, "fourfold": 4}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _EN_PHASE_ROMAN = re.compile(r"\b(?:[Pp]hase|[Nn]o\.|[Pp]art|[Ss]tage|[Ww]ar)\s+(X|IX|VI{0,3}|IV|I{1,3})\b")
+#: A Roman numeral joined to a name by a hyphen: "Shenzhou-XII" for 神舟十二号.
+_EN_NAME_ROMAN = re.compile(r"\b[A-Z][A-Za-z']+-(X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3})\b")
 _EN_A_SCALE = re.compile(r"\b(?:a|every|per|each) (hundred|thousand|million|billion|trillion)\b(?! (?:of|or)\b)")
 _EN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|and)\s*$")
 #: Values said in words: (pattern, value, unit, extra readings).
@@ -493,6 +597,9 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
     (r"\bper\b|\bonce\b|\beach\b|\bevery\b|\bsingle\b", 1.0, "", (), ("per ", "once", "each", "every", "single")),
     (r"\ban? (?:hour|day|week|month|year|minute)\b", 1.0, "", (), ("hour", "day", "week", "month", "year", "minute")),
     (r"\binitial(?:ly)?\b", 1.0, "", (), ("initial",)),
+    # 第一次 said as "never ... before", "maiden", "inaugural": the first time
+    (r"\bnever\b[^.;!?]{0,80}?\bbefore\b|\bmaiden\b|\binaugural\b|\bdebut(?:ed|s)?\b", 1.0, "", (),
+     ("never", "maiden", "inaugural", "debut")),
     (r"\bhundreds\b", 100.0, "vague", (), ("hundreds",)),
     (r"\bthousands\b", 1000.0, "vague", (), ("thousands",)),
     (r"\btens of thousands\b", 1e4, "vague", (), ("tens of",)),
@@ -512,6 +619,15 @@ _EN_SOFT = [  # (pattern, value, unit, other readings, words one of which the te
 ]
 _EN_SOFT_RE = [(re.compile(p, re.IGNORECASE if unit != "anyday" else 0), v, unit, alt, keys)
                for p, v, unit, alt, keys in _EN_SOFT]
+
+
+def _roman(numeral: str) -> int:
+    """Return the value of a Roman numeral up to 39 (XII = 12)."""
+    values = [_ROMAN_DIGITS[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 
 
 def _word_value(words: str) -> tuple[float, bool]:
@@ -701,6 +817,8 @@ def extract_english(text: str) -> list[Quantity]:
         found.append(Quantity(float(_MULTIPLE_VALUES[m.group(1).lower()]), "", m.group(1), pos=m.start()))
     for m in _EN_PHASE_ROMAN.finditer(text) if "I" in text or "V" in text or "X" in text else ():  # phase II: 二期
         found.append(Quantity(float(_ROMAN[m.group(1)]), "", m.group(0), pos=m.start(1)))
+    for m in _EN_NAME_ROMAN.finditer(text) if "-" in text else ():  # Shenzhou-XII: a name, may render 十二号
+        found.append(Quantity(float(_roman(m.group(1))), "", m.group(1), soft=True, pos=m.start(1)))
     for m in _EN_MONTH.finditer(text):
         if m.group(1):
             value = _MONTHS[m.group(1).lower()]
@@ -710,7 +828,8 @@ def extract_english(text: str) -> list[Quantity]:
             value, soft = _MONTH_ABBR[m.group(2)], False
         found.append(Quantity(float(value), "month", m.group(0), soft=soft, pos=m.start()))
     found.sort(key=lambda q: q.pos)
-    return found
+    return [_with(q, measure=english_unit_at(text, q.pos + len(q.text))) if q.pos >= 0 and not q.soft and not q.unit else q
+            for q in found]
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
@@ -720,6 +839,22 @@ def same_value(a: Quantity, b: Quantity) -> bool:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def rounds_to(value: float, e: Quantity) -> bool:
+    """Return True when English figure ``e`` is ``value`` rounded to the digits ``e`` shows (5.33 million for a
+    converted 5,333,333; 650 million for 650,000,000)."""
+    if math.isnan(value) or value <= 0:
+        return False
+    m = _DIGITS.search(e.text)
+    raw = float(m.group(0).replace(",", "")) if m else 0.0
+    if not raw:
+        return _close(value, e.value)
+    step = 10.0 ** -len(m.group(1) or "") * e.value / raw
+    return abs(value - e.value) <= 0.5 * step * (1 + 1e-9)
 
 
 def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
@@ -737,6 +872,10 @@ def _same(a: Quantity, b: Quantity, loose: bool = False) -> bool:
             if unit == "vague" and u2 == "" and any(c in a.text for c in "几数") and value <= v2 < 10 * value:
                 return True  # 几千 = "3,000", 十几万 = "120,000": a figure in the range the vague amount covers
             if math.isnan(value) or math.isnan(v2):
+                continue
+            if unit.startswith(APPROX):  # converted into another unit: a figure in that unit, rounded
+                if u2 == "" and v2 == b.value and b.measure == unit[len(APPROX):] and rounds_to(value, b):
+                    return True
                 continue
             if (unit == u2 or loose and unit == "" and u2 in ("%", "points") or unit == "pp" and u2 == "points") \
                     and _close(value, v2):
@@ -791,7 +930,8 @@ def compare_numbers(source: str, english: str) -> NumberReport:
     src = extract_chinese(source)
     eng = extract_english(english)
     free = list(eng)
-    pending = list(src)
+    names = [q for q in src if q.kind == "name"]
+    pending = [q for q in src if q.kind != "name"]
     matched: list[Quantity] = []
     by_word: list[Quantity] = []
     primary = [(lambda q, e: e.unit == q.unit and _close(q.value, e.value) and not math.isnan(q.value)),
@@ -809,10 +949,16 @@ def compare_numbers(source: str, english: str) -> NumberReport:
                 if hit.soft:
                     by_word.append(q)
         pending = still
+    for q in names:  # a numeral inside a name (六中全会, 神舟十二号) takes what it renders last; never required
+        hit = next((e for e in free if _same(q, e)), None)
+        if hit is not None:
+            free.remove(hit)
     unmatched = [e for e in free if not e.soft]
     # a value rendered only by a word ("that day", "per") while the English has another figure in its place
+    # (an ordinal such as 第二天 "the next day" is changed only by another ordinal: "the third day")
     pending += [q for q in by_word if not q.implicit and not any(_same(q, e) for e in unmatched)
-                and any(_candidate(q, e) and _near(q, e) for e in unmatched)]
+                and any(_candidate(q, e) and _near(q, e) and (e.kind == "ordinal" or not q.text.startswith("第"))
+                        for e in unmatched)]
     dropped = [p for p in pending if not _repeats(p, matched)]  # a repeated date part is not dropped
     # a value implicit in the source is required only when the English has another number (not an ordinal) instead
     missing = [q for q in pending if not (q.implicit or _repeats(q, matched) and not _date_dropped(q, dropped))
@@ -870,7 +1016,9 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     missing = sorted(report.missing, key=lambda q: q.pos)
     for run in _date_runs(item.source, missing):
         q = run[0]
-        others = [e for e in report.unmatched_english if e.unit == q.unit] or report.unmatched_english
+        # cite only English numbers that may be this value changed (same kind; an ordinal only for an ordinal), not
+        # ones that render another part of the sentence
+        others = [e for e in report.unmatched_english if _candidate(q, e) and (e.kind != "ordinal" or q.text.startswith("第"))]
         found = "; the English has " + ", ".join(e.describe() for e in others) if others else "; the English has no unmatched number"
         severities = [severity_of(part, report) for part in run]
         severity = "error" if "error" in severities else severities[0]

@@ -11,57 +11,22 @@ the swapped-numbers check.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from ..results import Flag
 from ..textnorm import fold_width
 from .base import CheckInput
-from .numbers import Quantity, extract_chinese, extract_english
+from .numbers import Quantity, extract_chinese, extract_english, rounds_to
+from .unit_table import EN_UNIT_AFTER, EN_UNITS, ZH_UNITS, conversion_factors
 
-#: Chinese unit -> canonical unit (longest first when matching).
-ZH_UNITS: dict[str, str] = {
-    "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "卢布": "RUB",
-    "新台币": "TWD", "台币": "TWD", "人民币": "CNY", "元": "CNY", "块钱": "CNY",
-    "平方公里": "km2", "平方千米": "km2", "平方米": "m2", "平米": "m2", "公顷": "ha", "亩": "mu",
-    "立方米": "m3", "方": "m3", "毫升": "ml", "升": "L",
-    "公里": "km", "千米": "km", "厘米": "cm", "毫米": "mm", "米": "m", "英里": "mile",
-    "吨": "t", "公斤": "kg", "千克": "kg", "克": "g", "斤": "jin",
-    "千瓦时": "kWh", "度电": "kWh", "千瓦": "kW", "兆瓦": "MW", "万千瓦": "kW",
-    "小时": "h", "分钟": "min", "秒钟": "s",
-}
-#: English unit word or sign -> canonical unit.
-EN_UNITS: dict[str, str] = {
-    "yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "¥": "CNY",
-    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD", "usd": "USD", "$": "USD", "us$": "USD",
-    "hong kong dollars": "HKD", "hk dollars": "HKD", "hk$": "HKD", "hkd": "HKD",
-    "euros": "EUR", "euro": "EUR", "eur": "EUR", "€": "EUR", "yen": "JPY", "jpy": "JPY",
-    "pounds": "lb", "pound": "lb", "lbs": "lb", "lb": "lb", "gbp": "GBP", "£": "GBP", "rubles": "RUB", "roubles": "RUB",
-    "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2", "km2": "km2", "km²": "km2",
-    "square meters": "m2", "square metres": "m2", "sq m": "m2", "m2": "m2", "m²": "m2", "sqm": "m2",
-    "hectares": "ha", "hectare": "ha", "ha": "ha", "mu": "mu",
-    "cubic meters": "m3", "cubic metres": "m3", "m3": "m3", "m³": "m3",
-    "milliliters": "ml", "millilitres": "ml", "ml": "ml", "liters": "L", "litres": "L", "liter": "L", "litre": "L", "l": "L",
-    "kilometers": "km", "kilometres": "km", "kilometer": "km", "kilometre": "km", "km": "km",
-    "centimeters": "cm", "centimetres": "cm", "cm": "cm", "millimeters": "mm", "millimetres": "mm", "mm": "mm",
-    "meters": "m", "metres": "m", "meter": "m", "metre": "m", "m": "m", "miles": "mile", "mile": "mile",
-    "tons": "t", "tonnes": "t", "ton": "t", "tonne": "t", "t": "t",
-    "kilograms": "kg", "kilogrammes": "kg", "kilogram": "kg", "kg": "kg", "kilos": "kg",
-    "grams": "g", "grammes": "g", "gram": "g", "g": "g", "jin": "jin", "catties": "jin",
-    "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "kwh": "kWh", "kilowatts": "kW", "kilowatt": "kW", "kw": "kW",
-    "megawatts": "MW", "mw": "MW",
-    "hours": "h", "hour": "h", "minutes": "min", "minute": "min", "seconds": "s",
-}
+__all__ = ["Measured", "chinese_measures", "english_measures", "check_units", "EN_UNITS", "ZH_UNITS"]
+
 #: (source, English) units that may stand with the same number: "pounds" is money or weight, and a
 #: jin (0.5 kg) is close to a pound (0.45 kg).
 _COMPATIBLE = {("GBP", "lb"), ("jin", "lb")}
-#: (source, English) units with a fixed factor: 10斤 is correctly "5 kg".
-_CONVERSIONS = {("jin", "kg"): 0.5, ("jin", "g"): 500.0}
 _ZH_UNIT_RE = re.compile(r"[余多近约]?(?:" + "|".join(sorted(map(re.escape, ZH_UNITS), key=len, reverse=True)) + ")")
-_EN_AFTER = re.compile(r"[\s-]*(?:(?:of|in)\s+)?(" + "|".join(sorted((re.escape(u) for u in EN_UNITS if u.isalpha() or " " in u
-                                                                      or u[0].isalnum()), key=len, reverse=True))
-                       + r")(?![A-Za-z])", re.IGNORECASE)
+_EN_AFTER = EN_UNIT_AFTER
 _EN_BEFORE = re.compile(r"(US\$|HK\$|RMB|CNY|USD|HKD|EUR|GBP|JPY|\$|¥|€|£)\s*$", re.IGNORECASE)
 _SCALE_CHARS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 
@@ -143,8 +108,19 @@ def check_units(item: CheckInput) -> list[Flag]:
         same = [e for e in english if any(_same_value(v, e.quantity.value) for v in values)]
         if any(e.unit == s.unit or (s.unit, e.unit) in _COMPATIBLE for e in same):
             continue
-        if any(_same_value(s.quantity.value * _CONVERSIONS.get((s.unit, e.unit), math.nan), e.quantity.value) for e in english):
-            continue  # converted: 10斤 -> 5 kg
+        factors = conversion_factors(s.unit)
+        if any(e.unit in factors and rounds_to(s.quantity.value * factors[e.unit], e.quantity) for e in english):
+            # converted as official English does (10斤 -> 5 kg, 8000万亩 -> 5.33 million hectares); but when the
+            # English also gives the figure in the source unit, that figure must be a source value too
+            own = [e for e in english if e.unit == s.unit
+                   and not any(_same_value(o.quantity.value, e.quantity.value) for o in source if o.unit == s.unit)]
+            if own:
+                e = own[0]
+                flags.append(Flag("unit", f"{s.quantity.text}{s.unit_text} is rendered {e.quantity.text} {e.unit_text}: "
+                                  "another value in the same unit",
+                                  {"source_text": s.quantity.text + s.unit_text, "source_unit": s.unit,
+                                   "found": e.quantity.text, "found_unit": e.unit, "expected": s.quantity.value}))
+            continue
         # a unit another source number has: the values were exchanged, which the swapped check reports
         wrong = [e for e in same if e.unit != s.unit and e.unit not in {o.unit for o in source}]
         if wrong:
