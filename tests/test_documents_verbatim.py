@@ -397,3 +397,17 @@ def test_code_paragraphs_in_word_and_html_are_kept_byte_for_byte(tmp_path):
                     '  &amp;zone=pek1</p></body></html>', "utf-8")
     html = translate_document(_pipeline(), page).output.read_text("utf-8")
     assert '<p class="code">  GET  /iaas/?action=StopInstances\n  &amp;zone=pek1</p>' in html
+
+
+def test_a_formula_with_a_full_width_comma_is_one_formula():
+    assert [p.text for p in find_placeholders("注意，$y$是$x_1, x_2， \\ldots, x_n$的函数。")] == [
+        "$y$", "$x_1, x_2， \\ldots, x_n$"]
+    assert [p.text for p in find_placeholders("。${var}。${var}")] == ["${var}", "${var}"]
+
+
+def test_links_wrapped_in_spans_side_by_side_keep_every_link(tmp_path):
+    src = tmp_path / "box.html"
+    src.write_text('<html><body><div class="r_title"> <span><a href="/shop">青岛合作</a></span>'
+                   '<a href="/more" class="more">山东</a></div></body></html>', "utf-8")
+    out = translate_document(_pipeline(FakeEngine(drop_latin=True)), src).output.read_text("utf-8")
+    assert '<span><a href="/shop">Qingdao cooperation</a></span><a href="/more" class="more">Shandong</a>' in out

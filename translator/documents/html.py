@@ -123,7 +123,7 @@ class HtmlDocument(ParsedDocument):
         runs: list[Run] = []
         anchors: list[tuple[int, object]] = []
         nested: list = []
-        links: list = []  # the links of the block's own inline content (not nested in another inline element)
+        tops: list = []  # the inline elements with text directly in the block (not nested in another one)
         pos = 0
 
         def add(text: str | None, style: tuple) -> None:
@@ -148,8 +148,8 @@ class HtmlDocument(ParsedDocument):
                 elif tag in EMPTY_INLINE or not (child.text_content() or "").strip():
                     anchors.append((pos, child))
                 else:
-                    if tag == "a" and not style:
-                        links.append(child)
+                    if not style:
+                        tops.append(child)
                     item = (tag, tuple(sorted((str(k), str(v)) for k, v in child.attrib.items())))
                     if tag == "sup":  # 10<sup>6</sup> is 10^6, never the number 106
                         add(exponent_mark("".join(r.text for r in runs), child.text_content()), style + (item,))
@@ -161,11 +161,11 @@ class HtmlDocument(ParsedDocument):
         inline(block, ())
         if not _keeps_newlines(block):  # a newline in HTML source is a space; only <br> breaks a line
             runs, anchors = collapse_whitespace(runs, anchors, {o - 1 for o, a in anchors if _tag(a) == "br"})
-        if len(links) > 1 and all(any(tag == "a" for tag, _ in r.style or ()) or _SEPARATORS.fullmatch(r.text)
-                                  for r in runs):
+        if len(tops) > 1 and all(any(tag == "a" for tag, _ in r.style or ()) or _SEPARATORS.fullmatch(r.text)
+                                 for r in runs):
             # a navigation bar or a pager: links separated only by spaces, bars or brackets are one unit each
-            for link in links:
-                self._collect(link)
+            for top in tops:
+                self._collect(top)
             runs = []
         if _tag(block) not in ("html", "head") and "".join(r.text for r in runs).strip():
             kind = _KINDS.get(_tag(block), "paragraph")

@@ -206,7 +206,7 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span) and span.text not in target)]
     links = [span for span in lost if parsed.is_link(span.style) and not _kept_as_is(parsed, span)]
     kept_as: dict[int, str] = {}
-    if len(links) == 1 and not placed:  # the sentence's one link goes around its whole English
+    if len(links) == 1 and not placed and not parsed.is_link(base):  # the sentence's one link: around its English
         out = [Run(r.text, links[0].style) if r.style == base else r for r in out]
         kept_as[id(links[0])] = "link on the whole sentence"
     else:  # a visible, numbered link after the sentence for each link the English has no place for
