@@ -144,3 +144,27 @@ def test_cli_document_flags_and_no_notes(tmp_path, tiny_model):
     assert run.exit_code == 0, run.output
     d = docx.Document(str(tmp_path / "r.en.docx"))
     assert not list(d.comments) and d.paragraphs[-1].text.startswith(CHECK_BEFORE_USE)
+
+
+def test_libreoffice_reads_the_comments_and_the_closing_notice(tmp_path, fake):
+    """LibreOffice (as a reviewer opens the file) sees one annotation per comment, on the flagged sentence."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is needed (Debian package libreoffice-writer)")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    fr = translate_document(fake, _word(tmp_path / "r.docx"))
+    proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                           "--convert-to", "odt", "--outdir", str(tmp_path / "odt"), str(fr.output)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    content = zipfile.ZipFile(tmp_path / "odt" / "r.en.odt").read("content.xml").decode()
+    annotations = re.findall(r"<office:annotation\b.*?</office:annotation>", content, re.S)
+    assert len(annotations) == 1 and "s2: empty:" in annotations[0]
+    assert re.search(r"</office:annotation>(?:<[^>]+>)*" + re.escape(UNKNOWN) + r"(?:<[^>]+>)*<office:annotation-end",
+                     content)  # the annotation spans exactly the flagged sentence
+    assert CHECK_BEFORE_USE in content

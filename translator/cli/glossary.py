@@ -58,11 +58,13 @@ def glossary_list(path: str | None, grep: str | None) -> None:
 @click.option("--case-sensitive", is_flag=True, help="Match the source's case exactly.")
 @click.option("--proposed", is_flag=True, help="Report but do not enforce the entry.")
 @click.option("--note", default="", help="Editor's note.")
-@click.option("--replace", "replace_existing", is_flag=True, help="Replace a conflicting entry.")
+@click.option("--replace", "replace_existing", is_flag=True,
+              help="Change the English of an existing entry (its variants are kept, the note becomes yours).")
 @glossary_file_option
 @library_errors
 def glossary_add(source, target, variants, dnt, case_sensitive, proposed, note, replace_existing, path) -> None:
-    """Add SOURCE -> TARGET (refuses a conflicting entry unless --replace)."""
+    """Add SOURCE -> TARGET (refuses another English for SOURCE unless --replace; the same English with new
+    variants merges them)."""
     from ..glossary.editing import add_entry
 
     file = glossary_file(path)
@@ -104,7 +106,9 @@ def glossary_check(files: tuple[str, ...], glossaries: tuple[str, ...], quiet: b
 
 @glossary.command("import")
 @click.argument("source_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--replace", "replace_existing", is_flag=True, help="Replace conflicting entries.")
+@click.option("--replace", "replace_existing", is_flag=True,
+              help="Change the English of conflicting entries (their variants are kept). The same English with "
+              "other variants is never a conflict: the variants are merged.")
 @click.option("--merge-variants", is_flag=True,
               help="Rows of SOURCE_FILE giving a source another English become variants of its first row "
                    "(file order is preference) instead of an error.")
