@@ -49,6 +49,9 @@ REPORT_CONVENTIONS = [
     ("企业三心二意难成大事", "A company without focus achieves little", None),
     ("顾客习惯货比三家", "Customers like to shop around", None),
     ("这是我国第一次举办冬奥会", "China had never hosted the Winter Olympics before", "China hosted the Winter Olympics for the second time"),
+    ("我第一次参加这样的会议", "I had never attended such a meeting", "It was my second such meeting"),
+    ("这是第二次购买", "This is a second purchase", "This is a third purchase"),
+    ("长按约 1 秒", "Press for roughly a second", "Press for roughly two seconds"),
     ("C919大飞机第一次商业飞行", "the maiden commercial flight of the C919 airliner", None),
     ("这家民宿获得五星评价", "The guesthouse got top ratings", None),
     # short abbreviations spelled out in the English: the length ratio scales with the source length
