@@ -46,6 +46,52 @@ def _no_translate(el) -> bool:
     return (el.get("translate", "").lower() == "no" or "notranslate" in (el.get("class") or "").split())
 
 
+def _append_text(parent, text: str) -> None:
+    try:
+        last = parent[-1]  # found from the end at once; len(parent) counts every child
+    except IndexError:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+class _Builder:
+    """Appends text and elements to a block, joining text before it is set (setting it piece by piece made a
+    long paragraph quadratic: each piece copied all the text before it)."""
+
+    def __init__(self, parent) -> None:
+        self.parent = parent
+        self.last = None
+        self.pending: list[str] = []
+
+    def text(self, piece: str) -> None:
+        self.pending.append(piece)
+
+    def _flush(self) -> None:
+        if self.pending:
+            joined = "".join(self.pending)
+            self.pending = []
+            if self.last is None:
+                self.parent.text = (self.parent.text or "") + joined
+            else:
+                self.last.tail = (self.last.tail or "") + joined
+
+    def sub(self, tag: str, attrib: dict):
+        from lxml import etree
+
+        self._flush()
+        self.last = etree.SubElement(self.parent, tag, attrib)
+        return self.last
+
+    def append(self, element) -> None:
+        self._flush()
+        self.parent.append(element)
+        self.last = element
+
+    def close(self) -> None:
+        self._flush()
+
+
 class HtmlDocument(ParsedDocument):
     """An HTML page: its text blocks and visible attributes."""
 
@@ -156,27 +202,25 @@ class HtmlDocument(ParsedDocument):
         return any(tag in CODE_TAGS or dict(attrs).get("translate", "").lower() == "no"
                    or "notranslate" in dict(attrs).get("class", "").split() for tag, attrs in style or ())
 
-    @staticmethod
-    def _append_text(parent, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
-
-    def _emit(self, parent, runs: list[Run], attributes: dict[tuple[str, str], str]) -> None:
+    def _emit(self, out: _Builder, runs: list[Run], attributes: dict[tuple[str, str], str]) -> None:
         from lxml import etree
 
         for run in runs:
-            target = parent
+            target = None  # the innermost element of the run's formatting; None: the block itself
             for tag, attrs in run.style or ():
-                target = etree.SubElement(target, tag, {k: attributes.get((k, v), v) for k, v in attrs})
+                element = {k: attributes.get((k, v), v) for k, v in attrs}
+                target = out.sub(tag, element) if target is None else etree.SubElement(target, tag, element)
             for i, piece in enumerate(run.text.split("\n")):
-                if i:
-                    etree.SubElement(target, "br")
-                if piece:
-                    self._append_text(target, piece)
-            if target is not parent:
-                target.tail = None
+                if target is None:
+                    if i:
+                        out.sub("br", {})
+                    if piece:
+                        out.text(piece)
+                else:
+                    if i:
+                        etree.SubElement(target, "br")
+                    if piece:
+                        _append_text(target, piece)
 
     def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
         """Put the English into the page, set ``lang="en"`` and save it as UTF-8."""
@@ -198,15 +242,17 @@ class HtmlDocument(ParsedDocument):
             for _offset, anchor in anchors:
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
+            out = _Builder(element)
             # line breaks (<br>) between sentences are kept, in their place among the anchors
             for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index], anchors, "\n",
                                           lambda runs: None):
                 if kind == "runs":
-                    self._emit(element, item, attributes)
+                    self._emit(out, item, attributes)
                 elif kind == "break":
-                    self._emit(element, [Run(item[0], None)], attributes)
+                    self._emit(out, [Run(item[0], None)], attributes)
                 else:
-                    element.append(item)
+                    out.append(item)
+            out.close()
         self._finish()
         out = lxml.html.tostring(self.root, encoding="unicode", method="html")
         write_atomic(output, ("<!DOCTYPE html>\n" if self.had_doctype else "") + out)
