@@ -333,14 +333,71 @@ def test_document_handling_is_linear_in_paragraphs_and_in_one_long_paragraph(tmp
 
     from translator.documents.api import translate_document
 
-    def seconds(n: int) -> float:
+    def seconds(n: int) -> float:  # CPU time of this process: other work on the machine does not count
         src = tmp_path / f"d{n}{ext}"
         _make(src, n, bold)
-        started = time.perf_counter()
-        translate_document(_EchoPipeline(), src, tmp_path / f"out{n}{ext}")
-        return time.perf_counter() - started
+        best = float("inf")
+        for _ in range(2):
+            started = time.process_time()
+            translate_document(_EchoPipeline(), src, tmp_path / f"out{n}{ext}")
+            best = min(best, time.process_time() - started)
+        return best
 
     seconds(200)  # warm imports
     small, large = seconds(1000), seconds(4000)
     # 4x the input: about 4x the time when linear, 16x when quadratic (8,000 paragraphs took minutes so)
-    assert large < 8 * small + 0.2, (small, large)
+    assert large < 10 * small + 0.2, (small, large)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "xliff", "tmx", "txt"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped_not_a_traceback(tmp_path, tiny_ct2_model, fmt):
+    import os
+
+    src = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"r\xff\xfe.txt"))
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write("第一句。第二句。\n")
+    out = tmp_path / f"out.{fmt}"
+    r = translate(src, out, tiny_ct2_model, "--format", fmt)
+    assert r.exit_code == 0, r.output
+    text = out.read_text("utf-8")
+    assert fmt == "txt" or "r\\\\xff\\\\xfe.txt" in text or "r\\xff\\xfe.txt" in text
+
+
+def test_batch_of_a_file_whose_name_is_not_utf8_records_it_and_resumes(tmp_path, tiny_ct2_model):
+    import json
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"r\xff.txt"), "w", encoding="utf-8") as fh:
+        fh.write("第一句。\n")
+    args = ("batch", folder, "--out-dir", tmp_path / "en", "--model", tiny_ct2_model, *BASE, "--workers", "1")
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in (tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert rows[0]["status"] == "translated" and os.fsencode(rows[0]["document"]).endswith(b"r\xff.txt")
+    r = run(*args)  # the rerun reads the manifest back and skips it
+    assert r.exit_code == 0 and "1 already done" in r.output, r.output
+
+
+@pytest.mark.parametrize("payload, where", [
+    ('{"sentences": [{"text": "Growth \\ud800 rose."}]}', "sentences[0].text"),
+    ('{"sentences": [{"text": "ok"}], "\\udfff": 1}', "\\udfff"),
+])
+def test_a_lone_surrogate_in_json_input_is_named(tmp_path, payload, where):
+    summary = tmp_path / "summary.json"
+    summary.write_text(payload, "utf-8")
+    reference = tmp_path / "ref.txt"
+    reference.write_text("Growth rose.\n", "utf-8")
+    r = run("evaluate", "--summary", summary, "--ref-summary", reference)
+    one_line_error(r, "summary.json", "lone surrogate")
+    if where.startswith("sentences"):
+        assert where in r.output
+
+
+def test_json_nested_too_deeply_is_named(tmp_path):
+    hyp = tmp_path / "hyp.json"
+    hyp.write_text('{"segments": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    src = tmp_path / "src.txt"
+    src.write_text("第一句。\n", "utf-8")
+    one_line_error(run("qa", "--src", src, "--hyp", hyp, "--no-glossary"), "hyp.json", "nested too deeply")

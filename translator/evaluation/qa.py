@@ -8,7 +8,7 @@ from ..checks import CheckInput, run_checks
 from ..errors import InputError
 from ..glossary import Glossary
 from ..results import SEVERITIES, Flag, at_least
-from ..textio import read_text
+from ..textio import parse_json, read_text
 
 
 def read_lines(path: str, encoding: str | None = None) -> list[str]:
@@ -29,14 +29,12 @@ def read_lines(path: str, encoding: str | None = None) -> list[str]:
 
 
 def _read_our_output(path: str, encoding: str | None) -> list[str]:
-    import json
-
     text = read_text(path, encoding).text
     try:
         if str(path).endswith(".jsonl"):
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+            rows = [parse_json(line, path, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         else:
-            rows = json.loads(text)["segments"]
+            rows = parse_json(text, path)["segments"]
         return [str(row["target"]) for row in rows]
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: not a translator json/jsonl output (segments with a 'target'): {exc}") from None
