@@ -401,3 +401,14 @@ def test_json_nested_too_deeply_is_named(tmp_path):
     src = tmp_path / "src.txt"
     src.write_text("第一句。\n", "utf-8")
     one_line_error(run("qa", "--src", src, "--hyp", hyp, "--no-glossary"), "hyp.json", "nested too deeply")
+
+
+@pytest.mark.parametrize("extra", [("--bilingual", "-o", "review.docx"), ("--bilingual", "-o", "review.html"),
+                                   ("--format", "xliff", "-o", "out.xliff"), ("-o", "out.html")])
+def test_control_characters_in_a_documents_text_are_named_not_a_traceback(tmp_path, tiny_ct2_model, extra):
+    src = tmp_path / "cc.html"
+    src.write_text("<html><body><p>第一句。</p><p>第二句&#1;。&#0;</p></body></html>", "utf-8")
+    *options, flag, name = extra
+    r = run("translate", src, "--model", tiny_ct2_model, *BASE, *options, flag, tmp_path / name)
+    one_line_error(r, "cc.html", "paragraph 2", "U+0001")
+    assert not (tmp_path / name).exists()
