@@ -412,3 +412,15 @@ def test_control_characters_in_a_documents_text_are_named_not_a_traceback(tmp_pa
     r = run("translate", src, "--model", tiny_ct2_model, *BASE, *options, flag, tmp_path / name)
     one_line_error(r, "cc.html", "paragraph 2", "U+0001")
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("body", [
+    '"' + "长" * 140_000 + '",Long\n',  # a field over the csv module's 128 KiB limit
+    '"青岛,Qingdao\n' + "".join(f"词{i},word {i}\n" for i in range(20_000)),  # a stray quote swallowing the rest
+])
+def test_a_csv_term_base_with_a_huge_field_or_a_stray_quote_is_named(tmp_path, body):
+    path = tmp_path / "terms.csv"
+    path.write_text("source,target\n市北区,Shibei District\n" + body, "utf-8")
+    r = run("glossary", "check", path)
+    assert r.exit_code == 2, r.output
+    assert "terms.csv:3: error:" in r.output and "Traceback" not in r.output
