@@ -287,3 +287,141 @@ def test_glossary_check_reports_overlaps_that_change_a_match(tmp_path):
     assert r.exit_code == 0, r.output
     line = next(line for line in r.output.splitlines() if "overlap" in line)
     assert "'青岛市' and '市北区'" in line and "青岛市北区" in line and "'青岛市' is not matched" in line
+
+
+class _EchoPipeline:
+    """Stands in for the pipeline: every segment's "English" is its index (document handling alone is timed)."""
+
+    def translate_documents(self, docs, progress=None):
+        from translator.results import DocumentResult, SegmentResult
+
+        out = []
+        for doc, _enc in docs:
+            segments = [SegmentResult(f"s{s.index + 1}", s.index, s.block_index, s.kind, s.raw, f"Sentence {s.index}.",
+                                      s.start, s.end, s.line) for s in doc.segments]
+            out.append(DocumentResult(doc.name, doc, segments, None))
+        return out
+
+
+def _make(path, n: int, bold: bool = False) -> None:
+    sentences = [f"第{i}段的内容是{'**市北区**' if bold else '市北区'}经济发展。" for i in range(n)]
+    if path.suffix == ".md":
+        path.write_text(("".join(sentences) if bold else "\n\n".join(sentences)) + "\n", "utf-8")
+    elif path.suffix == ".html":
+        body = [s.replace("**", "<b>", 1).replace("**", "</b>", 1) for s in sentences]
+        path.write_text("<html><body>" + (f"<p>{''.join(body)}</p>" if bold else "".join(f"<p>{s}</p>" for s in body))
+                        + "</body></html>", "utf-8")
+    else:
+        import docx
+
+        document = docx.Document()
+        paragraph = document.add_paragraph() if bold else None
+        for s in sentences:
+            if bold:
+                before, term, after = s.split("**")
+                paragraph.add_run(before)
+                paragraph.add_run(term).bold = True
+                paragraph.add_run(after)
+            else:
+                document.add_paragraph(s)
+        document.save(path)
+
+
+@pytest.mark.parametrize("bold", [False, True], ids=["many_paragraphs", "one_long_paragraph_with_emphasis"])
+@pytest.mark.parametrize("ext", [".md", ".html", ".docx"])
+def test_document_handling_is_linear_in_paragraphs_and_in_one_long_paragraph(tmp_path, ext, bold):
+    import time
+
+    from translator.documents.api import translate_document
+
+    def seconds(n: int) -> float:  # CPU time of this process: other work on the machine does not count
+        src = tmp_path / f"d{n}{ext}"
+        _make(src, n, bold)
+        best = float("inf")
+        for _ in range(2):
+            started = time.process_time()
+            translate_document(_EchoPipeline(), src, tmp_path / f"out{n}{ext}")
+            best = min(best, time.process_time() - started)
+        return best
+
+    seconds(200)  # warm imports
+    small, large = seconds(1000), seconds(4000)
+    # 4x the input: about 4x the time when linear, 16x when quadratic (8,000 paragraphs took minutes so)
+    assert large < 10 * small + 0.2, (small, large)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "xliff", "tmx", "txt"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped_not_a_traceback(tmp_path, tiny_ct2_model, fmt):
+    import os
+
+    src = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"r\xff\xfe.txt"))
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write("第一句。第二句。\n")
+    out = tmp_path / f"out.{fmt}"
+    r = translate(src, out, tiny_ct2_model, "--format", fmt)
+    assert r.exit_code == 0, r.output
+    text = out.read_text("utf-8")
+    assert fmt == "txt" or "r\\\\xff\\\\xfe.txt" in text or "r\\xff\\xfe.txt" in text
+
+
+def test_batch_of_a_file_whose_name_is_not_utf8_records_it_and_resumes(tmp_path, tiny_ct2_model):
+    import json
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"r\xff.txt"), "w", encoding="utf-8") as fh:
+        fh.write("第一句。\n")
+    args = ("batch", folder, "--out-dir", tmp_path / "en", "--model", tiny_ct2_model, *BASE, "--workers", "1")
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in (tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert rows[0]["status"] == "translated" and os.fsencode(rows[0]["document"]).endswith(b"r\xff.txt")
+    r = run(*args)  # the rerun reads the manifest back and skips it
+    assert r.exit_code == 0 and "1 already done" in r.output, r.output
+
+
+@pytest.mark.parametrize("payload, where", [
+    ('{"sentences": [{"text": "Growth \\ud800 rose."}]}', "sentences[0].text"),
+    ('{"sentences": [{"text": "ok"}], "\\udfff": 1}', "\\udfff"),
+])
+def test_a_lone_surrogate_in_json_input_is_named(tmp_path, payload, where):
+    summary = tmp_path / "summary.json"
+    summary.write_text(payload, "utf-8")
+    reference = tmp_path / "ref.txt"
+    reference.write_text("Growth rose.\n", "utf-8")
+    r = run("evaluate", "--summary", summary, "--ref-summary", reference)
+    one_line_error(r, "summary.json", "lone surrogate")
+    if where.startswith("sentences"):
+        assert where in r.output
+
+
+def test_json_nested_too_deeply_is_named(tmp_path):
+    hyp = tmp_path / "hyp.json"
+    hyp.write_text('{"segments": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    src = tmp_path / "src.txt"
+    src.write_text("第一句。\n", "utf-8")
+    one_line_error(run("qa", "--src", src, "--hyp", hyp, "--no-glossary"), "hyp.json", "nested too deeply")
+
+
+@pytest.mark.parametrize("extra", [("--bilingual", "-o", "review.docx"), ("--bilingual", "-o", "review.html"),
+                                   ("--format", "xliff", "-o", "out.xliff"), ("-o", "out.html")])
+def test_control_characters_in_a_documents_text_are_named_not_a_traceback(tmp_path, tiny_ct2_model, extra):
+    src = tmp_path / "cc.html"
+    src.write_text("<html><body><p>第一句。</p><p>第二句&#1;。&#0;</p></body></html>", "utf-8")
+    *options, flag, name = extra
+    r = run("translate", src, "--model", tiny_ct2_model, *BASE, *options, flag, tmp_path / name)
+    one_line_error(r, "cc.html", "paragraph 2", "U+0001")
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("body", [
+    '"' + "长" * 140_000 + '",Long\n',  # a field over the csv module's 128 KiB limit
+    '"青岛,Qingdao\n' + "".join(f"词{i},word {i}\n" for i in range(20_000)),  # a stray quote swallowing the rest
+])
+def test_a_csv_term_base_with_a_huge_field_or_a_stray_quote_is_named(tmp_path, body):
+    path = tmp_path / "terms.csv"
+    path.write_text("source,target\n市北区,Shibei District\n" + body, "utf-8")
+    r = run("glossary", "check", path)
+    assert r.exit_code == 2, r.output
+    assert "terms.csv:3: error:" in r.output and "Traceback" not in r.output

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from .errors import InputError, OutputError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "new_outputs", "read_aligned",
-           "read_bytes", "read_lines", "read_text", "write_atomic"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "new_outputs", "parse_json",
+           "read_aligned", "read_bytes", "read_lines", "read_text", "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
 """Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
@@ -326,14 +326,12 @@ def read_lines(path: str, encoding: str | None = None) -> list[str]:
 
 
 def _read_our_output(path: str, encoding: str | None) -> list[str]:
-    import json
-
     text = read_text(path, encoding).text
     try:
         if str(path).endswith(".jsonl"):
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+            rows = [parse_json(line, path, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         else:
-            rows = json.loads(text)["segments"]
+            rows = parse_json(text, path)["segments"]
         return [str(row["target"]) for row in rows]
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: not a translator json/jsonl output (segments with a 'target'): {exc}") from None
@@ -369,6 +367,44 @@ def _chunks(content: str | bytes | Iterable[str]) -> Iterable[str | bytes]:
 
 def _open_mode(text: str | bytes | Iterable[str], encoding: str) -> tuple[str, dict]:
     return ("wb", {}) if isinstance(text, bytes) else ("w", {"encoding": encoding, "newline": ""})
+
+
+def parse_json(text: str, path: str, line: int | None = None) -> object:
+    """Parse JSON read from ``path`` and refuse what no UTF-8 output could carry.
+
+    Args:
+        text: The JSON text.
+        path: The file, for messages.
+        line: The line ``text`` is (a JSON Lines row), for messages.
+
+    Raises:
+        InputError: Not valid JSON (file and line), nested too deeply, or a string holding a lone surrogate
+            (``"\\ud800"`` unpaired: not a character), naming the file, the line and where in the value.
+    """
+    import json
+
+    where = f"{path}:{line}" if line is not None else path
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = line if line is not None else exc.lineno
+        raise InputError(f"{path}:{at}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply to read") from None
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, str):
+            if re.search("[\ud800-\udfff]", value):
+                raise InputError(f"{where}: {key or 'the value'} holds a lone surrogate (an unpaired \\ud800-\\udfff "
+                                 "escape), which is not a character")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((f"{key}.{k}" if key else str(k), v))
+                stack.append((f"{key}.{k}" if key else str(k), k))
+        elif isinstance(value, list):
+            stack.extend((f"{key}[{n}]", v) for n, v in enumerate(value))
+    return data
 
 
 _NEW_OUTPUTS: ContextVar[frozenset[str]] = ContextVar("translator_new_outputs", default=frozenset())

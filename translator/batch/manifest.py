@@ -39,6 +39,16 @@ def read_manifest(path: str | Path) -> dict[str, DocumentRecord]:
     return rows
 
 
+
+def _json_line(data: dict) -> str:
+    """One JSON line, UTF-8 text; with ``\\udcXX`` escapes when a file name is not UTF-8 (read back as the same name)."""
+    line = json.dumps(data, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(data)
+    return line
+
 class ManifestWriter:
     """Append rows as documents finish (each line flushed and synced).
 
@@ -63,7 +73,7 @@ class ManifestWriter:
         """Append one row."""
         if self._fh is None:
             self._fh = self._open()
-        self._fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        self._fh.write(_json_line(record.to_dict()) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -77,8 +87,8 @@ def write_final(path: str | Path, records: list[DocumentRecord], summary: dict) 
     """Replace the manifest with one row per document and the summary line (atomically)."""
     from ..textio import write_atomic
 
-    lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in records]
-    lines.append(json.dumps({"summary": summary}, ensure_ascii=False))
+    lines = [_json_line(r.to_dict()) for r in records]
+    lines.append(_json_line({"summary": summary}))
     write_atomic(path, "\n".join(lines) + "\n")
 
 

@@ -62,6 +62,52 @@ def _no_translate(el) -> bool:
     return (el.get("translate", "").lower() == "no" or "notranslate" in (el.get("class") or "").split())
 
 
+def _append_text(parent, text: str) -> None:
+    try:
+        last = parent[-1]  # found from the end at once; len(parent) counts every child
+    except IndexError:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+class _Builder:
+    """Appends text and elements to a block, joining text before it is set (setting it piece by piece made a
+    long paragraph quadratic: each piece copied all the text before it)."""
+
+    def __init__(self, parent) -> None:
+        self.parent = parent
+        self.last = None
+        self.pending: list[str] = []
+
+    def text(self, piece: str) -> None:
+        self.pending.append(piece)
+
+    def _flush(self) -> None:
+        if self.pending:
+            joined = "".join(self.pending)
+            self.pending = []
+            if self.last is None:
+                self.parent.text = (self.parent.text or "") + joined
+            else:
+                self.last.tail = (self.last.tail or "") + joined
+
+    def sub(self, tag: str, attrib: dict):
+        from lxml import etree
+
+        self._flush()
+        self.last = etree.SubElement(self.parent, tag, attrib)
+        return self.last
+
+    def append(self, element) -> None:
+        self._flush()
+        self.parent.append(element)
+        self.last = element
+
+    def close(self) -> None:
+        self._flush()
+
+
 class HtmlDocument(ParsedDocument):
     """An HTML page: its text blocks and visible attributes."""
 
@@ -195,30 +241,28 @@ class HtmlDocument(ParsedDocument):
         """Spans inside ``<a href>``."""
         return any(tag == "a" and "href" in dict(attrs) for tag, attrs in style or ())
 
-    @staticmethod
-    def _append_text(parent, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
-
-    def _emit(self, parent, runs: list[Run], attributes: dict[tuple[str, str], str]) -> None:
+    def _emit(self, out: _Builder, runs: list[Run], attributes: dict[tuple[str, str], str]) -> None:
         from lxml import etree
 
         for run in runs:
-            target = parent
+            target = None  # the innermost element of the run's formatting; None: the block itself
             text = run.text
             for tag, attrs in run.style or ():
-                target = etree.SubElement(target, tag, {k: attributes.get((k, v), v) for k, v in attrs})
+                element = {k: attributes.get((k, v), v) for k, v in attrs}
+                target = out.sub(tag, element) if target is None else etree.SubElement(target, tag, element)
                 if tag == "sup":
                     text = strip_exponent_mark(text)
             for i, piece in enumerate(text.split("\n")):
-                if i:
-                    etree.SubElement(target, "br")
-                if piece:
-                    self._append_text(target, piece)
-            if target is not parent:
-                target.tail = None
+                if target is None:
+                    if i:
+                        out.sub("br", {})
+                    if piece:
+                        out.text(piece)
+                else:
+                    if i:
+                        etree.SubElement(target, "br")
+                    if piece:
+                        _append_text(target, piece)
 
     def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
               notes: bool = True) -> None:
@@ -262,6 +306,7 @@ class HtmlDocument(ParsedDocument):
             for _offset, anchor in anchors:
                 anchor.tail = None  # its tail text is in the unit's runs
             element.text = None
+            out = _Builder(element)
             # line breaks (<br>) between sentences are kept, in their place among the anchors
             if (element.get("lang") or "").lower().startswith("zh"):
                 element.set("lang", "en")
@@ -272,21 +317,23 @@ class HtmlDocument(ParsedDocument):
                 if kind == "runs":
                     note = flagged.get(next(segments, -1))
                     if note is None or not markable or not item:
-                        self._emit(element, item, attributes)
+                        self._emit(out, item, attributes)
                         continue
                     if item[0].text == " " and item[0].style is None:
-                        self._emit(element, item[:1], attributes)
+                        self._emit(out, item[:1], attributes)
                         item = item[1:]
-                    mark = etree.SubElement(element, "mark", {"class": "mt-flag", "id": f"mt-ref-{note.number}",
-                                                              "title": note.text})
+                    mark = _Builder(out.sub("mark", {"class": "mt-flag", "id": f"mt-ref-{note.number}",
+                                                     "title": note.text}))
                     self._emit(mark, item, attributes)
-                    sup = etree.SubElement(element, "sup", {"class": "mt-note-ref"})
+                    mark.close()
+                    sup = out.sub("sup", {"class": "mt-note-ref"})
                     link = etree.SubElement(sup, "a", {"href": f"#mt-note-{note.number}"})
                     link.text = f"[{note.number}]"
                 elif kind == "break":
-                    self._emit(element, [Run(item[0], None)], attributes)
+                    self._emit(out, [Run(item[0], None)], attributes)
                 else:
-                    element.append(item)
+                    out.append(item)
+            out.close()
         self._finish()
         if fragment:
             body = self.root.find("body")

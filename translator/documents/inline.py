@@ -23,6 +23,8 @@ ended the sentence in the source too.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterator
 
@@ -37,11 +39,18 @@ _NUMBER_REST = set("元万亿千百个百分点余多近约超逾左右以上年
 _PUNCT_STRIP = "，。、；：！？“”‘’（）()《》【】「」,.;:!?\"' "
 
 
-def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
-    """Return the runs' characters in ``[start, end)`` (offsets into the unit text), same-style runs merged."""
+def _clip(runs: list[Run], start: int, end: int, starts: list[int] | None = None) -> list[Run]:
+    """Return the runs' characters in ``[start, end)`` (offsets into the unit text), same-style runs merged.
+
+    ``starts`` (each run's offset, ascending) lets a long unit be clipped without walking the runs before ``start``.
+    """
     out: list[Run] = []
-    pos = 0
-    for run in runs:
+    first = max(bisect.bisect_right(starts, start) - 1, 0) if starts else 0
+    pos = starts[first] if starts else 0
+    for k in range(first, len(runs)):
+        run = runs[k]
+        if pos >= end:
+            break
         a, b = max(start, pos), min(end, pos + len(run.text))
         if a < b:
             piece = run.text[a - pos:b - pos]
@@ -232,8 +241,9 @@ def english_units(parsed: ParsedDocument, result: DocumentResult) -> list[list[l
     out: list[list[list[Run]]] = []
     offset = 0
     for unit, block in zip(parsed.units, doc.blocks):
-        out.append([place_segment(parsed, _clip(unit.runs, doc.segments[i].start - offset, doc.segments[i].end - offset),
-                                  result.segments[i]) for i in block.segment_indices])
+        starts = list(itertools.accumulate((len(r.text) for r in unit.runs[:-1]), initial=0))
+        out.append([place_segment(parsed, _clip(unit.runs, doc.segments[i].start - offset, doc.segments[i].end - offset,
+                                                starts), result.segments[i]) for i in block.segment_indices])
         offset += len(unit.text) + 1
     return out
 
@@ -241,7 +251,7 @@ def english_units(parsed: ParsedDocument, result: DocumentResult) -> list[list[l
 def segment_spans(parsed: ParsedDocument, unit_index: int) -> list[tuple[int, int]]:
     """Return the (start, end) offsets, relative to the unit's text, of the unit's segments."""
     doc = parsed.document
-    offset = sum(len(u.text) + 1 for u in parsed.units[:unit_index])
+    offset = parsed.unit_offset(unit_index)
     return [(doc.segments[i].start - offset, doc.segments[i].end - offset) for i in doc.blocks[unit_index].segment_indices]
 
 
@@ -271,12 +281,9 @@ def group_anchors(spans: list[tuple[int, int]], anchors: list[tuple[int, object]
         segment (an anchor inside a sentence goes after that sentence's English).
     """
     groups: list[list[object]] = [[] for _ in range(len(spans) + 1)]
+    starts = [start for start, _end in spans]  # ascending: the anchor goes after the last segment starting before it
     for offset, anchor in anchors:
-        k = 0
-        for j, (start, _end) in enumerate(spans):
-            if start < offset:
-                k = j + 1
-        groups[k].append(anchor)
+        groups[bisect.bisect_left(starts, offset)].append(anchor)
     return groups
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, InputError, UnknownNameError
-from .model import ParsedDocument
+from .model import ParsedDocument, Run
 
 
 def _docx(path: Path, data: bytes) -> ParsedDocument:
@@ -113,6 +114,30 @@ def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocume
     except ImportError as exc:
         raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
                                       f"pip install -e '.[docs]' in a checkout ({exc.name} is missing)") from exc
+    _control_characters(parsed)
     if not parsed.units:
         raise InputError(f"{p}: no text to translate in this document")
     return parsed
+
+
+#: C0 controls but tab, newline and carriage return: not text, and no XML output (docx, XLIFF, TMX) can carry them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _control_characters(parsed: ParsedDocument) -> None:
+    """Refuse control characters in a document's text (``&#1;`` in HTML), naming the unit; a PDF's are dropped.
+
+    In a PDF they are what text extraction made of glyphs without a character (U+0000), never the author's text.
+    """
+    for n, unit in enumerate(parsed.units, 1):
+        found = _CONTROL.search(unit.text)
+        if found is None:
+            continue
+        if parsed.format_name == "pdf":
+            unit.runs = [Run(_CONTROL.sub("", r.text), r.style) for r in unit.runs]
+            continue
+        near = unit.text[max(0, found.start() - 12):found.start()].strip()
+        raise InputError(f"{parsed.path}: {unit.kind} {n}{f' (after {near!r})' if near else ''}: control character "
+                         f"U+{ord(found.group()):04X}; remove it (it is not text and cannot be written to XML)")
+    if parsed.format_name == "pdf":
+        parsed.units = [u for u in parsed.units if u.text.strip()]

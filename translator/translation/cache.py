@@ -73,18 +73,18 @@ def check_cache_file(path: str | Path | None) -> None:
     app = int.from_bytes(head[68:72], "big") if len(head) >= 72 else 0
     if app == APPLICATION_ID:
         return
-    if app == 0:  # a cache made before the application id, or another database: ours hold only `segments`
+    if app == 0:  # ours before the id was set (an older cache, or one being created: the id may sit in the WAL)
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
             try:
+                app = conn.execute("PRAGMA application_id").fetchone()[0]
                 tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 columns = [r[1] for r in conn.execute("PRAGMA table_info(segments)")]
             finally:
                 conn.close()
-        except sqlite3.Error:  # locked while another process creates it: not someone else's data
-            tables, columns = set(), []
-        # no table yet: a cache another process of ours is creating this instant (or an empty database: nothing to lose)
-        if not tables or (tables == {"segments"} and columns[:2] == ["key", "value"]):
+        except sqlite3.Error:
+            app, tables, columns = 0, {"?"}, []
+        if app == APPLICATION_ID or not tables or (tables == {"segments"} and columns[:2] == ["key", "value"]):
             return
     raise InputError(f"{path}: the segment cache path names another program's SQLite database, not a segment "
                      f"cache{hint}")
