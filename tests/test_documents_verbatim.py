@@ -333,6 +333,18 @@ def _probe_pdf(path):
     for x in (40, 160, 300):
         c.line(x, top, x, top - 60)
     c.drawString(64, y - 30, "表格之后的段落。")
+    y -= 70
+    c.drawString(64, y, "青岛企业的研发投入突破十亿元，主要用于人工智能和机器学")  # a full line
+    y -= 18
+    c.drawString(40, y, "我们用")  # the next full line is mostly Latin in a smaller face
+    w0 = pdfmetrics.stringWidth("我们用", "STSong-Light", 12)
+    c.setFont("Helvetica", 9)
+    latin = "TensorFlow and PyTorch frameworks for the training of larger deep"
+    c.drawString(40 + w0, y, latin)
+    c.setFont("STSong-Light", 12)
+    c.drawString(40 + w0 + pdfmetrics.stringWidth(latin, "Helvetica", 9), y, "模型和")
+    y -= 18
+    c.drawString(40, y, "算法的研究。")
     c.showPage()
     c.setFont("STSong-Light", 12)  # another page, another left margin: not an indented first line
     c.drawString(80, 550, "第二页的页边距不同，这一行很长很长很长很长很长很长")
@@ -349,6 +361,8 @@ def test_pdf_sentences_are_not_cut_at_font_or_page_layout_and_tables_are_read_by
     assert "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破十亿元。我们使用numpy库计算结果，并与山东企业深化区域经贸合作。" in texts
     assert ["指标", "数值", "研发投入", "10亿元", "企业数量", "5家"] == [t for t in texts if len(t) <= 5]
     assert "第二页的页边距不同，这一行很长很长很长很长很长很长接着上一行继续的句子在这里结束。" in texts
+    assert ("青岛企业的研发投入突破十亿元，主要用于人工智能和机器学我们用TensorFlow and PyTorch frameworks for the training of "
+            "larger deep模型和算法的研究。") in texts
     assert all(u.kind == "paragraph" for u in parsed.units)
 
     docx = pytest.importorskip("docx")
