@@ -425,3 +425,13 @@ def test_links_wrapped_in_spans_side_by_side_keep_every_link(tmp_path):
                    '<a href="/more" class="more">山东</a></div></body></html>', "utf-8")
     out = translate_document(_pipeline(FakeEngine(drop_latin=True)), src).output.read_text("utf-8")
     assert '<span><a href="/shop">Qingdao cooperation</a></span><a href="/more" class="more">Shandong</a>' in out
+
+
+def test_a_cached_result_from_before_placeholder_protection_is_not_reused(tmp_path):
+    """The cache key of a segment holding a placeholder carries the pattern list's version."""
+    from translator.translation.cache import cache_key
+    from translator.translation.rounds import placeholder_context
+
+    assert placeholder_context("青岛合作") == ""
+    assert placeholder_context("尊敬的{{name}}") != ""
+    assert cache_key("尊敬的{{name}}", "ctx") != cache_key("尊敬的{{name}}", "ctx" + placeholder_context("尊敬的{{name}}"))

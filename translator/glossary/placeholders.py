@@ -22,8 +22,8 @@ from importlib import resources
 
 from .termbase import Entry, TermMatch
 
-__all__ = ["PLACEHOLDER_TYPE", "Placeholder", "PlaceholderPattern", "find_placeholders", "placeholder_matches",
-           "placeholder_patterns"]
+__all__ = ["PLACEHOLDER_TYPE", "Placeholder", "PlaceholderPattern", "find_placeholders", "patterns_version",
+           "placeholder_matches", "placeholder_patterns"]
 
 #: The ``type`` of the entries made for placeholders (in a segment's ``terms``, besides ``term`` and ``dnt``).
 PLACEHOLDER_TYPE = "placeholder"
@@ -68,6 +68,14 @@ class PlaceholderEntry(Entry):
     def key(self) -> str:
         """Return the exact text (two placeholders differing only in case are two entries)."""
         return "\x01" + self.source
+
+
+@lru_cache(maxsize=1)
+def patterns_version() -> str:
+    """Return a short hash of the pattern list (part of the cache key of segments holding placeholders)."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(f"{p.name}\t{p.regex.pattern}" for p in placeholder_patterns()).encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
