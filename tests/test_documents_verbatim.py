@@ -93,6 +93,8 @@ def test_a_cell_that_is_only_inline_code_is_copied(tmp_path):
     ("请输入%s个字符，或%(n)d个", ["%s", "%(n)d"]),
     ("售价$5至$10，增长50%以上", []),  # money and percentages are not placeholders
     ("假设自变量$\\mathbf{x}$和$y$，见 :eqref:`eq_x`", ["$\\mathbf{x}$", "$y$", ":eqref:`eq_x`"]),
+    ("如@eq-lstm-forget所示", ["@eq-lstm-forget"]),
+    ("邮件a@b.com和@张三", []),
 ])
 def test_find_placeholders(text, expected):
     assert [p.text for p in find_placeholders(text)] == expected

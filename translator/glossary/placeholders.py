@@ -107,7 +107,7 @@ def find_placeholders(text: str) -> list[Placeholder]:
     Args:
         text: Any plain text (a segment, a client's string).
     """
-    if not any(c in text for c in "{}%$[\\:"):
+    if not any(c in text for c in "{}%$[\\:@"):
         return []
     found: list[Placeholder] = []
     for pattern in placeholder_patterns():
