@@ -437,3 +437,14 @@ def test_a_cached_result_from_before_placeholder_protection_is_not_reused(tmp_pa
     assert placeholder_context("青岛合作") == ""
     assert placeholder_context("尊敬的{{name}}") != ""
     assert cache_key("尊敬的{{name}}", "ctx") != cache_key("尊敬的{{name}}", "ctx" + placeholder_context("尊敬的{{name}}"))
+
+
+def test_markdown_inline_code_comes_back_in_its_place(tmp_path):
+    src = tmp_path / "code.md"
+    src.write_text("青岛合作依赖`numpy.dot`和山东企业。\n", "utf-8")
+    pipe = _pipeline()
+    result = translate_document(pipe, src)
+    out = result.output.read_text("utf-8")
+    assert "Qingdao cooperation `numpy.dot` Shandong enterprises" in out
+    assert all("numpy" not in t for t in _sent(pipe))  # the model saw a code, not the code span
+    assert not result.result.segments[0].flags

@@ -70,6 +70,10 @@ class PlaceholderEntry(Entry):
         return "\x01" + self.source
 
 
+#: A text with none of these characters holds no placeholder (every pattern needs one; checked on loading).
+_TRIGGERS = "{}%$[\\:@`"
+
+
 @lru_cache(maxsize=1)
 def patterns_version() -> str:
     """Return a short hash of the pattern list (part of the cache key of segments holding placeholders)."""
@@ -97,6 +101,9 @@ def placeholder_patterns() -> tuple[PlaceholderPattern, ...]:
             raise ValueError(f"placeholders.tsv:{number}: pattern {name!r} does not compile: {exc}") from exc
         if compiled.fullmatch(example) is None:
             raise ValueError(f"placeholders.tsv:{number}: pattern {name!r} does not match its example {example!r}")
+        if not any(c in example for c in _TRIGGERS):
+            raise ValueError(f"placeholders.tsv:{number}: pattern {name!r}: its example has none of the characters "
+                             f"{_TRIGGERS!r} that make a text worth searching; add one to _TRIGGERS")
         patterns.append(PlaceholderPattern(name, compiled, example))
     return tuple(patterns)
 
@@ -107,7 +114,7 @@ def find_placeholders(text: str) -> list[Placeholder]:
     Args:
         text: Any plain text (a segment, a client's string).
     """
-    if not any(c in text for c in "{}%$[\\:@"):
+    if not any(c in text for c in _TRIGGERS):
         return []
     found: list[Placeholder] = []
     for pattern in placeholder_patterns():
