@@ -93,6 +93,8 @@ def test_a_cell_that_is_only_inline_code_is_copied(tmp_path):
     ("请输入%s个字符，或%(n)d个", ["%s", "%(n)d"]),
     ("售价$5至$10，增长50%以上", []),  # money and percentages are not placeholders
     ("假设自变量$\\mathbf{x}$和$y$，见 :eqref:`eq_x`", ["$\\mathbf{x}$", "$y$", ":eqref:`eq_x`"]),
+    ("如@eq-lstm-forget所示", ["@eq-lstm-forget"]),
+    ("邮件a@b.com和@张三", []),
 ])
 def test_find_placeholders(text, expected):
     assert [p.text for p in find_placeholders(text)] == expected
@@ -333,6 +335,18 @@ def _probe_pdf(path):
     for x in (40, 160, 300):
         c.line(x, top, x, top - 60)
     c.drawString(64, y - 30, "表格之后的段落。")
+    y -= 70
+    c.drawString(64, y, "青岛企业的研发投入突破十亿元，主要用于人工智能和机器学")  # a full line
+    y -= 18
+    c.drawString(40, y, "我们用")  # the next full line is mostly Latin in a smaller face
+    w0 = pdfmetrics.stringWidth("我们用", "STSong-Light", 12)
+    c.setFont("Helvetica", 9)
+    latin = "TensorFlow and PyTorch frameworks for the training of larger deep"
+    c.drawString(40 + w0, y, latin)
+    c.setFont("STSong-Light", 12)
+    c.drawString(40 + w0 + pdfmetrics.stringWidth(latin, "Helvetica", 9), y, "模型和")
+    y -= 18
+    c.drawString(40, y, "算法的研究。")
     c.showPage()
     c.setFont("STSong-Light", 12)  # another page, another left margin: not an indented first line
     c.drawString(80, 550, "第二页的页边距不同，这一行很长很长很长很长很长很长")
@@ -349,6 +363,8 @@ def test_pdf_sentences_are_not_cut_at_font_or_page_layout_and_tables_are_read_by
     assert "青岛市北区全年新增国家级瞪羚企业五家，研发投入突破十亿元。我们使用numpy库计算结果，并与山东企业深化区域经贸合作。" in texts
     assert ["指标", "数值", "研发投入", "10亿元", "企业数量", "5家"] == [t for t in texts if len(t) <= 5]
     assert "第二页的页边距不同，这一行很长很长很长很长很长很长接着上一行继续的句子在这里结束。" in texts
+    assert ("青岛企业的研发投入突破十亿元，主要用于人工智能和机器学我们用TensorFlow and PyTorch frameworks for the training of "
+            "larger deep模型和算法的研究。") in texts
     assert all(u.kind == "paragraph" for u in parsed.units)
 
     docx = pytest.importorskip("docx")
@@ -411,3 +427,24 @@ def test_links_wrapped_in_spans_side_by_side_keep_every_link(tmp_path):
                    '<a href="/more" class="more">山东</a></div></body></html>', "utf-8")
     out = translate_document(_pipeline(FakeEngine(drop_latin=True)), src).output.read_text("utf-8")
     assert '<span><a href="/shop">Qingdao cooperation</a></span><a href="/more" class="more">Shandong</a>' in out
+
+
+def test_a_cached_result_from_before_placeholder_protection_is_not_reused(tmp_path):
+    """The cache key of a segment holding a placeholder carries the pattern list's version."""
+    from translator.translation.cache import cache_key
+    from translator.translation.rounds import placeholder_context
+
+    assert placeholder_context("青岛合作") == ""
+    assert placeholder_context("尊敬的{{name}}") != ""
+    assert cache_key("尊敬的{{name}}", "ctx") != cache_key("尊敬的{{name}}", "ctx" + placeholder_context("尊敬的{{name}}"))
+
+
+def test_markdown_inline_code_comes_back_in_its_place(tmp_path):
+    src = tmp_path / "code.md"
+    src.write_text("青岛合作依赖`numpy.dot`和山东企业。\n", "utf-8")
+    pipe = _pipeline()
+    result = translate_document(pipe, src)
+    out = result.output.read_text("utf-8")
+    assert "Qingdao cooperation `numpy.dot` Shandong enterprises" in out
+    assert all("numpy" not in t for t in _sent(pipe))  # the model saw a code, not the code span
+    assert not result.result.segments[0].flags

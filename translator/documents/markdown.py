@@ -62,9 +62,9 @@ def _render_run(run: Run, in_table: bool) -> str:
     if any(item[0] == "autolink" for item in style):
         return f"<{text}>"
     if any(item[0] == "code" for item in style):
-        inner = text  # verbatim
+        inner = run.text  # verbatim
         for item in reversed(style):
-            if item[0] == "code":
+            if item[0] == "code" and len(item) == 2:  # (a "delimited" code span holds its backticks)
                 inner = f"{item[1]}{inner}{item[1]}"
         body = inner
         lead = trail = ""
@@ -234,7 +234,11 @@ class MarkdownDocument(ParsedDocument):
                 if stack:
                     stack.pop()
             elif t == "code_inline":
-                add(tok.content, tuple(stack) + (("code", tok.markup),))
+                if tok.markup == "`" and "`" not in tok.content and "\n" not in tok.content:
+                    # with its backticks: the model sees it as a placeholder and it comes back in its place
+                    add(f"`{tok.content}`", tuple(stack) + (("code", tok.markup, "delimited"),))
+                else:
+                    add(tok.content, tuple(stack) + (("code", tok.markup),))
             elif t == "image":
                 title = tok.attrs.get("title")
                 anchors.append((sum(len(r.text) for r in runs),

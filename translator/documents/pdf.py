@@ -9,7 +9,8 @@ written back as tables. Running headers and footers (lines near the top or botto
 repeat on several pages, digits ignored) and page numbers are dropped. Lines
 are joined into paragraphs across line *and* page breaks: a new paragraph
 starts at a larger vertical gap, an indented first line (against that page's own
-margin), a change of font size,
+margin), a change of font size (unless the line before is full and ends no
+sentence),
 or after a line that ends a sentence well short of the right margin. Joining two Chinese
 lines adds no space (a Chinese line break is not a word or sentence break).
 Larger type than the body (the size of most of the text) is a heading, unless it
@@ -226,8 +227,11 @@ class PdfDocument(ParsedDocument):
             if current:
                 prev = current[-1]
                 em = max(prev.size, 1.0)
-                new = (line.cell is not None or prev.cell is not None
-                       or abs(line.size - prev.size) > 0.15 * body_size
+                # a full line that ends no sentence goes on in the next one, whatever that line's font or size
+                continues = (prev.x1 >= right[prev.page] - 1.5 * em and prev.text.rstrip()[-1:] not in _PARAGRAPH_END
+                             and not (line.page == prev.page and line.top - prev.bottom > 2 * gap + em))
+                new = (line.cell is not None or prev.cell is not None) or not continues and (
+                       abs(line.size - prev.size) > 0.15 * body_size
                        or line.x0 > left[line.page] + 1.5 * em
                        or (prev.x1 < right[prev.page] - 3 * em and prev.text.rstrip()[-1:] in _PARAGRAPH_END)
                        or (line.page == prev.page and line.top - prev.bottom > gap + max(2.0, 0.3 * em)))

@@ -22,8 +22,8 @@ from importlib import resources
 
 from .termbase import Entry, TermMatch
 
-__all__ = ["PLACEHOLDER_TYPE", "Placeholder", "PlaceholderPattern", "find_placeholders", "placeholder_matches",
-           "placeholder_patterns"]
+__all__ = ["PLACEHOLDER_TYPE", "Placeholder", "PlaceholderPattern", "find_placeholders", "patterns_version",
+           "placeholder_matches", "placeholder_patterns"]
 
 #: The ``type`` of the entries made for placeholders (in a segment's ``terms``, besides ``term`` and ``dnt``).
 PLACEHOLDER_TYPE = "placeholder"
@@ -70,6 +70,18 @@ class PlaceholderEntry(Entry):
         return "\x01" + self.source
 
 
+#: A text with none of these characters holds no placeholder (every pattern needs one; checked on loading).
+_TRIGGERS = "{}%$[\\:@`"
+
+
+@lru_cache(maxsize=1)
+def patterns_version() -> str:
+    """Return a short hash of the pattern list (part of the cache key of segments holding placeholders)."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(f"{p.name}\t{p.regex.pattern}" for p in placeholder_patterns()).encode()).hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def placeholder_patterns() -> tuple[PlaceholderPattern, ...]:
     """Return the placeholder patterns, in priority order (read once from the package's data file).
@@ -89,6 +101,9 @@ def placeholder_patterns() -> tuple[PlaceholderPattern, ...]:
             raise ValueError(f"placeholders.tsv:{number}: pattern {name!r} does not compile: {exc}") from exc
         if compiled.fullmatch(example) is None:
             raise ValueError(f"placeholders.tsv:{number}: pattern {name!r} does not match its example {example!r}")
+        if not any(c in example for c in _TRIGGERS):
+            raise ValueError(f"placeholders.tsv:{number}: pattern {name!r}: its example has none of the characters "
+                             f"{_TRIGGERS!r} that make a text worth searching; add one to _TRIGGERS")
         patterns.append(PlaceholderPattern(name, compiled, example))
     return tuple(patterns)
 
@@ -99,7 +114,7 @@ def find_placeholders(text: str) -> list[Placeholder]:
     Args:
         text: Any plain text (a segment, a client's string).
     """
-    if not any(c in text for c in "{}%$[\\:"):
+    if not any(c in text for c in _TRIGGERS):
         return []
     found: list[Placeholder] = []
     for pattern in placeholder_patterns():

@@ -91,6 +91,17 @@ class Job:
                 "terms": [asdict(u) for u in best.terms], "pieces": best.pieces, "cached": False}
 
 
+def placeholder_context(text: str) -> str:
+    """Return what the placeholder patterns add to the cache key of ``text`` (empty when it has none).
+
+    A segment holding a placeholder is translated differently when the pattern list changes (or was
+    translated before placeholders were protected), so its cached result is not reused then.
+    """
+    from ..glossary.placeholders import find_placeholders, patterns_version
+
+    return f"|placeholders:{patterns_version()}" if find_placeholders(text) else ""
+
+
 def copied_result(text: str) -> dict:
     """Return the stored result of a text with nothing to translate (no Chinese): the text itself, unflagged."""
     return {"target": text, "flags": [], "terms": [], "pieces": 0, "cached": False, "copied": True}
@@ -166,7 +177,7 @@ class TranslationRounds:
         keys: dict[str, str] = {}
         asked = [t for t in distinct if t not in results]
         if self.cache is not None and asked:
-            keys = {t: cache_key(t, self.cache_context) for t in asked}
+            keys = {t: cache_key(t, self.cache_context + placeholder_context(t)) for t in asked}
             hits = self.cache.get_many(list(keys.values()))
             found = {t: hits[keys[t]] | {"cached": True} for t in asked if keys[t] in hits}
             results.update(found)
