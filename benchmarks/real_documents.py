@@ -9,8 +9,12 @@ For each .docx/.html/.md/.pdf in the folder it writes the same-format translatio
 readers: no crash (or a typed error naming the file), every source text either translated or flagged
 (Chinese characters left in the output are counted by the element they sit in), nothing lost (element
 counts of the structure in and out), HTML scripts/styles byte-identical, and LibreOffice opens every .docx
-written (``soffice --headless --convert-to pdf``). The documents are not in the repository (their licences
-are unknown); benchmarks/REAL_DOCUMENTS.md lists where they come from.
+written (``soffice --headless --convert-to pdf``). Per document it also counts what issue 26 is about
+(``classes``): ``<br>`` the output has and the source had not, segments with no Chinese that came back changed,
+formulas, directive roles and template fields missing from the output (found by patterns of this script's own,
+not the product's), symbol-only code spans and links, superscripts (and an exponent mark ``^`` left in one),
+and links in and out. The documents are not in the repository; benchmarks/REAL_DOCUMENTS.md lists where they
+come from.
 """
 
 from __future__ import annotations
@@ -25,6 +29,38 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+#: The documents added for issue 26 (code, English, templates, math and page markup), with their credits:
+#: (name used here, repository, path, commit, licence of the repository). Fetch them with git; they are not
+#: in this repository. The earlier 31 are listed in benchmarks/REAL_DOCUMENTS.md.
+DOCUMENTS = (
+    ("d2l-linear-regression.md", "d2l-ai/d2l-zh", "chapter_linear-networks/linear-regression.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("d2l-ndarray.md", "d2l-ai/d2l-zh", "chapter_preliminaries/ndarray.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("d2l-calculus.md", "d2l-ai/d2l-zh", "chapter_preliminaries/calculus.md",
+     "e6b18ccea71451a55fcd861d7b96fddf2587b09a", "Apache-2.0"),
+    ("heu-thesis-qmd.md", "lusccc/heu-thesis-word-assistant", "thesis.qmd",
+     "df453ef9a3c6a021b7f1a0a40c25a6d4658e6a95", "none stated"),
+    ("heu-thesis.docx", "lusccc/heu-thesis-word-assistant", "output/thesis.docx",
+     "df453ef9a3c6a021b7f1a0a40c25a6d4658e6a95", "none stated"),
+    ("dtpl-richtext-eastasia.docx", "elapouya/python-docx-template", "tests/templates/richtext_eastAsia_tpl.docx",
+     "f96b0b641359e7ecbc054d48da2aea682834dee2", "LGPL-2.1"),
+    ("sjtu-201-abstract.md", "AngrousUzi/SJTUThesis-Word", "md/201-abstract.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("sjtu-302-format.md", "AngrousUzi/SJTUThesis-Word", "md/302-format.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("sjtu-402-appendix.md", "AngrousUzi/SJTUThesis-Word", "md/402-appendix.md",
+     "c49ff8b17becbd8fd4db39f8377ad5f0748322ab", "none stated"),
+    ("rd-gmw.html", "mozilla/readability", "test/test-pages/gmw/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("rd-qq.html", "mozilla/readability", "test/test-pages/qq/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("rd-youth.html", "mozilla/readability", "test/test-pages/youth/source.html",
+     "ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0 (page content: its site's)"),
+    ("tf-banyuetan.html", "adbar/trafilatura", "tests/eval/banyuetan.org.1000200033136171577956287380194268_1.html",
+     "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5", "Apache-2.0 (page content: its site's)"),
+)
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -130,6 +166,99 @@ def md_audit(path: Path) -> dict:
     return {"counts": counts, "cjk": residual}
 
 
+#: What must come back as it was (issue 26), found independently of the product's own patterns.
+VERBATIM = {
+    "formula": re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$(?!\d)", re.DOTALL),
+    "role": re.compile(r":[a-z]+:`[^`\n]+`"),
+    "crossref": re.compile(r"@(?:fig|tbl|eq|sec|def)-[\w-]+|\[@[^\]\n]+\]|\{#[^}\n]+\}"),
+    "template": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}\n]+\}|%\d\$[sd]|\[X\d+X\]"),
+}
+_SYMBOLS = re.compile(r"^[^\w\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+$")
+
+
+def verbatim_lost(source: str, output: str) -> dict:
+    """Per class: (occurrences in the source, how many of them are missing from the output, same text)."""
+    out = {}
+    for name, pattern in VERBATIM.items():
+        want = collections.Counter(m.group() for m in pattern.finditer(source) if CJK.search(m.group()) is None)
+        have = collections.Counter(m.group() for m in pattern.finditer(output))
+        out[name] = (sum(want.values()), sum(max(0, n - have[t]) for t, n in want.items()))
+    return out
+
+
+def html_classes(path: Path) -> dict:
+    """Counts for issue 26 in an HTML page: <br>, links, <sup> (and exponent marks leaked), symbol-only code/links."""
+    import lxml.html
+
+    from translator.textio import decode_bytes
+
+    root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode_bytes(path.read_bytes(), str(path)).text))
+    for el in list(root.iter("script", "style")):
+        el.drop_tree()
+    sups = [el.text_content() for el in root.iter("sup")]
+    symbols = collections.Counter(el.text_content().strip() for el in root.iter("code", "kbd", "a")
+                                  if el.text_content().strip() and _SYMBOLS.match(el.text_content().strip()))
+    return {"br": sum(1 for _ in root.iter("br")), "links": sum(1 for el in root.iter("a") if el.get("href")),
+            "sup": len(sups), "sup_marked": sum("^" in t for t in sups), "symbols": symbols,
+            "text": root.text_content()}
+
+
+def md_classes(path: Path) -> dict:
+    """Counts for issue 26 in a Markdown file: links, symbol-only code spans, and the raw text."""
+    from markdown_it import MarkdownIt
+
+    text = path.read_text("utf-8")
+    links, symbols = 0, collections.Counter()
+    for t in MarkdownIt("commonmark").enable("table").parse(text):
+        for child in t.children or []:
+            links += child.type == "link_open"
+            if child.type == "code_inline" and _SYMBOLS.match(child.content.strip() or "x"):
+                symbols[child.content] += 1
+    return {"links": links, "symbols": symbols, "text": text}
+
+
+def docx_classes(path: Path) -> dict:
+    """Counts for issue 26 in a .docx: superscript runs (and exponent marks leaked), hyperlinks, the text."""
+    from lxml import etree
+
+    sup = marked = links = 0
+    paragraphs = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not PARTS.match(name):
+                continue
+            root = etree.fromstring(zf.read(name))
+            links += sum(1 for _ in root.iter(f"{W}hyperlink"))
+            for r in root.iter(f"{W}r"):
+                va = r.find(f"{W}rPr/{W}vertAlign")
+                if va is not None and va.get(f"{W}val") == "superscript":
+                    text = "".join(t.text or "" for t in r.iter(f"{W}t"))
+                    if text.strip():
+                        sup += 1
+                        marked += "^" in text
+            paragraphs += ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
+    return {"sup": sup, "sup_marked": marked, "links": links, "symbols": collections.Counter(),
+            "text": "\n".join(paragraphs)}
+
+
+def classes(src: Path, out: Path) -> dict:
+    """The issue-26 classes of one document, source -> output."""
+    reader = {".html": html_classes, ".htm": html_classes, ".md": md_classes, ".docx": docx_classes}[src.suffix.lower()]
+    a, b = reader(src), reader(out)
+    row = {name: f"{n} in, {lost_n} lost" for name, (n, lost_n) in verbatim_lost(a["text"], b["text"]).items() if n}
+    if "br" in a:
+        row["br_added"] = max(0, b["br"] - a["br"])
+    for key in ("links", "sup"):
+        if key in a:
+            row[key] = f"{a[key]} -> {b[key]}"
+    if a.get("sup"):
+        row["sup_marked_left"] = b["sup_marked"]
+    symbols = sum(a["symbols"].values())
+    if symbols:
+        row["symbol_spans"] = f"{symbols} in, {sum(max(0, n - b['symbols'][t]) for t, n in a['symbols'].items())} lost"
+    return row
+
+
 def lost(before: dict, after: dict) -> dict:
     """Keys whose count went down."""
     return {str(k): (v, after.get(k, 0)) for k, v in before.items() if after.get(k, 0) < v}
@@ -141,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", required=True)
     ap.add_argument("--backend", default="transformers")
     ap.add_argument("--only", default="", help="regex on file names")
+    ap.add_argument("--skip-libreoffice", action="store_true", help="do not open the .docx written with LibreOffice")
     args = ap.parse_args(argv)
 
     from translator.documents import translate_document
@@ -177,8 +307,13 @@ def main(argv: list[str] | None = None) -> int:
                 row["segments"] = len(segs)
                 row["empty_unflagged"] = sum(1 for s in segs if not s.target.strip() and not s.flags)
                 row["flags"] = dict(collections.Counter(f.check for s in segs for f in s.flags))
+                free = [s for s in segs if not CJK.search(s.source)]
+                # a segment with no Chinese must come back as it was (whitespace aside), never sent to the model
+                row["no_chinese"] = f"{len(free)} segments, {sum(1 for s in free if ' '.join(s.target.split()) != ' '.join(s.source.split()))} changed"
             if bilingual or fmt == "json":
                 continue
+            if src.suffix.lower() in (".docx", ".html", ".htm", ".md"):
+                row["classes"] = classes(src, out)
             if src.suffix == ".docx":
                 a, b = docx_audit(src), docx_audit(out)
                 row["lost"] = lost(a["counts"], b["counts"])
@@ -198,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                 row["cjk_left"] = dict(b["cjk"])
             elif src.suffix == ".pdf":
                 row["cjk_left"] = dict(docx_audit(out)["cjk"])
-    soffice = shutil.which("soffice")
+    soffice = None if args.skip_libreoffice else shutil.which("soffice")
     if soffice and docx_written:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",

@@ -8,7 +8,7 @@ font, no font file needed) has a running header, page numbers, indented
 paragraphs that break across pages.
 
 Usage: python samples/build_documents.py [OUT_DIR]   (default: samples/)
-Needs: pip install 'translator[docs]' reportlab
+Needs: pip install -e '.[docs]' reportlab
 """
 
 from __future__ import annotations

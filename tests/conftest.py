@@ -28,6 +28,7 @@ def offline_env(monkeypatch, tmp_path):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("TRANSLATOR_MODELS_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("TRANSLATOR_USER_GLOSSARY", str(tmp_path / "user-config" / "glossary.tsv"))  # none yet
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
                    check=True, capture_output=True, text=True)
-    (path,) = out.glob("translator-*.whl")
+    (path,) = out.glob("zhen_report_mt-*.whl")
     return path
 
 
@@ -102,8 +102,8 @@ def test_signature_parts_come_from_the_engine():
 def test_layout_has_no_loose_stage_modules():
     """The stages are packages; only shared infrastructure stays at the top level."""
     top = sorted(p.name for p in (ROOT / "translator").glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "errors.py", "outputs.py", "pipeline.py", "progress.py", "results.py",
-                   "settings.py", "textio.py", "textnorm.py"]
+    assert top == ["__init__.py", "__main__.py", "errors.py", "outputs.py", "paths.py", "pipeline.py", "progress.py",
+                   "results.py", "settings.py", "textio.py", "textnorm.py"]
 
 
 def test_one_pipeline_shared_by_eight_threads(tiny_model):

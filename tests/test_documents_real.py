@@ -164,7 +164,8 @@ def test_markdown_front_matter_is_kept_and_its_title_translated(tmp_path, fake):
     src = tmp_path / "page.md"
     src.write_text("---\ntitle: 青岛合作\nlayout: post\ndescription: '区域经贸'\ntags: [山东]\n---\n\n# 山东企业\n", "utf-8")
     out = translate_document(fake, src).output.read_text("utf-8")
-    assert out.splitlines() == ["---", 'title: "Qingdao cooperation"', "layout: post",
+    assert out.splitlines()[-1].startswith("*Machine translation, check before use: ")  # then the closing notice
+    assert out.splitlines()[:-4] == ["---", 'title: "Qingdao cooperation"', "layout: post",
                                 'description: "regional economic and trade"', "tags: [山东]", "---", "",
                                 "# Shandong enterprises"]
 

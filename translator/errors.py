@@ -35,6 +35,10 @@ class BackendUnavailableError(TranslatorError):
     """An optional backend library is not installed."""
 
 
+class TranslationMemoryError(TranslatorError):
+    """A translation memory cannot be used: missing, not a memory, damaged, read-only or closed."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One validation problem, located as precisely as possible.

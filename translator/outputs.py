@@ -169,16 +169,17 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None, fmt
     return plan
 
 
-def check_output(output: str | None, source: str | None) -> None:
+def check_output(output: str | None, source: str | None, force: bool = True) -> None:
     """Check, before any work, that a command writing one file from one input may write ``output``.
 
-    What ``summarize -o`` and ``glossary export -o`` call: an existing output is replaced (as those
-    commands always did), but never the input itself (under another name, a symlink or a hard link
-    included), a directory, or a folder that cannot be written. ``-`` or None is standard output.
+    What ``summarize -o`` and ``glossary export -o`` call: an existing output is replaced only with
+    ``force`` (``summarize`` always replaces; ``glossary export`` needs ``--force``), and never the input
+    itself (under another name, a symlink or a hard link included), a directory, or a folder that
+    cannot be written. ``-`` or None is standard output.
 
     Raises:
         OutputError: The problem, naming the output.
     """
     if output in (None, "-"):
         return
-    plan_outputs([str(source)] if source not in (None, "-") else [], str(output), None, "txt", force=True)
+    plan_outputs([str(source)] if source not in (None, "-") else [], str(output), None, "txt", force=force)

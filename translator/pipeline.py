@@ -20,7 +20,7 @@ from .engines import build_engine, get_engine_class, resolve_backend
 from .engines.base import DecodeSettings, Engine
 from .glossary import Glossary, resolve_glossary
 from .glossary.protection import TermProtector
-from .models.store import model_fingerprint
+from .models.store import model_fingerprint, model_identity
 from .results import DocumentResult, SegmentResult, Signature, Summary
 from .segmentation import Document, segment_lines, segment_text
 from .settings import PipelineSettings
@@ -56,9 +56,15 @@ class Pipeline:
         if overrides:
             settings = PipelineSettings.from_dict(settings.to_dict() | overrides)
         self.settings = settings
+        if settings.use_cache:
+            from .translation.cache import check_cache_file
+
+            check_cache_file(settings.cache_path)  # another file named as the cache: an error before any work
         self._engine = engine
+        self._engine_given = engine is not None
         self._glossary: Glossary | None | object = _UNSET
         self._protector: TermProtector | None = None
+        self._memory = None
         self._local = threading.local()
         self._lock = threading.RLock()
         #: Segments in the segment cache for this pipeline's runs so far (found or written): what a kill keeps.
@@ -77,6 +83,15 @@ class Pipeline:
             if self._glossary is _UNSET:
                 self._glossary = resolve_glossary(self.settings.glossaries, self.settings.use_glossary)
             return self._glossary  # type: ignore[return-value]
+
+    def reload_glossary(self) -> None:
+        """Read the term base again on next use (after an editor changed its file: a term added from the review page).
+
+        The cache keys on the glossary's version, so translations made under the old glossary are not reused.
+        """
+        with self._lock:
+            self._glossary = _UNSET
+            self._protector = None
 
     @property
     def backend(self) -> str:
@@ -110,11 +125,11 @@ class Pipeline:
 
     @property
     def protector(self) -> TermProtector:
-        """Return the term protector bound to the engine's tokenizer."""
+        """Return the term protector (glossary terms and placeholders) bound to the engine's tokenizer."""
         with self._lock:
             if self._protector is None:
                 glossary = self.glossary
-                self._protector = TermProtector(glossary, self.engine.accepts_verbatim if glossary else None)
+                self._protector = TermProtector(glossary, self.engine.accepts_verbatim)
             return self._protector
 
     @property
@@ -126,6 +141,22 @@ class Pipeline:
         if cache is None:
             cache = self._local.cache = SegmentCache(self.settings.cache_path, validate=is_segment_result)
         return cache
+
+    @property
+    def memory(self):
+        """Return the translation memory (opened read-only on first use), or None when there is none.
+
+        Raises:
+            TranslationMemoryError: The file is missing or not a translation memory.
+        """
+        if self.settings.memory is None:
+            return None
+        with self._lock:
+            if self._memory is None:
+                from .memory import TranslationMemory
+
+                self._memory = TranslationMemory(self.settings.memory, read_only=True)
+            return self._memory
 
     @property
     def decode_settings(self) -> DecodeSettings:
@@ -147,30 +178,71 @@ class Pipeline:
         return Signature(version=__version__, model=model, backend=backend, beams=self.settings.beams,
                          glossary=glossary, device=device, encoding=encoding, options=options)
 
+    def content_signature(self) -> Signature:
+        """Return the signature with the model named by what it is, not by how its path was typed.
+
+        A model on disk is its files' content hash (``models/tiny``, ``./models/tiny`` and the absolute path
+        are the same model; see :func:`~translator.models.store.model_identity`). Computed from the
+        settings alone (no model load), so a run whose segments are all cached loads no model. The segment
+        cache and ``batch``'s resume key on it.
+        """
+        from dataclasses import replace
+
+        if self._engine_given:  # an engine handed in (tests, embedding): it names itself
+            return replace(self.signature(), model=f"{self.signature().model}@{model_fingerprint(self.settings.model)}")
+        s = self.settings
+        glossary = self.glossary.version if self.glossary else "none"
+        options = "|".join(self._engine_class().signature_parts(s.to_dict()))
+        return Signature(version=__version__, model=model_identity(s.model), backend=self.backend, beams=s.beams,
+                         glossary=glossary, device=s.device, options=options)
+
     def cache_context(self) -> str:
         """Return everything besides a segment's text that changes its result (part of every cache key)."""
         s = self.settings
-        return "|".join([__version__, str(self.signature()), model_fingerprint(s.model), self.decode_settings.cache_key(),
+        return "|".join([__version__, str(self.content_signature()), self.decode_settings.cache_key(),
                          f"retries={s.retries}", f"max_in={s.max_input_tokens}",
                          *self._engine_class().cache_key_parts(s.to_dict())])
 
     def rounds(self) -> TranslationRounds:
-        """Return the translation rounds unit built from this pipeline's parts."""
+        """Return the translation rounds unit built from this pipeline's parts.
+
+        The engine and the term protector are handed over as loaders: a run whose every segment is in the
+        cache neither loads the model nor imports torch.
+        """
         s = self.settings
         cache = self.cache
-        return TranslationRounds(self.engine, self.protector, self.glossary, self.decode_settings, s.retries,
-                                 s.max_input_tokens, cache, self.cache_context() if cache is not None else "",
+        return TranslationRounds(lambda: self.engine, lambda: self.protector, self.glossary, self.decode_settings,
+                                 s.retries, s.max_input_tokens, cache, self.cache_context() if cache is not None else "",
                                  chunk_size=max(s.batch_size * 8, 64))
 
     # ------------------------------------------------------------ translation
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> dict[str, dict]:
-        """Translate distinct segment texts; return text -> stored result (see :class:`TranslationRounds`)."""
-        rounds = self.rounds()
-        with self._lock:
-            try:
-                return rounds.translate(texts, progress)
-            finally:
-                self.saved_segments += rounds.saved
+        """Translate distinct segment texts; return text -> stored result (see :class:`TranslationRounds`).
+
+        With a translation memory, its exact matches (and safe number edits) are used instead of the model
+        and its suggestions are attached to the model's results (``origin`` and ``matches``; see
+        :mod:`translator.memory.apply`).
+        """
+        consulted = None
+        if self.memory is not None:
+            from .memory.apply import consult
+
+            consulted = consult(self.memory, texts, self.glossary, self.settings.memory_threshold)
+            texts = [t for t in texts if t not in consulted.found]
+        results: dict[str, dict] = {}
+        if texts or consulted is None:
+            rounds = self.rounds()
+            with self._lock:
+                try:
+                    results = rounds.translate(texts, progress)
+                finally:
+                    self.saved_segments += rounds.saved
+        if consulted is not None:
+            for text, matches in consulted.suggestions.items():
+                if text in results:
+                    results[text] = results[text] | {"matches": matches}
+            results.update(consulted.found)
+        return results
 
     def translate_documents(self, docs: list[tuple[Document, str | None]],
                             progress: Progress | None = None) -> list[DocumentResult]:
@@ -183,7 +255,17 @@ class Pipeline:
         if not isinstance(docs, (list, tuple)) or not all(isinstance(d, tuple) and len(d) == 2 for d in docs):
             raise TypeError("docs must be a list of (Document, encoding) pairs")
         results = self.translate_texts([s.text for doc, _ in docs for s in doc.segments], progress)
-        return [assemble(doc, results, self.signature(enc)) for doc, enc in docs]
+        return [self.assemble(doc, results, enc) for doc, enc in docs]
+
+    def assemble(self, doc: Document, results: dict[str, dict], encoding: str | None = None) -> DocumentResult:
+        """Build a document's result from :meth:`translate_texts`' results (which may hold other texts too).
+
+        Args:
+            doc: The segmented document.
+            results: Text -> stored result, covering every segment text of ``doc``.
+            encoding: The encoding the document was read with (stamped in the signature).
+        """
+        return assemble(doc, results, self.signature(encoding))
 
     def translate_text(self, text: str, name: str = "<text>") -> DocumentResult:
         """Segment and translate a document given as a string."""
@@ -265,22 +347,34 @@ class Pipeline:
         """
         from .summarize import summarize_document
 
+        from .results import Flag
+
         if isinstance(source, DocumentResult):
             doc, known = source.document, {s.index: s.target for s in source.segments}
+            flags = {s.index: list(s.flags) for s in source.segments}
         else:
             from .documents import read_source
 
-            doc, known = read_source(source, encoding)[0], {}
+            doc, known, flags = read_source(source, encoding)[0], {}, {}
 
         def translate(indices: list[int]) -> dict[int, str]:
             missing = [i for i in indices if i not in known]
             if missing:
                 done = self.translate_texts([doc.segments[i].text for i in missing])
-                known.update({i: done[doc.segments[i].text]["target"] if doc.segments[i].text else "" for i in missing})
+                for i in missing:
+                    stored = done[doc.segments[i].text] if doc.segments[i].text else {"target": "", "flags": []}
+                    known[i] = stored["target"]
+                    flags[i] = [Flag(**f) for f in stored["flags"]]
             return {i: known[i] for i in indices}
 
-        return summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
-                                  self.settings.device)
+        summary = summarize_document(doc, translate, self.glossary, sentences, ratio, per_section, abstractive_model,
+                                     self.settings.device)
+        by_id = {seg.id: i for i, seg in enumerate(doc.segments)}
+        for sentence in summary.sentences:  # a quoted sentence carries every flag of its segment (degenerate too)
+            seen = {(f.check, f.message) for f in sentence.flags}
+            sentence.flags += [f for f in flags.get(by_id.get(sentence.segment_id, -1), [])
+                               if (f.check, f.message) not in seen]
+        return summary
 
 
 __all__ = ["Pipeline", "PipelineSettings"]

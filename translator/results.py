@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from .errors import UnknownNameError
 from .segmentation.document import Document
 
-
 #: Flag severities, most severe first.
 SEVERITIES = ("error", "warning")
 
@@ -87,6 +86,70 @@ class Signature:
         return "|".join(parts)
 
 
+@dataclass(frozen=True)
+class MemoryUnit:
+    """One approved translation (a translation memory's unit, :mod:`translator.memory`).
+
+    Attributes:
+        id: Row id in the store.
+        source: The Chinese source (normalised as the cache normalises).
+        target: The approved English.
+        origin: Where it came from (a file name, ``user``, ``api`` ...).
+        approved_by: Who or what approved it (a reviewer, a CAT tool, an import).
+        approved_at: When (ISO 8601, UTC).
+        glossary_version: The glossary version it was approved under (``none`` when unknown).
+    """
+
+    id: int
+    source: str
+    target: str
+    origin: str
+    approved_by: str
+    approved_at: str
+    glossary_version: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where a memory unit's source differs from the sentence looked up.
+
+    Attributes:
+        op: ``replace``, ``insert`` (the sentence has text the unit lacks) or ``delete`` (the unit has text
+            the sentence lacks).
+        query: The sentence's text at that place ('' for ``delete``).
+        unit: The unit's source text at that place ('' for ``insert``).
+        query_start: Offset of that place in the (normalised) sentence.
+    """
+
+    op: str
+    query: str
+    unit: str
+    query_start: int
+
+
+@dataclass(frozen=True)
+class MemoryMatch:
+    """A fuzzy match: a unit whose source is similar to the sentence looked up.
+
+    Attributes:
+        unit: The memory unit.
+        score: Character-level similarity, 0..1 (1 = same text).
+        differences: Where the unit's source differs from the sentence.
+        numbers: Numbers that differ, as (sentence's, unit's) pairs (``("28.3", "24.8")``); a number only one
+            side has is paired with ''.
+    """
+
+    unit: MemoryUnit
+    score: float
+    differences: tuple[Difference, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def percent(self) -> int:
+        """Return the score as a whole percentage (what CAT tools show)."""
+        return int(self.score * 100 + 1e-9)
+
+
 @dataclass
 class SegmentResult:
     """A source segment and its translation.
@@ -103,8 +166,14 @@ class SegmentResult:
         line: 1-based source line.
         flags: Problems found.
         terms: Glossary entries found in the source.
-        pieces: How many pieces the segment was translated in (long segments).
+        pieces: How many pieces the segment was translated in (long segments; 0 for memory English or when
+            copied).
         cached: Whether the translation came from the segment cache.
+        origin: Where the English came from: ``model``, ``cache``, ``memory`` (an approved unit of the same
+            source) or ``memory-fuzzy-edited`` (an approved unit with other numbers, changed; flagged).
+        matches: Translation memory units for this source, best first: the unit used (origin ``memory*``),
+            or suggestions (similarity at or above the run's threshold) for the model's English.
+        copied: The source has no Chinese (code, English, a formula): copied as it is, never sent to the model.
     """
 
     id: str
@@ -120,6 +189,9 @@ class SegmentResult:
     terms: list[TermUse] = field(default_factory=list)
     pieces: int = 1
     cached: bool = False
+    origin: str = "model"
+    matches: list[MemoryMatch] = field(default_factory=list)
+    copied: bool = False
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -180,6 +252,13 @@ class DocumentResult:
                 counts[check] = counts.get(check, 0) + 1
         return counts
 
+    def origin_counts(self) -> dict[str, int]:
+        """Return how many segments came from each origin (``{"model": 200, "memory": 38}``)."""
+        counts: dict[str, int] = {}
+        for seg in self.segments:
+            counts[seg.origin] = counts.get(seg.origin, 0) + 1
+        return counts
+
     def severity_counts(self) -> dict[str, int]:
         """Return how many flags there are of each severity (``{"error": 2, "warning": 5}``)."""
         counts = {s: 0 for s in SEVERITIES}
@@ -192,6 +271,11 @@ class DocumentResult:
     def has_errors(self) -> bool:
         """Return True when any segment carries an ``error`` flag (what ``translate --strict`` fails on)."""
         return any(f.severity == "error" for s in self.segments for f in s.flags)
+
+    @property
+    def copied(self) -> int:
+        """Return the number of segments copied as they are (no Chinese in them: nothing to translate)."""
+        return sum(1 for s in self.segments if s.copied)
 
     @property
     def flagged(self) -> int:
@@ -216,9 +300,11 @@ class DocumentResult:
             "signature_fields": asdict(self.signature),
             "segment_count": len(self.segments),
             "flagged_segments": self.flagged,
+            "copied_segments": self.copied,
             "flag_counts": self.flag_counts(),
             "severity_counts": self.severity_counts(),
             "term_adherence": self.term_adherence(),
+            "origin_counts": self.origin_counts(),
         }
 
     def to_dict(self) -> dict:

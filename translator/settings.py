@@ -44,6 +44,9 @@ class PipelineSettings:
         use_vmap: CTranslate2 only: restrict the output vocabulary with the model's vmap.txt shortlist.
         target_vocab_only: Let Marian models output only their target-side vocabulary
             (the ids they were trained to produce; both backends). False uses the whole joint vocabulary.
+        memory: Translation memory file (None: none). Opened read-only: an exact match replaces the
+            model's English, similar units are attached as suggestions.
+        memory_threshold: Lowest similarity (0..1) of a suggestion from the memory.
 
     Raises:
         ValidationError: On construction, listing every invalid field.
@@ -70,12 +73,16 @@ class PipelineSettings:
     quantization: str = "int8"
     use_vmap: bool = False
     target_vocab_only: bool = True
+    memory: str | None = None
+    memory_threshold: float = 0.75
 
     def __post_init__(self) -> None:
         if isinstance(self.model, os.PathLike):
             self.model = os.fspath(self.model)
         if isinstance(self.cache_path, os.PathLike):
             self.cache_path = os.fspath(self.cache_path)
+        if isinstance(self.memory, os.PathLike):
+            self.memory = os.fspath(self.memory)
         if isinstance(self.glossaries, tuple):
             self.glossaries = list(self.glossaries)
         if isinstance(self.glossaries, list):
@@ -120,6 +127,10 @@ class PipelineSettings:
             need(isinstance(getattr(self, name), bool), name, "True or False")
         need(is_int(self.retries) and 0 <= self.retries <= MAX_RETRIES, "retries", f"an integer from 0 to {MAX_RETRIES}")
         need(self.cache_path is None or isinstance(self.cache_path, str), "cache_path", "None or a file path")
+        need(self.memory is None or (isinstance(self.memory, str) and bool(self.memory.strip())), "memory",
+             "None or a file path")
+        need(is_num(self.memory_threshold) and 0 < self.memory_threshold <= 1, "memory_threshold",
+             "a number above 0 and at most 1")
         need(self.min_length_ratio is None or (is_num(self.min_length_ratio) and self.min_length_ratio > 0),
              "min_length_ratio", "None or a number > 0")
         need(is_num(self.max_length_ratio) and self.max_length_ratio > 0, "max_length_ratio", "a number > 0")

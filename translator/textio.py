@@ -22,14 +22,16 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, OutputError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "read_bytes", "read_text",
-           "write_atomic"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "DecodedText", "decode_bytes", "max_input_bytes", "new_outputs", "parse_json",
+           "read_aligned", "read_bytes", "read_lines", "read_text", "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
 """Largest input read by default (bytes); ``TRANSLATOR_MAX_INPUT_BYTES`` overrides it (0 = no limit)."""
@@ -306,6 +308,49 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
+def read_lines(path: str, encoding: str | None = None) -> list[str]:
+    """Read a line-aligned file: one segment per line (a final newline is not a line).
+
+    Only ``\\n`` (or CRLF) ends a line, as sacrebleu reads such files: a lone CR, NEL or U+2028 inside a
+    segment stays in it instead of shifting every later line. Our own ``translate --format json`` and
+    ``jsonl`` outputs are read as their segments' translations, one per source segment, so they can be
+    scored against a line-aligned reference as they are.
+    """
+    if str(path).endswith((".json", ".jsonl")):
+        return _read_our_output(path, encoding)
+    text = read_text(path, encoding, line_breaks="lf").text
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _read_our_output(path: str, encoding: str | None) -> list[str]:
+    text = read_text(path, encoding).text
+    try:
+        if str(path).endswith(".jsonl"):
+            rows = [parse_json(line, path, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        else:
+            rows = parse_json(text, path)["segments"]
+        return [str(row["target"]) for row in rows]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a translator json/jsonl output (segments with a 'target'): {exc}") from None
+
+
+def read_aligned(paths: dict[str, str]) -> dict[str, list[str]]:
+    """Read several line-aligned files and insist they have the same number of lines.
+
+    Raises:
+        InputError: Counts differ; the message names every file and its count.
+    """
+    data = {role: read_lines(path) for role, path in paths.items()}
+    counts = {role: len(lines) for role, lines in data.items()}
+    if len(set(counts.values())) > 1:
+        detail = ", ".join(f"{paths[r]} ({r}) has {n}" for r, n in counts.items())
+        raise InputError(f"line counts differ: {detail}; files must be line-aligned (one segment per line)")
+    return data
+
+
 _UMASK_LOCK = threading.Lock()
 
 
@@ -322,6 +367,83 @@ def _chunks(content: str | bytes | Iterable[str]) -> Iterable[str | bytes]:
 
 def _open_mode(text: str | bytes | Iterable[str], encoding: str) -> tuple[str, dict]:
     return ("wb", {}) if isinstance(text, bytes) else ("w", {"encoding": encoding, "newline": ""})
+
+
+def parse_json(text: str, path: str, line: int | None = None) -> object:
+    """Parse JSON read from ``path`` and refuse what no UTF-8 output could carry.
+
+    Args:
+        text: The JSON text.
+        path: The file, for messages.
+        line: The line ``text`` is (a JSON Lines row), for messages.
+
+    Raises:
+        InputError: Not valid JSON (file and line), nested too deeply, or a string holding a lone surrogate
+            (``"\\ud800"`` unpaired: not a character), naming the file, the line and where in the value.
+    """
+    import json
+
+    where = f"{path}:{line}" if line is not None else path
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = line if line is not None else exc.lineno
+        raise InputError(f"{path}:{at}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply to read") from None
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, str):
+            if re.search("[\ud800-\udfff]", value):
+                raise InputError(f"{where}: {key or 'the value'} holds a lone surrogate (an unpaired \\ud800-\\udfff "
+                                 "escape), which is not a character")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((f"{key}.{k}" if key else str(k), v))
+                stack.append((f"{key}.{k}" if key else str(k), k))
+        elif isinstance(value, list):
+            stack.extend((f"{key}[{n}]", v) for n, v in enumerate(value))
+    return data
+
+
+_NEW_OUTPUTS: ContextVar[frozenset[str]] = ContextVar("translator_new_outputs", default=frozenset())
+
+
+@contextmanager
+def new_outputs(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Within the block, :func:`write_atomic` creates these paths only if they still do not exist.
+
+    The check and the write are one step (the finished temporary file is hard-linked to the name, which
+    fails if the name exists), so two runs writing one new output never replace each other's file: the
+    later one gets an :class:`OutputError`. What ``translate`` without ``--force`` uses.
+    """
+    token = _NEW_OUTPUTS.set(_NEW_OUTPUTS.get() | {os.path.abspath(p) for p in paths})
+    try:
+        yield
+    finally:
+        _NEW_OUTPUTS.reset(token)
+
+
+def _publish(tmp: str, target: Path, path: str | Path, exclusive: bool) -> None:
+    """Move the finished temporary file to ``target``; when ``exclusive``, only if ``target`` does not exist."""
+    if not exclusive:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # atomic, and fails when the name exists
+    except FileExistsError:
+        raise OutputError(f"{path}: was created by someone else while this run was working; nothing was "
+                          "written (pass --force to replace it)") from None
+    except OSError:  # a file system without hard links: claim the name, then replace our own empty file
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise OutputError(f"{path}: was created by someone else while this run was working; nothing was "
+                              "written (pass --force to replace it)") from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
 
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: str = "utf-8") -> None:
@@ -373,7 +495,7 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str], encoding: 
             fh.flush()
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        _publish(tmp, target, path, os.path.abspath(path) in _NEW_OUTPUTS.get())
     except BaseException as exc:
         try:
             os.unlink(tmp)

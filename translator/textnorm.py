@@ -19,9 +19,22 @@ from functools import lru_cache
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\v\f\x85\u2028\u2029"
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _ZW_RE = re.compile(f"[{ZERO_WIDTH}]")
 _SPACE_RE = re.compile(f"[ {ODD_SPACES}]+")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def printable_name(name: str) -> str:
+    """Return a file name as text every UTF-8 output can carry.
+
+    A name that was not valid UTF-8 arrives with surrogate escapes (``os.fsdecode``): each such byte becomes
+    ``\\xNN`` (``r\\xff.txt``), any other lone surrogate ``\\udNNN``. Other names are returned unchanged.
+    """
+    if not _SURROGATE_RE.search(name):
+        return name
+    return _SURROGATE_RE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+                             else f"\\u{ord(m.group()):04x}", name)
 
 
 def is_blank(text: str) -> bool:

@@ -69,6 +69,11 @@ class CorpusReport:
         """Of those, segments the segment cache answered."""
         return sum(r.cached_segments for r in self.records if r.status == "translated")
 
+    @property
+    def memory_segments(self) -> int:
+        """Of those, segments the translation memory answered."""
+        return sum(r.memory_segments for r in self.records if r.status == "translated")
+
     def summary(self) -> dict:
         """Return the manifest's summary line."""
         flags: dict[str, dict[str, int]] = {}
@@ -80,6 +85,7 @@ class CorpusReport:
         seconds = max(self.seconds, 1e-9)
         return {"documents": len(self.records), "translated": self.translated, "skipped": self.skipped,
                 "failed": self.failed, "segments": self.segments, "cached_segments": self.cached_segments,
+                "memory_segments": self.memory_segments,
                 "flags": dict(sorted(flags.items())), "seconds": round(self.seconds, 3),
                 "documents_per_second": round(self.translated / seconds, 3),
                 "segments_per_second": round(self.segments / seconds, 2),
@@ -92,7 +98,10 @@ def run_signature(settings: PipelineSettings, fmt: str | None, notes: bool, enco
     from ..pipeline import Pipeline
 
     options = f"fmt={fmt or 'auto'} notes={'yes' if notes else 'no'} encoding={encoding or 'auto'}"
-    return f"{Pipeline(settings).signature()} {options}"
+    pipeline = Pipeline(settings)
+    if settings.memory is not None:  # an import into the memory changes outputs: the documents are done again
+        options += f" memory={pipeline.memory.version()} threshold={settings.memory_threshold}"
+    return f"{pipeline.content_signature()} {options}"  # the model by content: however its path is typed
 
 
 def _already_done(job: DocumentJob, previous: DocumentRecord | None, key: str) -> bool:

@@ -104,6 +104,7 @@ class DocumentRecord:
         status: ``translated``, ``skipped`` (done by an earlier run with the same settings) or ``failed``.
         segments: Source segments.
         cached_segments: Segments answered by the segment cache.
+        memory_segments: Segments whose English came from the translation memory (exact or number-edited).
         flagged_segments: Segments with at least one flag.
         flags: Flag counts by check, then by severity (``{"numbers": {"error": 2}}``).
         term_adherence: Percentage of approved term uses kept (None: no terms).
@@ -120,6 +121,7 @@ class DocumentRecord:
     status: str
     segments: int = 0
     cached_segments: int = 0
+    memory_segments: int = 0
     flagged_segments: int = 0
     flags: dict[str, dict[str, int]] = field(default_factory=dict)
     term_adherence: float | None = None
@@ -210,6 +212,7 @@ def translate_document(pipeline, job: DocumentJob, notes: bool = True, encoding:
     record.status = "translated"
     record.segments = len(result.segments)
     record.cached_segments = sum(1 for s in result.segments if s.cached)
+    record.memory_segments = sum(1 for s in result.segments if s.origin.startswith("memory"))
     record.flagged_segments = result.flagged
     record.flags = flag_table(result)
     record.term_adherence = result.term_adherence()

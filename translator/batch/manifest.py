@@ -39,36 +39,56 @@ def read_manifest(path: str | Path) -> dict[str, DocumentRecord]:
     return rows
 
 
+
+def _json_line(data: dict) -> str:
+    """One JSON line, UTF-8 text; with ``\\udcXX`` escapes when a file name is not UTF-8 (read back as the same name)."""
+    line = json.dumps(data, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(data)
+    return line
+
 class ManifestWriter:
-    """Append rows as documents finish (each line flushed and synced)."""
+    """Append rows as documents finish (each line flushed and synced).
+
+    The file is opened with the first row: a run that fails before any document finishes (no Ray
+    cluster at the address given, say) leaves no empty manifest behind.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._fh = None
+
+    def _open(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists() and self.path.stat().st_size:
             with open(self.path, "rb+") as fh:  # a torn last line from a killed run: end it so ours start clean
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":
                     fh.write(b"\n")
-        self._fh = open(self.path, "a", encoding="utf-8")
+        return open(self.path, "a", encoding="utf-8")
 
     def append(self, record: DocumentRecord) -> None:
         """Append one row."""
-        self._fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        if self._fh is None:
+            self._fh = self._open()
+        self._fh.write(_json_line(record.to_dict()) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        """Close the file."""
-        self._fh.close()
+        """Close the file (if a row was written)."""
+        if self._fh is not None:
+            self._fh.close()
 
 
 def write_final(path: str | Path, records: list[DocumentRecord], summary: dict) -> None:
     """Replace the manifest with one row per document and the summary line (atomically)."""
     from ..textio import write_atomic
 
-    lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in records]
-    lines.append(json.dumps({"summary": summary}, ensure_ascii=False))
+    lines = [_json_line(r.to_dict()) for r in records]
+    lines.append(_json_line({"summary": summary}))
     write_atomic(path, "\n".join(lines) + "\n")
 
 

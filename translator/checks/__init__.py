@@ -18,6 +18,7 @@ from .base import CheckInput
 from .degenerate import check_degenerate
 from .numbers import check_numbers
 from .output import check_copied, check_empty, check_untranslated
+from .placeholders import check_placeholders
 from .swapped import check_swapped
 from .units import check_units
 from .unknown import check_unknown_source
@@ -31,6 +32,7 @@ CHECKS: dict[str, Callable[[CheckInput], list[Flag]]] = {
     "degenerate": check_degenerate,
     "number": check_numbers,
     "term": check_terms,
+    "placeholder": check_placeholders,
     "swapped": check_swapped,
     "unit": check_units,
     "unknown_source": check_unknown_source,
@@ -43,7 +45,7 @@ PARAPHRASE_CHECKS: dict[str, Callable[[CheckInput], list[Flag]]] = {
 }
 
 #: Checks whose flags make the pipeline retry a segment with other settings.
-RETRY_CHECKS = ("empty", "degenerate", "term_missing", "untranslated")
+RETRY_CHECKS = ("empty", "degenerate", "term_missing", "placeholder_missing", "untranslated")
 
 
 def run_checks(item: CheckInput, names: list[str] | None = None) -> list[Flag]:

@@ -17,6 +17,8 @@ from .check import evaluate, qa
 from .glossary import glossary
 from .models import models
 from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from .serve import review, serve
+from .tm import tm
 from .translate import segment, summarize, translate
 
 
@@ -26,7 +28,7 @@ def cli() -> None:
     """Glossary-aware Chinese->English translation, checks and summaries."""
 
 
-for command in (segment, translate, batch, summarize, qa, evaluate, models, glossary):
+for command in (segment, translate, batch, summarize, qa, evaluate, models, glossary, tm, serve, review):
     cli.add_command(command)
 
 

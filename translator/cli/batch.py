@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -16,14 +17,15 @@ from .options import EXIT_FLAGGED, encoding_option, library_errors, model_option
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="File listing one input path per line (repeatable; also written @FILE among INPUTS).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: processes on this machine; ray: a Ray cluster (pip install 'translator[ray]').")
+              help="local: processes on this machine; ray: a Ray cluster (pip install ray; in a checkout: pip install -e '.[ray]').")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Workers, each loading the model once [default: local: the cores; ray: the cluster's CPUs].")
 @click.option("--ray-address", default=None,
               help="ray: 'auto' or 'ray://HOST:10001' to join a cluster [default: start Ray on this machine].")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "jsonl", "xliff", "tmx", "docx", "html"]),
               default=None, help="Output format [default: each document's own kind; text: txt].")
-@click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
+@click.option("--no-notes", is_flag=True, help="Do not mark flagged segments or list their flags (txt/md numbers, Word "
+              "comments, HTML marks); the closing notice stays.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @encoding_option
 @model_options
@@ -39,16 +41,29 @@ def batch(inputs: tuple[str, ...], out_dir: str, manifests: tuple[str, ...], exe
 
     if ray_address and executor != "ray":
         raise click.UsageError("--ray-address needs --executor ray")
-    report = translate_corpus(list(inputs), settings_from_options(opts), out_dir, executor=executor, workers=workers,
-                              ray_address=ray_address, fmt=fmt, notes=not no_notes, encoding=encoding,
-                              manifests=list(manifests), progress=not quiet)
+    finished: list = []
+    try:
+        report = translate_corpus(list(inputs), settings_from_options(opts), out_dir, executor=executor,
+                                  workers=workers, ray_address=ray_address, fmt=fmt, notes=not no_notes,
+                                  encoding=encoding, manifests=list(manifests), progress=not quiet,
+                                  on_document=finished.append)
+    except KeyboardInterrupt:
+        from ..batch.manifest import MANIFEST_NAME
+        from .options import EXIT_INTERRUPTED
+
+        done = sum(1 for r in finished if r.ok)
+        click.echo(f"interrupted: {done} document(s) finished in this run (recorded in "
+                   f"{os.path.join(out_dir, MANIFEST_NAME)}); run the same command again to resume: finished "
+                   "documents are skipped and finished segments come from the segment cache", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         for record in report.records:
             if not record.ok:
                 click.echo(f"failed: {record.error}", err=True)
         s = report.summary()
         click.echo(f"{s['documents']} documents: {s['translated']} translated, {s['skipped']} already done, "
-                   f"{s['failed']} failed; {s['segments']} segments ({s['cached_segments']} cached) in "
+                   f"{s['failed']} failed; {s['segments']} segments ({s['cached_segments']} cached"
+                   + (f", {s['memory_segments']} from memory" if s["memory_segments"] else "") + ") in "
                    f"{s['seconds']:.1f}s with {s['workers']} {executor} worker(s) -> {report.manifest}", err=True)
     if not report.ok:
         sys.exit(EXIT_FLAGGED)

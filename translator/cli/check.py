@@ -14,7 +14,10 @@ from .options import glossary_options, library_errors
 @click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Translations, line-aligned with --src.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--severity", type=click.Choice(["warning", "error"]), default="warning", show_default=True,
-              help="Report issues of this severity or worse (error: wrong values and scales only).")
+              help="Report issues of this severity or worse. warning: every issue. error: only translations "
+                   "that are wrong (empty, untranslated or copied output, repetition loops, a missing glossary term, "
+                   "an amount whose value, scale or unit changed or was dropped); leaves out warnings such as a "
+                   "dropped date or small count and a mildly short or long output.")
 @glossary_options
 @library_errors
 def qa(src: str, hyp: str, as_json: bool, severity: str, glossaries: tuple[str, ...], no_glossary: bool) -> None:

@@ -91,7 +91,8 @@ def convert(model: str, target: str, quantization: str, output: str | None, forc
 @library_errors
 def build_vmap(model: str, src: str, ref: str, per_token: int, always: int) -> None:
     """Build the CTranslate2 vocabulary shortlist (vmap.txt) of a converted MODEL from a parallel corpus."""
+    from ..engines.ctranslate2_engine import CTranslate2Engine
     from ..models.vmap import build_model_vmap
 
-    path, tokens = build_model_vmap(model, src, ref, per_token, always)
+    path, tokens = build_model_vmap(CTranslate2Engine(model), src, ref, per_token, always)
     click.echo(f"wrote {path} ({tokens} source tokens); use it with --backend ctranslate2 --vmap")

@@ -103,6 +103,12 @@ def model_options(fn):
         click.option("--full-output-vocab", is_flag=True,
                      help="Let Marian models output any id of the joint vocabulary, not only target-side pieces."),
         click.option("--cache-path", type=click.Path(dir_okay=False), default=None, help="Segment cache file."),
+        click.option("--tm", "memory", type=click.Path(dir_okay=False), default=None,
+                     help="Translation memory (read-only): an approved unit of the same sentence replaces the model, "
+                     "similar ones are attached as suggestions."),
+        click.option("--tm-threshold", "memory_threshold", type=click.FloatRange(0, 1, min_open=True),
+                     default=_default("memory_threshold"), show_default=True,
+                     help="Lowest similarity of a translation memory suggestion."),
     ]
     for d in reversed(decorators):
         fn = d(fn)
@@ -121,6 +127,7 @@ def settings_from_options(opts: dict):
         src_lang=opts.pop("src_lang"), tgt_lang=opts.pop("tgt_lang"), glossaries=list(opts.pop("glossaries")),
         use_glossary=not opts.pop("no_glossary"), retries=opts.pop("retries"), use_cache=not opts.pop("no_cache"),
         cache_path=opts.pop("cache_path"), target_vocab_only=not opts.pop("full_output_vocab"),
+        memory=opts.pop("memory"), memory_threshold=opts.pop("memory_threshold"),
     )
     for setting in engine_options():
         if setting in opts:
@@ -143,4 +150,5 @@ def glossary_options(fn):
 def glossary_file_option(fn):
     """The term base to read or edit: ``-g/--glossary`` as everywhere (``-f/--file`` kept as an alias)."""
     return click.option("--glossary", "-g", "--file", "-f", "path", type=click.Path(dir_okay=False), default=None,
-                        help="Term base file [default: the packaged glossary/zh-en.tsv].")(fn)
+                        help="Term base file [default: your glossary (see `translator glossary --help`) over the "
+                        "shipped glossary/zh-en.tsv; edits go to yours].")(fn)

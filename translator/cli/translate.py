@@ -43,7 +43,9 @@ def segment(file: str, as_json: bool, encoding: str | None) -> None:
               "beside its English, flagged segments highlighted with the flags as comments.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment has an error-severity flag (warnings pass).")
 @click.option("--force", is_flag=True, help="Replace existing output files (an input is never replaced).")
-@click.option("--no-notes", is_flag=True, help="txt/md: do not mark flagged segments or list their flags.")
+@click.option("--no-notes", is_flag=True,
+              help="Do not mark flagged segments or list their flags (txt/md numbers, Word comments, HTML marks); "
+              "the closing 'Machine translation, check before use' notice stays.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("--summary", "summary_sentences", type=click.IntRange(1), default=None,
               help="Add an English summary of N sentences to each document.")
@@ -101,7 +103,12 @@ def _report(doc, target: str, note: str = "") -> None:
     adherence = doc.term_adherence()
     terms = f"; term adherence {adherence:.1f}%" if adherence is not None else ""
     cached = sum(s.cached for s in doc.segments)
-    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached), {doc.flagged} flagged "
+    origins = doc.origin_counts()
+    memory = "".join(f", {origins[k]} {k}" for k in ("memory", "memory-fuzzy-edited") if k in origins)
+    suggested = sum(1 for s in doc.segments if s.matches and not s.origin.startswith("memory"))
+    memory += f", {suggested} with memory suggestions" if suggested else ""
+    copied = f", {doc.copied} copied (no Chinese)" if doc.copied else ""
+    click.echo(f"{doc.name}: {len(doc.segments)} segments ({cached} cached{memory}{copied}), {doc.flagged} flagged "
                f"[{counts}]{terms} -> {target if target != '-' else 'stdout'}{note}", err=True)
 
 

@@ -8,11 +8,11 @@ where its English is known (``inline``) and flagged ``formatting_lost`` where
 not. ``bilingual`` writes a side-by-side review document for any result.
 """
 
-from .api import (BILINGUAL_FORMATS, default_output, format_of_output, output_formats, read_source, translate_document,
-                  translate_files)
+from .api import (BILINGUAL_FORMATS, default_output, format_of_output, open_source, output_formats, read_source,
+                  translate_document, translate_files, write_translation)
 from .model import FileResult, ParsedDocument, Run, Unit
 from .registry import READERS, is_document, open_document
 
 __all__ = ["BILINGUAL_FORMATS", "FileResult", "ParsedDocument", "READERS", "Run", "Unit", "default_output",
-           "format_of_output", "is_document", "output_formats", "open_document", "read_source", "translate_document",
-           "translate_files"]
+           "format_of_output", "is_document", "open_source", "output_formats", "open_document", "read_source",
+           "translate_document", "translate_files", "write_translation"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import InputError, OutputError, UnknownNameError
 from ..formats.text import FORMATS as TEXT_FORMATS, render
@@ -16,10 +16,29 @@ from .registry import is_document, open_document
 
 if TYPE_CHECKING:
     from ..outputs import OutputPlan
+    from ..results import DocumentResult, Summary
     from ..segmentation import Document
-    from ..pipeline import Pipeline
 
 BILINGUAL_FORMATS = ("docx", "html")
+
+
+class DocumentPipeline(Protocol):
+    """What the functions here need of a pipeline; :class:`translator.pipeline.Pipeline` is one.
+
+    The pipeline is handed in (it sits above this package, which it uses to read files), never imported.
+    """
+
+    def translate_documents(self, docs: list[tuple[Document, str | None]],
+                            progress: Callable[[int, int], None] | None = None) -> list[DocumentResult]:
+        """Translate segmented documents together."""
+
+    def translate_batch(self, sources: list[str | Path], encoding: str | None = None,
+                        progress: Callable[[int, int], None] | None = None,
+                        summary_sentences: int | None = None) -> list[DocumentResult]:
+        """Translate text files together."""
+
+    def summarize(self, source: DocumentResult, sentences: int | None = None) -> Summary:
+        """Summarise a translated document."""
 
 
 def default_output(path: str | Path, fmt: str, bilingual: bool = False) -> Path:
@@ -50,6 +69,19 @@ def read_source(path: str | Path, encoding: str | None = None) -> tuple[Document
         InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
     """
     return _read(path, encoding)[1:]
+
+
+def open_source(path: str | Path, encoding: str | None = None) -> tuple[ParsedDocument | None, Document, str | None]:
+    """Read any input we translate and keep what its writer needs (what :func:`translate_document` does first).
+
+    Returns:
+        The parsed document to write the English back into (None for text), the segmented document, and the
+        encoding a text file was read with (None for a document format).
+
+    Raises:
+        InputError: Unreadable, wrong-content, empty or wrongly encoded input (named).
+    """
+    return _read(path, encoding)
 
 
 def _read(path: str | Path, encoding: str | None) -> tuple[ParsedDocument | None, Document, str | None]:
@@ -83,8 +115,8 @@ def output_formats(path: str | Path) -> tuple[str, ...]:
     return native + tuple(f for f in TEXT_FORMATS if f not in native)
 
 
-def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path | None = None, fmt: str | None = None,
-                       bilingual: bool = False, encoding: str | None = None,
+def translate_document(pipeline: DocumentPipeline, path: str | Path, output: str | Path | None = None,
+                       fmt: str | None = None, bilingual: bool = False, encoding: str | None = None,
                        progress: Callable[[int, int], None] | None = None,
                        summary_sentences: int | None = None, notes: bool = True) -> FileResult:
     """Translate one file (.docx, .html, .md, .pdf or text) and write the English.
@@ -105,7 +137,8 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
         progress: Called with (segments finished since the last call, total), as in
             :meth:`~translator.pipeline.Pipeline.translate_documents`.
         summary_sentences: Also summarise the document (``result.summary``; shown by the text formats).
-        notes: txt/md outputs: mark flagged segments and list their flags (see :func:`translator.formats.render`).
+        notes: Mark flagged segments and list their flags (txt/md as :func:`translator.formats.render`; Word
+            comments, HTML marks and numbered notes in documents, see :mod:`translator.documents.notes`).
 
     Returns:
         The document result (with ``formatting_lost`` flags where inline formatting could not be
@@ -143,20 +176,38 @@ def translate_document(pipeline: Pipeline, path: str | Path, output: str | Path 
     layout_kept = not (parsed is not None and parsed.format_name == "pdf" and not bilingual)
     if out is None:
         return FileResult(result=result, output=None, format=fmt, layout_kept=layout_kept)
+    write_translation(parsed, result, out, fmt, bilingual, notes, english)
+    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
+
+
+def write_translation(parsed: ParsedDocument | None, result: DocumentResult, output: str | Path, fmt: str,
+                      bilingual: bool = False, notes: bool = True, english: list | None = None) -> None:
+    """Write a translated document to ``output`` as ``fmt`` (atomically); what :func:`translate_document` ends with.
+
+    Args:
+        parsed: The document read by :func:`open_source` (None for text input).
+        result: Its translation (flags included).
+        output: The file to write.
+        fmt: A format the input can be written in (:func:`output_formats`), or ``docx``/``html`` with ``bilingual``.
+        bilingual: Write the bilingual review document.
+        notes: txt/md: mark flagged segments and list their flags.
+        english: The placed English runs, when already computed (:func:`~translator.documents.inline.english_units`).
+    """
+    out = Path(str(output))
     if bilingual:
         from .bilingual import write_bilingual
 
         write_bilingual(result, out, fmt)
     elif parsed is not None and fmt in parsed.native_outputs:
-        parsed.write(result, english, out, fmt)
+        parsed.write(result, english if english is not None else english_units(parsed, result), out, fmt, notes=notes)
     else:
         write_atomic(out, render(result, fmt, notes=notes))
-    return FileResult(result=result, output=out, format=fmt, layout_kept=layout_kept)
 
 
 
-def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = None, out_dir: str | None = None,
-                    fmt: str | None = None, bilingual: bool = False, force: bool = False, encoding: str | None = None,
+def translate_files(pipeline: DocumentPipeline, inputs: list[str], output: str | None = None,
+                    out_dir: str | None = None, fmt: str | None = None, bilingual: bool = False, force: bool = False,
+                    encoding: str | None = None,
                     progress: Callable[[int, int], None] | None = None, summary_sentences: int | None = None,
                     notes: bool = True, stdout: Callable[[str], object] | None = None,
                     on_plan: Callable[[OutputPlan], None] | None = None) -> list[FileResult]:
@@ -190,13 +241,9 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
         OutputError: An unsafe or unwritable output (every problem listed), before any work.
         InputError: A bad input (named). UnknownNameError: A format the input cannot be written in.
     """
-    import sys
-
     from ..formats import SUMMARY_FORMATS
-    from ..formats.text import render_chunks
     from ..outputs import plan_outputs
 
-    write_out = stdout or sys.stdout.write
     if out_dir is None and len(inputs) == 1:
         fmt = fmt or format_of_output(output)  # -o report.en.json writes json
     documents = bilingual or fmt in ("docx", "html") or any(is_document(src) for src in inputs)
@@ -210,6 +257,24 @@ def translate_files(pipeline: Pipeline, inputs: list[str], output: str | None = 
     plan = plan_outputs(list(inputs), output, out_dir, fmts, force=force, bilingual=bilingual)
     if on_plan is not None:
         on_plan(plan)
+    from ..textio import new_outputs
+
+    # without force every output was checked absent: it is created only if still absent when written
+    with new_outputs(() if force else [p for p in plan.paths if p is not None]):
+        return _translate_planned(pipeline, inputs, plan, fmts, fmt, bilingual, encoding, progress,
+                                  summary_sentences, notes, stdout, documents)
+
+
+def _translate_planned(pipeline: Pipeline, inputs: list[str], plan: OutputPlan, fmts: list[str], fmt: str | None,
+                       bilingual: bool, encoding: str | None, progress: Callable[[int, int], None] | None,
+                       summary_sentences: int | None, notes: bool, stdout: Callable[[str], object] | None,
+                       documents: bool) -> list[FileResult]:
+    """Translate inputs whose outputs are planned, and write them (see :func:`translate_files`)."""
+    import sys
+
+    from ..formats.text import render_chunks
+
+    write_out = stdout or sys.stdout.write
     if not documents:
         results = pipeline.translate_batch(list(inputs), encoding, progress, summary_sentences)
         written = []

@@ -1,10 +1,12 @@
 """Word (.docx): read paragraphs from the package parts with lxml, write the English in place.
 
 Translated parts: the body (paragraphs, headings, lists, every table cell, text
-boxes), headers, footers, footnotes, endnotes and comments. A paragraph's text runs
+boxes), headers, footers, footnotes, endnotes and comments, and the document's title,
+subject, description and keywords (docProps/core.xml). A paragraph's text runs
 (including hyperlink text) become :class:`~.model.Run` objects keyed by their
 *visible* formatting (character style, bold, italic, underline, strike, colour,
-highlight, size, super/subscript, link target); spell-check marks, language
+highlight, size, super/subscript, link target; a superscript number after a digit reaches the
+model as ``10^6``); spell-check marks, language
 tags and revision ids do not split a run. Everything else in a paragraph
 (images, field codes, footnote references, bookmarks, tracked deletions ...)
 is an *anchor*: kept as is, and put back after the English of the sentence it
@@ -31,8 +33,9 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import write_atomic
-from .inline import segment_spans, unit_layout
+from .inline import exponent_mark, join_segments, segment_spans, strip_exponent_mark, unit_layout
 from .model import ParsedDocument, Run, Unit
+from .notes import NOTES_HEADING, closing_notice, document_notes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -52,6 +55,18 @@ _NAMES = {"rStyle": "character style", "b": "bold", "i": "italic", "u": "underli
           "vertAlign": "super/subscript", "caps": "capitals", "smallCaps": "small capitals", "sz": "size",
           "bdr": "border", "em": "emphasis mark"}
 _TEXT_CONTAINERS = ("smartTag", "ins", "customXml")
+#: Package limits, checked from the zip directory before anything is inflated (a zip bomb is refused at once):
+#: entries, inflated bytes in all, and the inflation ratio of any entry over PACKAGE_RATIO_FROM bytes.
+PACKAGE_LIMITS = {"entries": 20_000, "total_bytes": 1 << 30, "ratio": 100, "ratio_from": 10 << 20}
+#: Elements (counted as ``<``) a translated part may hold before it is parsed.
+MAX_PART_ELEMENTS = 4_000_000
+#: Compression methods Python's zipfile inflates (stored, deflate, bzip2, lzma); Word writes the first two.
+_METHODS = {0, 8, 12, 14}
+CORE_PART = "docProps/core.xml"
+_DC = "http://purl.org/dc/elements/1.1/"
+#: Document properties translated (the title first): shown by file managers, search and Word's Info page.
+CORE_PROPERTIES = (f"{{{_DC}}}title", f"{{{_DC}}}subject", f"{{{_DC}}}description",
+                   "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
 
 
 def w(tag: str) -> str:
@@ -64,15 +79,27 @@ def _local(el) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _w_local(el) -> str:
+    """The local name of a WordprocessingML element; "" for other namespaces, comments and processing instructions."""
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) and tag.startswith(f"{{{W}}}") else ""
+
+
 def _visible_key(rpr) -> tuple:
     if rpr is None:
         return ()
     items = []
     for child in rpr:
-        name = _local(child)
-        if name in _VISIBLE and child.tag.startswith(f"{{{W}}}"):
+        name = _w_local(child)
+        if name in _VISIBLE:
             items.append((name, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in child.attrib.items()))))
     return tuple(sorted(items))
+
+
+def _superscript(style: Hashable) -> bool:
+    """True for a run style (visible properties, link, field) that is superscript."""
+    visible = style[0] if isinstance(style, tuple) and style and isinstance(style[0], tuple) else ()
+    return ("vertAlign", (("val", "superscript"),)) in visible
 
 
 @dataclass
@@ -81,6 +108,14 @@ class _Paragraph:
     element: object
     anchors: list[tuple[int, object, object]] = field(default_factory=list)  # (offset, element, run rPr or None)
     rpr: dict = field(default_factory=dict)  # style -> the paragraph's first run properties of that style
+
+
+def _parser():
+    """The XML parser of package parts: internal entities expanded (libxml2 bounds their amplification, so the text
+    after ``&name;`` is read), external ones and the network never touched, deep trees read (huge_tree)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities="internal", no_network=True, huge_tree=True)
 
 
 def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
@@ -94,6 +129,7 @@ def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
         raise InputError(f"{path}: not a .docx file (not a zip package)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+        _check_package(path, zf.infolist())
         bad = zf.testzip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError(f"{path}: corrupt .docx package: {exc}") from exc
@@ -104,6 +140,30 @@ def sniff_docx(path: Path, data: bytes) -> zipfile.ZipFile:
             raise InputError(f"{path}: the document is encrypted; remove the password and try again")
         raise InputError(f"{path}: not a Word document (no word/document.xml in the package)")
     return zf
+
+
+def _check_package(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse, from the zip directory alone, a package that would inflate out of proportion or cannot be read."""
+    limits = PACKAGE_LIMITS
+    if len(infos) > limits["entries"]:
+        raise InputError(f"{path}: the .docx package has {len(infos):,} entries (at most {limits['entries']:,} "
+                         "are read); it is not a Word document we can open safely")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputError(f"{path}: {info.filename} in the .docx package is encrypted; remove the password "
+                             "and try again")
+        if info.compress_type not in _METHODS:
+            raise InputError(f"{path}: {info.filename} in the .docx package uses compression method "
+                             f"{info.compress_type} (e.g. Deflate64), which cannot be read; save the document "
+                             "again from Word")
+        total += info.file_size
+        if info.file_size > limits["ratio_from"] and info.file_size > limits["ratio"] * max(info.compress_size, 1):
+            raise InputError(f"{path}: {info.filename} in the .docx package inflates {info.compress_size:,} bytes "
+                             f"to {info.file_size:,} (more than {limits['ratio']}x): refused as a zip bomb")
+    if total > limits["total_bytes"]:
+        raise InputError(f"{path}: the .docx package inflates to {total:,} bytes (more than "
+                         f"{limits['total_bytes']:,}): refused")
 
 
 class DocxDocument(ParsedDocument):
@@ -124,10 +184,14 @@ class DocxDocument(ParsedDocument):
         styles = self._style_names()
         names = sorted((n for n in self._zip.namelist() if _PART_RE.match(n)),
                        key=lambda n: (_PART_ORDER.index(re.sub(r"\d+$", "", n[5:-4])), n))
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         for name in names:
+            xml = self._zip.read(name)
+            elements = xml.count(b"<")
+            if elements > MAX_PART_ELEMENTS:
+                raise InputError(f"{path}: {name} holds about {elements:,} elements (more than "
+                                 f"{MAX_PART_ELEMENTS:,}): refused")
             try:
-                root = etree.fromstring(self._zip.read(name), parser)
+                root = etree.fromstring(xml, _parser())
             except etree.XMLSyntaxError as exc:
                 raise InputError(f"{path}: corrupt .docx package: {name}: {exc}") from exc
             self._trees[name] = root
@@ -142,6 +206,23 @@ class DocxDocument(ParsedDocument):
                     continue
                 self._paragraphs.append(para)
                 self.units.append(Unit(self._kind(p, part_kind, styles), runs, len(self._paragraphs) - 1))
+        self._properties(_parser())
+
+    def _properties(self, parser) -> None:
+        """The document's title, subject, description and keywords (docProps/core.xml: what a file list shows)."""
+        from lxml import etree
+
+        if CORE_PART not in self._zip.namelist():
+            return
+        try:
+            root = etree.fromstring(self._zip.read(CORE_PART), parser)
+        except etree.XMLSyntaxError:
+            return  # a broken property part is kept as it is; the document itself is what is translated
+        found = [el for tag in CORE_PROPERTIES for el in root.iter(tag) if (el.text or "").strip()]
+        if found:
+            self._trees[CORE_PART] = root
+        for el in found:
+            self.units.append(Unit("title" if el.tag == CORE_PROPERTIES[0] else "meta", [Run(el.text)], el))
 
     def _style_names(self) -> dict[str, str]:
         from lxml import etree
@@ -149,7 +230,7 @@ class DocxDocument(ParsedDocument):
         if "word/styles.xml" not in self._zip.namelist():
             return {}
         try:
-            root = etree.fromstring(self._zip.read("word/styles.xml"))
+            root = etree.fromstring(self._zip.read("word/styles.xml"), _parser())
         except etree.XMLSyntaxError:
             return {}
         out = {}
@@ -208,7 +289,7 @@ class DocxDocument(ParsedDocument):
             if link is not None:
                 self._link.setdefault(key, link)
             for child in r:
-                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                name = _w_local(child)
                 if name == "rPr":
                     continue
                 if name == "fldChar":
@@ -233,6 +314,8 @@ class DocxDocument(ParsedDocument):
                     para.anchors.append((pos, child, rpr))
                 elif name == "t":
                     if child.text:
+                        if _superscript(key) and not (runs and runs[-1].style == key):  # 10^6, never 106
+                            add(exponent_mark("".join(r.text for r in runs), child.text), key)
                         add(child.text, key)
                 elif name == "tab":
                     add("\t", key)
@@ -247,7 +330,7 @@ class DocxDocument(ParsedDocument):
 
         def walk(parent, link) -> None:
             for child in parent:
-                name = _local(child) if child.tag.startswith(f"{{{W}}}") else ""
+                name = _w_local(child)
                 if name == "pPr":
                     continue
                 if name == "r":
@@ -265,6 +348,14 @@ class DocxDocument(ParsedDocument):
     def can_place(self, style: Hashable) -> bool:
         """Text shown by a field cannot be given back to its field once inside an English sentence."""
         return style[2] is None
+
+    def is_superscript(self, style: Hashable) -> bool:
+        """Runs with ``w:vertAlign w:val="superscript"``."""
+        return _superscript(style)
+
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside a ``w:hyperlink``."""
+        return style in self._link
 
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``bold, colour FF0000, link``."""
@@ -286,6 +377,9 @@ class DocxDocument(ParsedDocument):
 
     def _make_run(self, text: str, style: Hashable, para: _Paragraph):
         from lxml import etree
+
+        if _superscript(style):
+            text = strip_exponent_mark(text)
 
         r = etree.Element(w("r"))
         rpr = para.rpr.get(style, self._rpr.get(style))
@@ -338,29 +432,185 @@ class DocxDocument(ParsedDocument):
         else:
             p.append(element)
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Rewrite every translated paragraph in English and save the package (other parts byte-identical)."""
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Rewrite every translated paragraph in English and save the package (other parts byte-identical).
+
+        A flagged segment of the body gets a Word comment anchored on its English (the flags); one elsewhere
+        (header, footer, footnote, text box, comment) a number, listed at the end of the document. The body
+        closes with "Machine translation, check before use" and the signature; the document's language
+        (styles, settings, properties) becomes English. ``notes=False``: no comments, numbers or list.
+        """
         from lxml import etree
 
+        flagged = document_notes(result, notes)
+        comments: list[tuple[int, str]] = []  # (comment id, text)
+        numbered: list[str] = []  # notes of segments where Word has no comments
+        next_id = self._first_comment_id()
+        blocks = self.document.blocks
         for index, unit in enumerate(self.units):
+            if self.copied(result, index):
+                continue  # nothing to translate (code, English): the paragraph is kept as it was, indentation and all
+            if not isinstance(unit.handle, int):  # a document property
+                unit.handle.text = "".join(r.text for r in join_segments(english[index]))
+                continue
             para = self._paragraphs[unit.handle]
             p = para.element
+            commentable = para.part == "word/document.xml" and not any(
+                _local(a) == "txbxContent" for a in p.iterancestors())
             for child in list(p):
                 if child.tag != w("pPr"):
                     p.remove(child)
+            segments = iter(blocks[index].segment_indices)
             # tabs and line breaks between sentences (a TOC entry's tab before its page number) are kept
             for kind, item in unit_layout(unit.text, segment_spans(self, index), english[index],
                                           [(o, (el, rpr)) for o, el, rpr in para.anchors], "\t\n",
                                           lambda runs: runs[0].style):
                 if kind == "runs":
-                    self._emit_runs(p, item, para)
+                    note = flagged.get(next(segments, -1))
+                    if note is None or not item:
+                        self._emit_runs(p, item, para)
+                    elif commentable:
+                        if item[0].text.startswith(" ") and item[0].text.strip():  # the space between sentences
+                            self._emit_runs(p, [Run(" ", item[0].style)], para)  # stays outside the comment
+                            item = [Run(item[0].text[1:], item[0].style), *item[1:]]
+                        etree.SubElement(p, w("commentRangeStart"), {w("id"): str(next_id)})
+                        self._emit_runs(p, item, para)
+                        etree.SubElement(p, w("commentRangeEnd"), {w("id"): str(next_id)})
+                        ref = etree.SubElement(etree.SubElement(p, w("r")), w("commentReference"))
+                        ref.set(w("id"), str(next_id))
+                        comments.append((next_id, note.text))
+                        next_id += 1
+                    else:
+                        numbered.append(note.text)
+                        self._emit_runs(p, [*item, Run(f" [{len(numbered)}]", item[-1].style)], para)
                 elif kind == "break":
                     breaks, at = item
                     self._emit_runs(p, [Run(breaks, self._style_at(unit.runs, at))], para)
                 else:
                     self._emit_anchor(p, *item)
-        self._save(output, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                            for name, root in self._trees.items()})
+        self._close_body(result, numbered, len(comments))
+        replaced = {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                    for name, root in self._trees.items()}
+        if comments:
+            replaced.update(self._comments_parts(comments))
+        replaced.update(self._english_language())
+        self._save(output, replaced)
+
+    def _first_comment_id(self) -> int:
+        """Return an id above every comment id the package uses."""
+        ids = [int(c.get(w("id"))) for root in self._trees.values() for c in root.iter(w("comment"))
+               if (c.get(w("id")) or "").isdigit()]
+        return max(ids, default=-1) + 1
+
+    def _close_body(self, result: DocumentResult, numbered: list[str], commented: int) -> None:
+        """Append the numbered notes (if any) and the closing notice to the end of the body."""
+        from lxml import etree
+
+        body = self._trees["word/document.xml"].find(w("body"))
+        if body is None:
+            return
+        last = body[-1] if len(body) and body[-1].tag == w("sectPr") else None
+        lines: list[tuple[str, bool]] = []
+        if numbered:
+            lines.append((NOTES_HEADING, True))
+            lines += [(f"[{k}] {text}", False) for k, text in enumerate(numbered, 1)]
+        notice = closing_notice(result)
+        if commented:
+            notice += f" ({commented} flagged segment{'s' if commented != 1 else ''}: see the comments)"
+        lines.append((notice, False))
+        for text, bold in lines:
+            p = etree.Element(w("p"))
+            r = etree.SubElement(p, w("r"))
+            rpr = etree.SubElement(r, w("rPr"))
+            etree.SubElement(rpr, w("b") if bold else w("i"))
+            etree.SubElement(rpr, w("lang"), {w("val"): "en-US"})
+            t = etree.SubElement(r, w("t"))
+            t.text = text
+            t.set(XML_SPACE, "preserve")
+            if last is not None:
+                last.addprevious(p)
+            else:
+                body.append(p)
+
+    def _comments_parts(self, comments: list[tuple[int, str]]) -> dict[str, bytes]:
+        """Return the comments part holding ``comments`` (added to the package's own, or a new part and its links)."""
+        from lxml import etree
+
+        out: dict[str, bytes] = {}
+        root = self._trees.get("word/comments.xml")
+        if root is None:
+            root = etree.Element(w("comments"), nsmap={"w": W})
+            out.update(self._link_part("comments.xml", "/word/comments.xml",
+                                       "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+                                       "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"))
+        for cid, text in comments:
+            comment = etree.SubElement(root, w("comment"), {w("id"): str(cid), w("author"): "translator",
+                                                            w("initials"): "MT"})
+            for k, line in enumerate(text.split("\n")):
+                r = etree.SubElement(etree.SubElement(comment, w("p")), w("r"))
+                etree.SubElement(etree.SubElement(r, w("rPr")), w("lang"), {w("val"): "en-US"})
+                t = etree.SubElement(r, w("t"))
+                t.text = line
+                t.set(XML_SPACE, "preserve")
+        out["word/comments.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return out
+
+    def _link_part(self, target: str, part_name: str, content_type: str, rel_type: str) -> dict[str, bytes]:
+        """Return the relationships and content types of the package with a new part of the main document added."""
+        from lxml import etree
+
+        rels_name, types_name = "word/_rels/document.xml.rels", "[Content_Types].xml"
+        pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+        ct = "http://schemas.openxmlformats.org/package/2006/content-types"
+        names = self._zip.namelist()
+        rels = (etree.fromstring(self._zip.read(rels_name)) if rels_name in names
+                else etree.Element(f"{{{pkg}}}Relationships", nsmap={None: pkg}))
+        taken = {r.get("Id") for r in rels}
+        rid = next(f"rIdMT{k}" for k in range(len(taken) + 1) if f"rIdMT{k}" not in taken)
+        etree.SubElement(rels, f"{{{pkg}}}Relationship", {"Id": rid, "Type": rel_type, "Target": target})
+        types = etree.fromstring(self._zip.read(types_name))
+        if not any(o.get("PartName") == part_name for o in types.iter(f"{{{ct}}}Override")):
+            etree.SubElement(types, f"{{{ct}}}Override", {"PartName": part_name, "ContentType": content_type})
+        return {rels_name: etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+                types_name: etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)}
+
+    def _english_language(self) -> dict[str, bytes]:
+        """Return the parts that declare the document's language, set to English (a translated file is not zh-CN)."""
+        from lxml import etree
+
+        out: dict[str, bytes] = {}
+        names = self._zip.namelist()
+        for name, tag in (("word/styles.xml", "lang"), ("word/settings.xml", "themeFontLang")):
+            if name not in names:
+                continue
+            try:
+                root = etree.fromstring(self._zip.read(name))
+            except etree.XMLSyntaxError:
+                continue
+            changed = False
+            for el in root.iter(w(tag)):
+                if (el.get(w("val")) or "").lower().startswith("zh"):
+                    el.set(w("val"), "en-US")
+                    changed = True
+            defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}") if tag == "lang" else None
+            if defaults is not None and defaults.find(w("lang")) is None:
+                later = [c for c in defaults if _local(c) in ("eastAsianLayout", "specVanish", "oMath", "rPrChange")]
+                lang = etree.Element(w("lang"), {w("val"): "en-US"})
+                if later:
+                    later[0].addprevious(lang)
+                else:
+                    defaults.append(lang)
+                changed = True
+            if changed:
+                out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        core = "docProps/core.xml"
+        if core in names:
+            text = self._zip.read(core)
+            new = re.sub(rb"(<dc:language>)[^<]*(</dc:language>)", rb"\1en-US\2", text)
+            if new != text:
+                out[core] = new
+        return out
 
     @staticmethod
     def _style_at(runs: list[Run], offset: int) -> Hashable:
@@ -380,6 +630,8 @@ class DocxDocument(ParsedDocument):
                 data = replaced.get(info.filename)
                 out.writestr(info, data if data is not None else self._zip.read(info.filename),
                              compress_type=info.compress_type)
+            for name in sorted(set(replaced) - set(self._zip.namelist())):  # parts we add (comments)
+                out.writestr(name, replaced[name], compress_type=zipfile.ZIP_DEFLATED)
         write_atomic(output, buf.getvalue())
 
 

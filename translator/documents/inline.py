@@ -12,13 +12,19 @@ where its English is known:
 
 A span that cannot be placed is reported on the segment as a ``formatting_lost``
 flag naming the span and its formatting; its text is still translated (in the
-base formatting), never dropped. Spans that must stay verbatim (inline code,
-``translate="no"``) and cannot be placed are appended after the sentence as they
-were, and flagged too.
+base formatting), never dropped. A link stays visible and usable: the only link
+of a sentence that has no other placed span goes around the whole English; other
+links that cannot be placed follow the sentence as numbered links (``[1]``). Spans that must stay verbatim (inline code,
+``translate="no"``, any span of symbols only such as ``+`` or a ``¶`` permalink,
+whatever its formatting, and a superscript citation mark such as ``[1]``) and cannot
+be placed are appended after the sentence as they were, and flagged unless they
+ended the sentence in the source too.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterator
 
@@ -33,11 +39,18 @@ _NUMBER_REST = set("元万亿千百个百分点余多近约超逾左右以上年
 _PUNCT_STRIP = "，。、；：！？“”‘’（）()《》【】「」,.;:!?\"' "
 
 
-def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
-    """Return the runs' characters in ``[start, end)`` (offsets into the unit text), same-style runs merged."""
+def _clip(runs: list[Run], start: int, end: int, starts: list[int] | None = None) -> list[Run]:
+    """Return the runs' characters in ``[start, end)`` (offsets into the unit text), same-style runs merged.
+
+    ``starts`` (each run's offset, ascending) lets a long unit be clipped without walking the runs before ``start``.
+    """
     out: list[Run] = []
-    pos = 0
-    for run in runs:
+    first = max(bisect.bisect_right(starts, start) - 1, 0) if starts else 0
+    pos = starts[first] if starts else 0
+    for k in range(first, len(runs)):
+        run = runs[k]
+        if pos >= end:
+            break
         a, b = max(start, pos), min(end, pos + len(run.text))
         if a < b:
             piece = run.text[a - pos:b - pos]
@@ -104,6 +117,51 @@ def _locate(span: str, target: str, result: SegmentResult, taken: list[tuple[int
     return None
 
 
+#: Written before a superscript number that follows a digit (``5×10<sup>6</sup>`` reaches the model as
+#: ``5×10^6``, not ``5×106``); taken off again when the superscript is written back.
+EXPONENT_MARK = "^"
+_EXPONENT = re.compile(r"\s*[-+\u2212]?\d+(?:[.,]\d+)?\s*")
+
+
+def exponent_mark(before: str, superscript: str) -> str:
+    """Return :data:`EXPONENT_MARK` when ``superscript`` is a number written right after a digit, else ``""``.
+
+    Args:
+        before: The text read so far in the unit.
+        superscript: The superscript's text.
+    """
+    return EXPONENT_MARK if before[-1:].isdigit() and _EXPONENT.fullmatch(superscript or "") else ""
+
+
+def strip_exponent_mark(text: str) -> str:
+    """Return a superscript's text without the :data:`EXPONENT_MARK` put in front of it when it was read."""
+    return text[len(EXPONENT_MARK):] if text.startswith(EXPONENT_MARK) else text
+
+
+def _symbols_only(text: str) -> bool:
+    """True for text of symbols only (``+``, ``..``, ``¶``, ``#``): nothing to translate, and nothing the English
+    can be searched for by meaning; never Chinese punctuation, which the English replaces."""
+    text = text.strip()
+    return bool(text) and not any(c.isalnum() or _FULL_WIDTH.match(c) for c in text)
+
+
+_FULL_WIDTH = re.compile(r"[\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
+
+
+def _find_superscript(text: str, target: str, taken: list[tuple[int, int]], after: int) -> tuple[int, int] | None:
+    """Where a superscript's text is written right after a letter or bracket in the English (``m2`` for m²)."""
+    hits = [(m.start(), m.end()) for m in re.finditer(r"(?<=[A-Za-z)\]])" + re.escape(text) + r"(?![0-9])", target)]
+    hits = [h for h in hits if _free(*h, taken)]
+    return ([h for h in hits if h[0] >= after] or hits or [None])[0]
+
+
+def _kept_as_is(parsed: ParsedDocument, span: Run) -> bool:
+    """A span that cannot be placed is appended as it was: inline code, ``translate="no"``, symbols only, and a
+    superscript with no Chinese in it (a citation mark ``[1]``, ``*``, an exponent)."""
+    return (parsed.is_verbatim(span.style) or _symbols_only(span.text)
+            or (parsed.is_superscript(span.style) and not _FULL_WIDTH.search(span.text)))
+
+
 def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: SegmentResult) -> list[Run]:
     """Return the English runs of one segment, flagging spans whose formatting cannot be placed.
 
@@ -120,15 +178,21 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
         return [Run(r.text, r.style) for r in source_runs]
     base = _base_style(parsed, source_runs)
     spans: list[Run] = []
-    for run in source_runs:
-        if run.style != base and any(c.isalnum() for c in run.text):
+    closing: Run | None = None  # a span nothing but punctuation follows (a heading's ¶ permalink)
+    for k, run in enumerate(source_runs):
+        if run.style != base and (any(c.isalnum() for c in run.text) or parsed.is_verbatim(run.style)
+                                  or _symbols_only(run.text)):
             spans.append(Run(run.text.strip(), run.style))
+            rest = "".join(r.text for r in source_runs[k + 1:])
+            closing = spans[-1] if not any(c.isalnum() for c in rest) else None
     placed: list[tuple[int, int, Hashable]] = []
     lost: list[Run] = []
     after = 0
     for span in spans:
-        hit = (_locate(span.text, target, result, [(a, b) for a, b, _ in placed], after)
-               if parsed.can_place(span.style) else None)
+        taken = [(a, b) for a, b, _ in placed]
+        hit = _locate(span.text, target, result, taken, after) if parsed.can_place(span.style) else None
+        if hit is None and parsed.can_place(span.style) and parsed.is_superscript(span.style):
+            hit = _find_superscript(span.text, target, taken, after)
         if hit is None:
             lost.append(span)
             continue
@@ -145,11 +209,23 @@ def place_segment(parsed: ParsedDocument, source_runs: list[Run], result: Segmen
     if pos < len(target):
         out.append(Run(target[pos:], base))
     for span in lost:
-        if parsed.is_verbatim(span.style):
+        if _kept_as_is(parsed, span):
             out += [Run(" ", base), Run(span.text, span.style)]
+    # kept as it was at the end of its sentence, where it was: placed, not lost
+    lost = [span for span in lost if not (span is closing and _kept_as_is(parsed, span) and span.text not in target)]
+    links = [span for span in lost if parsed.is_link(span.style) and not _kept_as_is(parsed, span)]
+    kept_as: dict[int, str] = {}
+    if len(links) == 1 and not placed and not parsed.is_link(base):  # the sentence's one link: around its English
+        out = [Run(r.text, links[0].style) if r.style == base else r for r in out]
+        kept_as[id(links[0])] = "link on the whole sentence"
+    else:  # a visible, numbered link after the sentence for each link the English has no place for
+        for k, span in enumerate(links, 1):
+            out += [Run(" ", base), Run(f"[{k}]", span.style)]
+            kept_as[id(span)] = f"link marker [{k}] after the sentence"
     if lost:
         described = [{"text": s.text, "formatting": parsed.describe_style(s.style),
-                      "kept_verbatim": parsed.is_verbatim(s.style)} for s in lost]
+                      "kept_verbatim": _kept_as_is(parsed, s), **({"kept_as": kept_as[id(s)]} if id(s) in kept_as else {})}
+                     for s in lost]
         shown = "; ".join(f"{d['text']!r} ({d['formatting']})" for d in described)
         result.flags.append(Flag(FORMATTING_LOST, f"formatting of {len(lost)} span(s) could not be placed in the "
                                  f"English (text translated, formatting not carried): {shown}", {"spans": described}))
@@ -165,8 +241,9 @@ def english_units(parsed: ParsedDocument, result: DocumentResult) -> list[list[l
     out: list[list[list[Run]]] = []
     offset = 0
     for unit, block in zip(parsed.units, doc.blocks):
-        out.append([place_segment(parsed, _clip(unit.runs, doc.segments[i].start - offset, doc.segments[i].end - offset),
-                                  result.segments[i]) for i in block.segment_indices])
+        starts = list(itertools.accumulate((len(r.text) for r in unit.runs[:-1]), initial=0))
+        out.append([place_segment(parsed, _clip(unit.runs, doc.segments[i].start - offset, doc.segments[i].end - offset,
+                                                starts), result.segments[i]) for i in block.segment_indices])
         offset += len(unit.text) + 1
     return out
 
@@ -174,7 +251,7 @@ def english_units(parsed: ParsedDocument, result: DocumentResult) -> list[list[l
 def segment_spans(parsed: ParsedDocument, unit_index: int) -> list[tuple[int, int]]:
     """Return the (start, end) offsets, relative to the unit's text, of the unit's segments."""
     doc = parsed.document
-    offset = sum(len(u.text) + 1 for u in parsed.units[:unit_index])
+    offset = parsed.unit_offset(unit_index)
     return [(doc.segments[i].start - offset, doc.segments[i].end - offset) for i in doc.blocks[unit_index].segment_indices]
 
 
@@ -204,12 +281,9 @@ def group_anchors(spans: list[tuple[int, int]], anchors: list[tuple[int, object]
         segment (an anchor inside a sentence goes after that sentence's English).
     """
     groups: list[list[object]] = [[] for _ in range(len(spans) + 1)]
+    starts = [start for start, _end in spans]  # ascending: the anchor goes after the last segment starting before it
     for offset, anchor in anchors:
-        k = 0
-        for j, (start, _end) in enumerate(spans):
-            if start < offset:
-                k = j + 1
-        groups[k].append(anchor)
+        groups[bisect.bisect_left(starts, offset)].append(anchor)
     return groups
 
 

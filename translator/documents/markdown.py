@@ -5,8 +5,10 @@ block's inline content becomes formatted runs (strong, emphasis,
 strikethrough, links, inline code); the English is written back in place of
 the block's source lines with the same markers (``#``, ``-``, ``1.``, ``>``,
 table pipes), links keep their URL and title, and inline code is only ever
-copied verbatim. Code blocks, HTML blocks, images and everything between the
-translated blocks are kept byte for byte. A paragraph that spanned several
+copied verbatim, as are TeX formulas (``$...$``, ``$$...$$``) and directive roles
+(``:eqref:`eq_x```, ``:label:``, ``:numref:``), which reach the model protected like
+placeholders. Code blocks, HTML blocks, images, blocks with no Chinese and everything
+between the translated blocks are kept byte for byte. A paragraph that spanned several
 source lines is written on one line. YAML front matter (``---`` ... ``---`` at
 the top, as static-site generators use) is kept as it is, except that its
 one-line ``title``, ``subtitle``, ``description`` and ``summary`` values are
@@ -24,8 +26,11 @@ from ..errors import InputError
 from ..results import DocumentResult
 from ..textio import decode_bytes, write_atomic
 from .inline import group_anchors, join_segments, segment_spans
-from .model import ParsedDocument, Run, Unit, append_run
+from .model import ParsedDocument, Run, Unit, append_run, collapse_whitespace
+from .notes import CHECK_BEFORE_USE, NOTES_HEADING, document_notes
 
+#: Nesting (quotes, lists, emphasis) the parser reads; deeper is refused (markdown-it's default, 20, drops text).
+MAX_NESTING = 1000
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
 #: A line of YAML front matter: ``key: value``, a list item, an indented continuation or a comment.
@@ -42,12 +47,24 @@ def _escape(text: str, in_table: bool) -> str:
 def _render_run(run: Run, in_table: bool) -> str:
     text = run.text.replace("\n", " ")
     style = run.style or ()
+    if any(item[0] == "raw" for item in style):
+        text = run.text  # a formula or role: the Markdown source itself
+        lead = trail = ""
+        body = text
+        for item in reversed(style):
+            if item[0] == "strong":
+                body = f"**{body}**"
+            elif item[0] == "em":
+                body = f"*{body}*"
+            elif item[0] == "link":
+                body = f"[{body}]({item[1]}{' ' + _quote(item[2]) if item[2] else ''})"
+        return body
     if any(item[0] == "autolink" for item in style):
         return f"<{text}>"
     if any(item[0] == "code" for item in style):
-        inner = text  # verbatim
+        inner = run.text  # verbatim
         for item in reversed(style):
-            if item[0] == "code":
+            if item[0] == "code" and len(item) == 2:  # (a "delimited" code span holds its backticks)
                 inner = f"{item[1]}{inner}{item[1]}"
         body = inner
         lead = trail = ""
@@ -71,6 +88,32 @@ def _render_run(run: Run, in_table: bool) -> str:
     return lead + body + trail
 
 
+def _verbatim_patterns() -> list[re.Pattern]:
+    from ..glossary.placeholders import placeholder_patterns
+
+    return [p.regex for p in placeholder_patterns() if p.name in _VERBATIM_KINDS]
+
+
+_VERBATIM_KINDS = ("tex_display", "tex_inline", "tex_paren", "role", "pandoc_attr", "crossref", "citation")
+
+
+def _verbatim_rule(state, silent: bool) -> bool:
+    """markdown-it inline rule: TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``) and directive roles
+    (``:eqref:`eq_x```, as in MyST and d2l books) are one verbatim token, before escapes and emphasis can
+    take them apart."""
+    if state.src[state.pos] not in "$:\\@[{":
+        return False
+    for pattern in _verbatim_patterns():
+        m = pattern.match(state.src, state.pos)
+        if m:
+            if not silent:
+                token = state.push("verbatim_markup", "", 0)
+                token.content = m.group()
+            state.pos = m.end()
+            return True
+    return False
+
+
 def _quote(title: str) -> str:
     return '"' + title.replace('"', '\\"') + '"'
 
@@ -92,9 +135,18 @@ class MarkdownDocument(ParsedDocument):
         self.lines = decoded.text.split("\n")
         self.front: dict[int, tuple[int, str]] = {}  # unit index -> (line, "key: ") of front-matter values
         front_end = self._front_matter_end()
-        md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+        # markdown-it stops reading blocks nested deeper than maxNesting (20 by default), silently: lift it, and
+        # refuse a file that reaches even this one rather than leave its deepest text untranslated
+        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+        md.inline.ruler.before("escape", "verbatim_markup", _verbatim_rule)
         # the front matter is blanked for the parser, so block line numbers stay those of the file
         tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]))
+        deep = next((t for t in tokens if t.level >= MAX_NESTING - 1 or any(
+            c.level >= MAX_NESTING - 1 for c in t.children or ())), None)
+        if deep is not None:
+            line = f"line {deep.map[0] + 1}: " if deep.map else ""
+            raise InputError(f"{path}: {line}quotes, lists or emphasis nested more than {MAX_NESTING} levels deep; "
+                             "the parser would leave the deepest text unread")
         for k in range(1, max(front_end - 1, 1)):
             m = _FRONT_KEYS.match(self.lines[k])
             value = m.group(2) if m else ""
@@ -151,6 +203,7 @@ class MarkdownDocument(ParsedDocument):
         runs: list[Run] = []
         anchors: list[tuple[int, str]] = []  # (offset, Markdown source) of images and inline HTML
         stack: list[tuple] = []
+        hard: set[int] = set()  # offsets of hard line breaks
 
         def add(text: str, style: tuple) -> None:
             append_run(runs, text, style)
@@ -159,8 +212,13 @@ class MarkdownDocument(ParsedDocument):
             t = tok.type
             if t == "text":
                 add(tok.content, tuple(stack))
-            elif t in ("softbreak", "hardbreak"):
+            elif t == "softbreak":
                 add("\n", tuple(stack))
+            elif t == "hardbreak":
+                hard.add(sum(len(r.text) for r in runs))
+                add("\n", tuple(stack))
+            elif t == "verbatim_markup":  # a formula or a directive role, written back as it was
+                add(tok.content, tuple(stack) + (("raw",),))
             elif t == "strong_open":
                 stack.append(("strong",))
             elif t == "em_open":
@@ -176,14 +234,19 @@ class MarkdownDocument(ParsedDocument):
                 if stack:
                     stack.pop()
             elif t == "code_inline":
-                add(tok.content, tuple(stack) + (("code", tok.markup),))
+                if tok.markup == "`" and "`" not in tok.content and "\n" not in tok.content:
+                    # with its backticks: the model sees it as a placeholder and it comes back in its place
+                    add(f"`{tok.content}`", tuple(stack) + (("code", tok.markup, "delimited"),))
+                else:
+                    add(tok.content, tuple(stack) + (("code", tok.markup),))
             elif t == "image":
                 title = tok.attrs.get("title")
                 anchors.append((sum(len(r.text) for r in runs),
                                 f"![{tok.content}]({tok.attrs.get('src', '')}{' ' + _quote(title) if title else ''})"))
             elif t == "html_inline":
                 anchors.append((sum(len(r.text) for r in runs), tok.content))
-        return runs, anchors
+        # a soft line break is a space, or nothing inside a Chinese sentence (as the page shows it)
+        return collapse_whitespace(runs, anchors, hard, spaces="\n")
 
     def describe_style(self, style: Hashable) -> str:
         """Return e.g. ``strong, link https://...``."""
@@ -193,15 +256,29 @@ class MarkdownDocument(ParsedDocument):
         return ", ".join(names) or "plain"
 
     def is_verbatim(self, style: Hashable) -> bool:
-        """Code spans and autolinks are kept verbatim."""
-        return any(item[0] in ("code", "autolink") for item in style or ())
+        """Code spans, autolinks, formulas and directive roles are kept verbatim."""
+        return any(item[0] in ("code", "autolink", "raw") for item in style or ())
 
-    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str) -> None:
-        """Replace each block's source lines with its English, keeping markers and everything else."""
+    def is_link(self, style: Hashable) -> bool:
+        """Spans inside ``[text](url)``."""
+        return any(item[0] == "link" for item in style or ())
+
+    def write(self, result: DocumentResult, english: list[list[list[Run]]], output: Path, fmt: str,
+              notes: bool = True) -> None:
+        """Replace each block's source lines with its English, keeping markers and everything else.
+
+        As the md output does, a flagged segment is followed by its number (`` [3]``) and the notes are
+        listed (as a quote) at the end, before the closing notice with the signature.
+        """
+        flagged = document_notes(result, notes)
         lines = list(self.lines)
         drop: set[int] = set()
         cells: dict[int, str] = {}
         for index, unit in enumerate(self.units):
+            if self.copied(result, index):
+                if index not in self.front and unit.handle[3]:  # a table cell with nothing to translate
+                    cells[index] = unit.handle[2]
+                continue  # nothing to translate (code, English, a formula): its lines are kept byte for byte
             if index in self.front:
                 line, key = self.front[index]
                 english_text = "".join(r.text for r in join_segments(english[index])).replace("\n", " ").strip()
@@ -211,7 +288,9 @@ class MarkdownDocument(ParsedDocument):
             groups = group_anchors(segment_spans(self, index), anchors)
             parts = [" ".join(groups[0])]
             for j, seg_runs in enumerate(english[index]):
-                parts.append("".join(_render_run(r, in_table) for r in join_segments([seg_runs])).strip())
+                note = flagged.get(self.document.blocks[index].segment_indices[j])
+                parts.append("".join(_render_run(r, in_table) for r in join_segments([seg_runs])).strip()
+                             + (note.marker if note else ""))
                 parts.append(" ".join(groups[j + 1]))
             rendered = " ".join(p for p in parts if p)
             if in_table:
@@ -231,7 +310,16 @@ class MarkdownDocument(ParsedDocument):
             lead = self.lines[row][: len(self.lines[row]) - len(self.lines[row].lstrip())]
             lines[row] = lead + "| " + " | ".join(texts) + " |"
         out = "\n".join(line for k, line in enumerate(lines) if k not in drop)
-        write_atomic(output, out)
+        write_atomic(output, out.rstrip("\n") + "\n\n" + notes_markdown(result, flagged))
+
+
+def notes_markdown(result: DocumentResult, flagged: dict) -> str:
+    """Return the end of a translated Markdown document: the numbered notes (as a quote) and the closing notice."""
+    out = ["---", ""]
+    if flagged:
+        out += [f"**{NOTES_HEADING}**", "", "\n".join(f"> [{n.number}] {n.text}  " for n in flagged.values()), ""]
+    out.append(f"*{CHECK_BEFORE_USE}`{result.signature}`*")
+    return "\n".join(out) + "\n"
 
 
 def read_markdown(path: Path, data: bytes) -> MarkdownDocument:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BackendUnavailableError, InputError, UnknownNameError
-from .model import ParsedDocument
+from .model import ParsedDocument, Run
 
 
 def _docx(path: Path, data: bytes) -> ParsedDocument:
@@ -49,6 +52,22 @@ _REFUSED = {".doc": "a legacy Word .doc file; save it as .docx", ".rtf": "an RTF
             ".ppt": "a PowerPoint file"}
 
 
+#: Python frames a reader may use: documents nest elements (HTML up to the parser's 2,048 levels, Word's
+#: content controls), and readers walk them recursively; deeper is refused with a clear error.
+RECURSION_LIMIT = 20_000
+
+
+@contextmanager
+def deep_recursion(limit: int = RECURSION_LIMIT) -> Iterator[None]:
+    """Raise Python's recursion limit to at least ``limit`` for the block (readers and writers of deep trees)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def is_document(path: str | Path) -> bool:
     """Return True when ``path``'s extension is a document format (not plain text)."""
     suffix = Path(str(path)).suffix.lower()
@@ -88,10 +107,37 @@ def open_document(path: str | Path, encoding: str | None = None) -> ParsedDocume
     if not data.strip():
         raise InputError(f"{p}: the file is empty")
     try:
-        parsed = reader(p, data)
+        with deep_recursion():
+            parsed = reader(p, data)
+    except RecursionError as exc:
+        raise InputError(f"{p}: elements nested too deeply to read (more than a few thousand levels)") from exc
     except ImportError as exc:
         raise BackendUnavailableError(f"reading {suffix} files needs the documents extra: "
-                                      f"pip install 'translator[docs]' ({exc.name} is missing)") from exc
+                                      f"pip install -e '.[docs]' in a checkout ({exc.name} is missing)") from exc
+    _control_characters(parsed)
     if not parsed.units:
         raise InputError(f"{p}: no text to translate in this document")
     return parsed
+
+
+#: C0 controls but tab, newline and carriage return: not text, and no XML output (docx, XLIFF, TMX) can carry them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _control_characters(parsed: ParsedDocument) -> None:
+    """Refuse control characters in a document's text (``&#1;`` in HTML), naming the unit; a PDF's are dropped.
+
+    In a PDF they are what text extraction made of glyphs without a character (U+0000), never the author's text.
+    """
+    for n, unit in enumerate(parsed.units, 1):
+        found = _CONTROL.search(unit.text)
+        if found is None:
+            continue
+        if parsed.format_name == "pdf":
+            unit.runs = [Run(_CONTROL.sub("", r.text), r.style) for r in unit.runs]
+            continue
+        near = unit.text[max(0, found.start() - 12):found.start()].strip()
+        raise InputError(f"{parsed.path}: {unit.kind} {n}{f' (after {near!r})' if near else ''}: control character "
+                         f"U+{ord(found.group()):04X}; remove it (it is not text and cannot be written to XML)")
+    if parsed.format_name == "pdf":
+        parsed.units = [u for u in parsed.units if u.text.strip()]

@@ -28,7 +28,7 @@ def _import_ct2():
     try:
         import ctranslate2
     except ImportError as exc:
-        raise BackendUnavailableError("the ctranslate2 backend needs `pip install ctranslate2` (or the [ct2] extra)") from exc
+        raise BackendUnavailableError("the ctranslate2 backend needs `pip install ctranslate2` (a dependency of zhen-report-mt: reinstall it)") from exc
     return ctranslate2
 
 

@@ -8,52 +8,7 @@ from ..checks import CheckInput, run_checks
 from ..errors import InputError
 from ..glossary import Glossary
 from ..results import SEVERITIES, Flag, at_least
-from ..textio import read_text
-
-
-def read_lines(path: str, encoding: str | None = None) -> list[str]:
-    """Read a line-aligned file: one segment per line (a final newline is not a line).
-
-    Only ``\\n`` (or CRLF) ends a line, as sacrebleu reads such files: a lone CR, NEL or U+2028 inside a
-    segment stays in it instead of shifting every later line. Our own ``translate --format json`` and
-    ``jsonl`` outputs are read as their segments' translations, one per source segment, so they can be
-    scored against a line-aligned reference as they are.
-    """
-    if str(path).endswith((".json", ".jsonl")):
-        return _read_our_output(path, encoding)
-    text = read_text(path, encoding, line_breaks="lf").text
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _read_our_output(path: str, encoding: str | None) -> list[str]:
-    import json
-
-    text = read_text(path, encoding).text
-    try:
-        if str(path).endswith(".jsonl"):
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            rows = json.loads(text)["segments"]
-        return [str(row["target"]) for row in rows]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not a translator json/jsonl output (segments with a 'target'): {exc}") from None
-
-
-def read_aligned(paths: dict[str, str]) -> dict[str, list[str]]:
-    """Read several line-aligned files and insist they have the same number of lines.
-
-    Raises:
-        InputError: Counts differ; the message names every file and its count.
-    """
-    data = {role: read_lines(path) for role, path in paths.items()}
-    counts = {role: len(lines) for role, lines in data.items()}
-    if len(set(counts.values())) > 1:
-        detail = ", ".join(f"{paths[r]} ({r}) has {n}" for r, n in counts.items())
-        raise InputError(f"line counts differ: {detail}; files must be line-aligned (one segment per line)")
-    return data
+from ..textio import read_aligned, read_lines
 
 
 @dataclass

@@ -3,13 +3,12 @@ summaries BLEU/chrF of each sentence against the aligned reference sentence."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
 from ..checks import check_summary_sentence
 from ..errors import BackendUnavailableError, InputError
-from ..textio import read_text
+from ..textio import parse_json, read_text
 from . import METRICS, Score
 from .qa import read_lines
 
@@ -40,10 +39,7 @@ def load_summary(path: str) -> tuple[str, list[dict]]:
     """
     text = read_text(path).text
     if Path(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        data = parse_json(text, path)
         sentences = data.get("sentences") if isinstance(data, dict) else None
         if not isinstance(sentences, list):
             raise InputError(f"{path}: not a summary JSON (expected an object with a 'sentences' list, "

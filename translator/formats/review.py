@@ -3,9 +3,15 @@
 XLIFF and TMX are written and read with translate-toolkit, the reference
 implementation CAT-tool users rely on, so what we write is what standard
 readers read. Flags travel as notes (``origin="translator"``), each
-``[check] severity: message``; JSONL carries every flag with its ``severity``; a flagged unit
-is marked as needing review (``state="needs-review-translation"``), a clean
-one ``translated``.
+``[check] severity: message``; JSONL carries every flag with its ``severity``.
+
+A unit's state says who stands behind its English. Machine output (origin ``model`` or ``cache``) is
+never approved: ``state="needs-review-translation"`` with ``state-qualifier="mt-suggestion"``, so a
+reviewed file imported into the translation memory brings only what a person approved or translated.
+English from the memory (origin ``memory``) with no flag is approved (``state="translated"``,
+``state-qualifier="exact-match"``); a flagged one (a stale term, an edited number) needs review
+(``leveraged-tm``). Translation memory suggestions are ``alt-trans`` elements (``match-quality`` in percent,
+``origin="translation-memory"``); TMX units carry their origin as ``prop type="x-translator-origin"``.
 """
 
 from __future__ import annotations
@@ -38,13 +44,19 @@ def _toolkit():
     try:
         from translate.storage import tmx, xliff
     except ImportError as exc:
-        raise BackendUnavailableError("XLIFF/TMX export needs translate-toolkit: pip install 'translator[review]'") from exc
+        raise BackendUnavailableError("XLIFF/TMX export needs translate-toolkit: pip install translate-toolkit lxml (in a checkout: pip install -e '.[review]')") from exc
     return xliff, tmx
 
 
 def _notes(seg) -> list[str]:
-    """The segment's flags, then the glossary terms it kept (a missing term is already a ``term_missing`` flag)."""
-    return [f"[{f.check}] {f.severity}: {f.message}" for f in seg.flags] + [
+    """The segment's flags, then the glossary terms it kept (a missing term is already a ``term_missing`` flag).
+
+    English from the translation memory also says which unit it came from.
+    """
+    from .text import origin_note
+
+    memory = [f"[memory] {origin_note(seg)}"] if seg.origin.startswith("memory") and seg.matches else []
+    return memory + [f"[{f.check}] {f.severity}: {f.message}" for f in seg.flags] + [
         f"[term] {t.source} -> {t.target}: ok" for t in seg.terms if t.satisfied]
 
 
@@ -76,10 +88,17 @@ def to_xliff(doc: DocumentResult) -> str:
         for note in _notes(seg):
             unit.addnote(note, origin="translator")
         unit.xmlelement.set("resname", f"{seg.kind}:{seg.line}")
-        unit.markapproved(not seg.flags)
+        from_memory = seg.origin.startswith("memory")
+        approved = from_memory and not seg.flags
+        unit.markapproved(approved)
         target = unit.xmlelement.find(unit.namespaced("target"))
         if target is not None:
-            target.set("state", "needs-review-translation" if seg.flags else "translated")
+            target.set("state", "translated" if approved else "needs-review-translation")
+            target.set("state-qualifier", "exact-match" if approved else "leveraged-tm" if from_memory
+                       else "mt-suggestion")
+        for match in seg.matches if not from_memory else ():
+            unit.addalttrans(match.unit.target, origin="translation-memory", lang="en", sourcetxt=match.unit.source,
+                             matchquality=str(match.percent))
     unit_sig = store.units[0] if store.units else None
     if unit_sig is not None:
         unit_sig.addnote(f"signature: {doc.signature}", origin="translator-signature")
@@ -103,6 +122,9 @@ def to_tmx(doc: DocumentResult) -> str:
         unit = store.addsourceunit(seg.source, "zh")
         unit.settarget(seg.target, "en", append=True)
         unit.xmlelement.set("tuid", f"{doc.name}#{seg.id}")
+        prop = unit.xmlelement.makeelement("prop", {"type": "x-translator-origin"})
+        prop.text = seg.origin
+        unit.xmlelement.insert(0, prop)
         for note in _notes(seg):
             unit.addnote(note)
     if store.units:

@@ -32,20 +32,48 @@ def flag_note(segment_id: str, flags) -> str:
     return f"{segment_id}: " + "; ".join(f"{f.check}: {f.message}" for f in flags)
 
 
+def origin_note(seg) -> str:
+    """Return what a reader should know about a segment's memory unit or suggestion ('' when none).
+
+    ``from translation memory unit 3 (approved by li, 2024-05-01, report.xlf)`` for memory English;
+    ``memory suggestion 87% (unit 3): "GDP grew 24.8%." differs: 28.3 (memory 24.8)`` for the model's.
+    """
+    if not seg.matches:
+        return ""
+    m = seg.matches[0]
+    u = m.unit
+    if seg.origin.startswith("memory"):  # a number edit says so in its memory_edited flag
+        return f"from translation memory unit {u.id} (approved by {u.approved_by}, {u.approved_at[:10]}, {u.origin})"
+    numbers = ", ".join(f"{q or '-'} (memory {w or '-'})" for q, w in m.numbers)
+    return (f"memory suggestion {m.percent}% (unit {u.id}): {json.dumps(u.target, ensure_ascii=False)}"
+            + (f"; numbers differ: {numbers}" if numbers else ""))
+
+
 def _blocks(doc: DocumentResult, notes: bool) -> list[tuple[str, str | None, str, list[str]]]:
-    """Return (kind, marker, English text, notes) per block; flagged segments get a numbered marker."""
+    """Return (kind, marker, English text, notes) per block; flagged segments, memory English and segments
+    with a memory suggestion get a numbered marker."""
     out, number = [], 0
     for block in doc.document.blocks:
         parts, block_notes = [], []
         for i in block.segment_indices:
             seg, text = doc.segments[i], _segment_text(doc, i)
-            if notes and seg.flags:
+            memory = origin_note(seg)
+            if notes and (seg.flags or memory):
                 number += 1
                 text += f" [{number}]"
-                block_notes.append(f"[{number}] " + flag_note(seg.id, seg.flags))
+                note = flag_note(seg.id, seg.flags) if seg.flags else f"{seg.id}: "
+                block_notes.append(f"[{number}] " + note + ("; " if seg.flags and memory else "") + memory)
             parts.append(text)
         out.append((block.kind, block.marker, " ".join(parts), block_notes))
     return out
+
+
+def _origins(doc: DocumentResult) -> str:
+    """Return ``Segments from: model 200, memory 38`` when any English came from the memory, else ''."""
+    counts = doc.origin_counts()
+    if not any(k.startswith("memory") for k in counts) and not any(s.matches for s in doc.segments):
+        return ""
+    return "Segments from: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
 def render_txt(doc: DocumentResult, notes: bool = True) -> str:
@@ -63,7 +91,10 @@ def render_txt(doc: DocumentResult, notes: bool = True) -> str:
             text = f"{marker} {text}"
         lines.append("\n".join([text, *("    " + n for n in block_notes)]))
     if doc.summary is not None and doc.summary.sentences:
-        lines.append("Summary: " + doc.summary.text)
+        lines.append("\n".join(["Summary:", *(f"- {s.text} ({s.segment_id})" + "".join(
+            f"\n    {flag_note(s.segment_id, [f])}" for f in s.flags) for s in doc.summary.sentences)]))
+    if _origins(doc):
+        lines.append(_origins(doc))
     lines.append(f"-- {CHECK_BEFORE_USE}{doc.signature}")
     return "\n\n".join(lines) + "\n"
 
@@ -93,7 +124,9 @@ def render_md(doc: DocumentResult, notes: bool = True) -> str:
             lines.append("\n".join(f"> {n}  " for n in block_notes))
     if doc.summary is not None and doc.summary.sentences:
         lines.append("## Summary")
-        lines.extend(f"- {s.text} ({s.segment_id})" for s in doc.summary.sentences)
+        lines.append(render_summary(doc.summary, "md").rstrip("\n"))  # each sentence's source id and flags
+    if _origins(doc):
+        lines.append(_origins(doc))
     lines.append(f"---\n\n*{CHECK_BEFORE_USE}`{doc.signature}`*")
     return "\n\n".join(lines) + "\n"
 

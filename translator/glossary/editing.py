@@ -28,8 +28,11 @@ class TermBaseFile:
         InputError: ``path`` is not a TSV file (``.tsv`` or ``.txt``), or not UTF-8.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, preamble: tuple[str, ...] = ()) -> None:
         self.path = Path(path)
+        self.created = not self.path.exists()
+        #: line number (1-based) -> "file:line" of the imported row it holds, so errors after an import cite it
+        self.origins: dict[int, str] = {}
         if self.path.suffix.lower() not in EDITABLE_SUFFIXES:
             raise InputError(f"{path}: only TSV term bases ({', '.join(EDITABLE_SUFFIXES)}) can be edited in place; "
                              f"this is a {self.path.suffix or 'file without extension'}: export it as TSV, edit that, "
@@ -40,7 +43,7 @@ class TermBaseFile:
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: glossary is not UTF-8 ({exc.reason})") from None
         else:
-            self.lines = ["\t".join(COLUMNS)]
+            self.lines = [*(f"# {line}" for line in preamble), "\t".join(COLUMNS)]
         self.header = self._header()
         self._by_key: dict[str, Entry] | None = None  # folded source -> entry (with its line), built once
 
@@ -106,31 +109,49 @@ class TermBaseFile:
     def add(self, entry: Entry, replace_existing: bool = False) -> str:
         """Add ``entry``; refuse a conflicting one unless ``replace_existing``.
 
+        The same English (and type) as an existing entry is never a conflict: the outcome is ``unchanged``,
+        or ``variants merged`` when ``entry`` brings variants the existing entry lacks (added after its own,
+        none dropped). ``replace_existing`` changes the English and keeps the existing entry's variants
+        (the new ones first); the note becomes the new entry's (the old one described the old English).
+
         Returns:
-            ``added``, ``replaced`` or ``unchanged``.
+            ``added``, ``replaced``, ``variants merged`` or ``unchanged``.
 
         Raises:
-            GlossaryConflictError: A different entry for the same source exists.
+            GlossaryConflictError: A different English for the same source exists (without ``replace_existing``).
             InputError: A field holds a tab or a line break.
         """
         self._check_fields(entry)
         existing = self.find(entry.source)
+        origin = f"{entry.file}:{entry.line}" if entry.file and entry.file != str(self.path) and entry.line else None
         if existing is None:
             self.lines.append(self._row_text(entry))
             self._index()[entry.key] = replace(entry, file=str(self.path), line=len(self.lines))
+            if origin:
+                self.origins[len(self.lines)] = origin
             return "added"
-        same = fold_key(existing.target) == fold_key(entry.target) and existing.type == entry.type \
-            and set(existing.variants) == set(entry.variants)
-        if same:
-            return "unchanged"
-        if not replace_existing:
+        if fold_key(existing.target) == fold_key(entry.target) and existing.type == entry.type:
+            known = {fold_key(x) for x in (existing.target, *existing.variants)}
+            extra = tuple(dict.fromkeys(v for v in entry.variants if fold_key(v) not in known))
+            if not extra:
+                return "unchanged"
+            new = replace(existing, variants=(*existing.variants, *extra))
+            outcome = "variants merged"
+        elif not replace_existing:
             raise GlossaryConflictError(
                 f"{self.path}:{existing.line}: {existing.source!r} is already listed as {existing.target!r}; "
                 f"pass --replace to change it to {entry.target!r}")
-        new = replace(entry, file=str(self.path), line=existing.line)  # the new entry's note: the old one described the old target
+        else:
+            target = fold_key(entry.target)
+            kept = tuple(dict.fromkeys(v for v in (*entry.variants, *existing.variants) if fold_key(v) != target))
+            new = replace(entry, variants=kept)
+            outcome = "replaced"
+        new = replace(new, file=str(self.path), line=existing.line)
         self.lines[existing.line - 1] = self._row_text(new)
         self._index()[existing.key] = new
-        return "replaced"
+        if origin:
+            self.origins[existing.line] = origin
+        return outcome
 
     def merge(self, entries: list[Entry], replace_existing: bool = False, merge_variants: bool = False) -> dict[str, int]:
         """Add every entry of an imported file (see :meth:`add`); return how many had each outcome.
@@ -198,9 +219,36 @@ class TermBaseFile:
         if errors:
             from ..errors import ValidationError
 
+            errors = [replace(p, message=f"{p.message} (the row imported from {self.origins[p.line]})")
+                      if p.line in self.origins else p for p in errors]
             raise ValidationError(problems=errors, what=f"glossary {self.path} after the edit (nothing written)")
+        if self.created:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, text)
 
+
+
+def _open(path: str | Path) -> TermBaseFile:
+    """Open a term base to edit; the user's glossary, made on its first edit, opens with a comment saying what it is."""
+    from .termbase import glossary_file, user_glossary_path
+
+    preamble: tuple[str, ...] = ()
+    if Path(path) == user_glossary_path():
+        preamble = ("Your own glossary: layered over the shipped one (" + str(glossary_file()) + "); an entry here",
+                    "replaces the shipped entry of the same source. `translator glossary add/remove/import` edit it.")
+    return TermBaseFile(path, preamble)
+
+
+def _shipped_entry(path: str | Path, source: str) -> Entry | None:
+    """The shipped glossary's entry for ``source`` when ``path`` is the user's glossary layered over it, else None."""
+    import os
+
+    from .termbase import glossary_file, load_glossary, user_glossary_path
+
+    if Path(path) != user_glossary_path() or os.environ.get("TRANSLATOR_GLOSSARY"):
+        return None
+    key = fold_key(source)
+    return next((e for e in load_glossary([glossary_file()], strict=False).entries if e.key == key), None)
 
 
 def add_entry(path: str, source: str, target: str, variants: tuple[str, ...] = (), dnt: bool = False,
@@ -217,7 +265,7 @@ def add_entry(path: str, source: str, target: str, variants: tuple[str, ...] = (
         InputError: A field holds a tab or a line break.
         ValidationError: The entry is invalid (every problem listed).
     """
-    tb = TermBaseFile(path)
+    tb = _open(path)
     entry = Entry(source.strip(), target.strip(), tuple(v.strip() for v in variants), "dnt" if dnt else "term",
                   "sensitive" if case_sensitive else "insensitive", "proposed" if proposed else "approved", note)
     TermBaseFile._check_fields(entry)
@@ -225,13 +273,35 @@ def add_entry(path: str, source: str, target: str, variants: tuple[str, ...] = (
     warnings = [p for p in parse_rows(str(path), row)[1] if p.severity != "error"]
     outcome = tb.add(entry, replace_existing)
     tb.save()
-    return outcome, [replace(p, line=tb.find(entry.source).line if tb.find(entry.source) else None) for p in warnings]
+    line = tb.find(entry.source).line if tb.find(entry.source) else None
+    warnings = [replace(p, line=line) for p in warnings]
+    shipped = _shipped_entry(path, entry.source) if outcome != "unchanged" else None
+    if shipped is not None:
+        warnings.append(Problem("info", f"{entry.source!r} -> {entry.target!r} replaces the shipped entry "
+                                f"{shipped.source!r} -> {shipped.target!r} at {shipped.file}:{shipped.line}",
+                                str(path), line))
+    return outcome, warnings
 
 
 def remove_entry(path: str, source: str) -> Entry:
-    """Remove the entry for ``source`` from the term base file at ``path``, save it and return the entry."""
-    tb = TermBaseFile(path)
-    removed = tb.remove(source)
+    """Remove the entry for ``source`` from the term base file at ``path``, save it and return the entry.
+
+    Raises:
+        TranslatorError: No such entry in that file (when the source is only in the shipped glossary under the
+            user's, the message says so and how to change it).
+    """
+    tb = _open(path)
+    try:
+        removed = tb.remove(source)
+    except TranslatorError:
+        shipped = _shipped_entry(path, source)
+        if shipped is None:
+            raise
+        raise TranslatorError(
+            f"{path}: no entry for {source!r} in your glossary; it is the shipped glossary's entry at "
+            f"{shipped.file}:{shipped.line} ({shipped.source!r} -> {shipped.target!r}), which edits without a file "
+            "do not change (a reinstall would undo them): override it in yours (`translator glossary add "
+            f"{shipped.source} NEW-ENGLISH`), or edit that file on purpose with -g") from None
     tb.save()
     return removed
 
@@ -278,7 +348,7 @@ def import_entries(path: str, source_file: str, replace_existing: bool = False,
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems=[p for p in problems if p.severity != "info"],
                               what=f"glossary import {source_file} (nothing changed)")
-    tb = TermBaseFile(path)
+    tb = _open(path)
     counts = tb.merge(entries, replace_existing, merge_variants)
     tb.save()
     return ImportReport(len(entries), counts, [p for p in problems if p.severity == "warning"])

@@ -295,7 +295,15 @@ def _csv_as_tsv(path: str, text: str) -> tuple[str, list[int], list[Problem]]:
     rows, lines, problems = [], [], []
     reader = csv.reader(io.StringIO(text))
     start = 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the csv module's limit (128 KiB), an unclosed quote at the end
+            problems.append(Problem("error", f"cannot read the CSV from here on ({exc}); is a quote (\") opened on "
+                                    "this line and never closed?", path, start))
+            break
         bad = next((c for c in row if "\t" in c or "\n" in c), None)
         if bad is not None:
             what = "a tab" if "\t" in bad else "a line break"

@@ -13,6 +13,10 @@ Strategies, tried in this order by the pipeline:
 After each attempt every entry is verified in the output; an entry still
 missing after the last attempt is flagged ``term_missing`` with the
 expected target. No term is dropped silently.
+
+Placeholders and template syntax (``{{name}}``, ``%1$s``, ``$x$`` ...; see
+:mod:`translator.glossary.placeholders`) are protected the same way, with or
+without a glossary; the ``placeholder`` check flags one that did not come back.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .placeholders import placeholder_matches
 from .termbase import Entry, Glossary, TermMatch, distinct_entries, target_present
 from ..results import TermUse
 
@@ -80,8 +85,8 @@ class TermProtector:
     """Apply one glossary to segments with a chosen strategy.
 
     Args:
-        glossary: The term base (None: nothing to protect).
-        accepts: Tokenizer check for placeholder codes (None: no placeholders).
+        glossary: The term base (None: only placeholders and template syntax are protected).
+        accepts: Tokenizer check for placeholder codes (None: no codes; protected text is injected as is).
     """
 
     def __init__(self, glossary: Glossary | None, accepts: Callable[[str], bool] | None = None) -> None:
@@ -97,8 +102,16 @@ class TermProtector:
         return self._codes
 
     def find(self, text: str) -> list[TermMatch]:
-        """Return the glossary matches in ``text``."""
-        return self.glossary.find(text) if self.glossary else []
+        """Return the glossary matches and the placeholders in ``text``, in order, none overlapping.
+
+        A placeholder wins over a glossary match that overlaps it (``{{name}}`` is kept as a whole).
+        """
+        held = placeholder_matches(text)
+        terms = self.glossary.find(text) if self.glossary else []
+        if not held:
+            return terms
+        terms = [t for t in terms if all(t.end <= h.start or t.start >= h.end for h in held)]
+        return sorted(held + terms, key=lambda m: m.start)
 
     def protect(self, text: str, strategy: str) -> ProtectedText:
         """Rewrite ``text`` for the engine with ``strategy``.

@@ -70,13 +70,57 @@ def glossary_file(path: str | Path | None = None) -> Path:
     return default
 
 
-def default_glossary() -> Glossary:
-    """Load the default term base.
+def user_glossary_path() -> Path:
+    """Return the user's own glossary: ``TRANSLATOR_USER_GLOSSARY``, else ``glossary.tsv`` in the user config dir.
+
+    It is layered over the shipped glossary (its entries replace the shipped ones of the same source) and
+    is what ``glossary add/remove/import`` change when no file is named; created on the first edit, so
+    edits survive a reinstall.
+    """
+    env = os.environ.get("TRANSLATOR_USER_GLOSSARY")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("translator")) / "glossary.tsv"
+
+
+def default_glossary_files() -> list[Path]:
+    """Return the files of the default term base, the one that wins first.
+
+    ``TRANSLATOR_GLOSSARY`` when set (that file alone); else the user's glossary (when it exists) over the
+    shipped one.
+
+    Raises:
+        InputError: No default term base (a broken install).
+    """
+    shipped = glossary_file()
+    if os.environ.get("TRANSLATOR_GLOSSARY"):
+        return [shipped]
+    user = user_glossary_path()
+    return [user, shipped] if user.is_file() else [shipped]
+
+
+def edited_glossary_file(path: str | Path | None = None) -> Path:
+    """Return the file ``glossary add/remove/import`` change: ``path``, ``TRANSLATOR_GLOSSARY``, else the user's glossary.
+
+    The shipped glossary is never edited implicitly: inside an installed package a reinstall would lose
+    the edits (name it with ``-g`` to edit it on purpose, as its editors do in a checkout).
+    """
+    if path:
+        return Path(path)
+    if os.environ.get("TRANSLATOR_GLOSSARY"):
+        return Path(os.environ["TRANSLATOR_GLOSSARY"])
+    return user_glossary_path()
+
+
+def default_glossary(strict: bool = True) -> Glossary:
+    """Load the default term base: the user's glossary layered over the shipped one (see :func:`default_glossary_files`).
 
     Raises:
         InputError: There is none (a broken install): never translate without one silently.
     """
-    return load_glossary([glossary_file()])
+    return load_glossary(default_glossary_files(), strict=strict, layered=True)
 
 
 def resolve_glossary(paths: list[str] | tuple[str, ...], enabled: bool = True) -> Glossary | None:
@@ -224,18 +268,18 @@ class Glossary:
         return "sha256:" + h.hexdigest()[:12]
 
     def find(self, text: str) -> list[TermMatch]:
-        """Find entries in ``text``: longest match first, non-overlapping.
+        """Find entries in ``text``: the non-overlapping reading that keeps the most of the terms.
 
-        Full-width and half-width forms match the same entry; Latin-script
-        sources match on word boundaries; case-sensitive entries need the
-        exact case.
+        Where matches overlap (``青岛市北区``: 青岛 + 市北区 or 青岛市 + 北区) the reading chosen covers the
+        most characters with approved terms, then with any terms, then uses the fewest (so the longest) terms;
+        between readings still equal, the one whose terms end earliest (青岛 + 市北区; a term nested in
+        a longer one never wins over it). Full-width and half-width forms match the same entry;
+        Latin-script sources match on word boundaries; case-sensitive entries need the exact case.
         """
         ftext, origin = fold_with_origin(text)
-        matches = []
-        i = 0
         n = len(ftext)
-        while i < n:
-            candidates: list[tuple[int, list[Entry]]] = []  # (end, entries) for every key starting at i
+        candidates: list[list[tuple[int, Entry]]] = [[] for _ in range(n)]  # start -> (end, entry), one per end
+        for i in range(n):
             node = self._trie
             j = i
             while j < n:
@@ -244,27 +288,87 @@ class Glossary:
                     break
                 j += 1
                 if _END in node:
-                    candidates.append((j, node[_END]))
-            hit = None
-            for j, entries in reversed(candidates):  # longest first
-                start, end = origin[i], origin[j] if j < len(origin) else len(text)
-                for e in entries:
-                    if e.latin and ((i > 0 and ftext[i - 1].isascii() and ftext[i - 1].isalnum())
-                                    or (j < n and ftext[j].isascii() and ftext[j].isalnum())):
-                        continue
-                    if e.case == "sensitive" and unicodedata.normalize("NFKC", text[start:end]) != unicodedata.normalize("NFKC", e.source):
-                        continue
-                    hit = TermMatch(e, start, end)
-                    break
-                if hit:
-                    break
-            if hit:
-                matches.append(hit)
-                i += len(hit.entry.key)
-            else:
+                    start, end = origin[i], origin[j] if j < len(origin) else len(text)
+                    for e in node[_END]:
+                        if e.latin and ((i > 0 and ftext[i - 1].isascii() and ftext[i - 1].isalnum())
+                                        or (j < n and ftext[j].isascii() and ftext[j].isalnum())):
+                            continue
+                        if e.case == "sensitive" and unicodedata.normalize("NFKC", text[start:end]) != unicodedata.normalize("NFKC", e.source):
+                            continue
+                        candidates[i].append((j, e))
+                        break
+        if not any(candidates):
+            return []
+        # best[i]: the best reading of ftext[i:] as (approved chars, chars, -terms, -sum of ends); additive, so a
+        # right-to-left pass finds the best reading in time linear in the candidates
+        best: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)] * (n + 1)
+        choice: list[tuple[int, Entry] | None] = [None] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i] = best[i + 1]
+            for j, e in candidates[i]:
+                rest = best[j]
+                size = j - i
+                score = (rest[0] + (size if e.status == "approved" else 0), rest[1] + size, rest[2] - 1, rest[3] - j)
+                if score > best[i]:
+                    best[i], choice[i] = score, (j, e)
+        matches = []
+        i = 0
+        while i < n:
+            if choice[i] is None:
                 i += 1
+                continue
+            j, e = choice[i]
+            matches.append(TermMatch(e, origin[i], origin[j] if j < len(origin) else len(text)))
+            i = j
         return matches
 
+    def overlaps(self, limit: int = 100) -> list[Problem]:
+        """Report pairs of entries that overlap (the end of one is the start of another) and where the
+        reading of the joined text leaves one of them out, e.g. ``青岛市`` and ``市北区`` in ``青岛市北区``.
+
+        Args:
+            limit: Report at most this many pairs (a big term base has millions), then one line saying so.
+        """
+        problems: list[Problem] = []
+        seen: set[tuple[str, str]] = set()
+        for a in self.entries:
+            key = a.key
+            for k in range(1, len(key)):
+                node = self._trie
+                for ch in key[k:]:
+                    node = node.get(ch)
+                    if node is None:
+                        break
+                if node is None:
+                    continue
+                stack = [(node, key[k:])]  # every key that starts with this suffix of ``key`` and goes on
+                while stack:
+                    node, prefix = stack.pop()
+                    for ch, child in node.items():
+                        if ch == _END:
+                            continue
+                        longer = prefix + ch
+                        for b in child.get(_END, ()):
+                            if (a.key, b.key) in seen or b.key in key or key in b.key or a.latin or b.latin:
+                                continue
+                            seen.add((a.key, b.key))
+                            joined = key[:k] + longer
+                            found = {m.entry.key for m in self.find(joined)}
+                            dropped = [e for e in (a, b) if e.key not in found]
+                            if dropped:
+                                reading = " + ".join(m.entry.source for m in self.find(joined)) or "nothing"
+                                problems.append(Problem(
+                                    "warning" if any(e.status == "approved" for e in dropped) else "info",
+                                    f"{a.source!r} and {b.source!r} overlap in {joined!r}: there it reads "
+                                    f"{reading}, so {' and '.join(repr(e.source) for e in dropped)} "
+                                    f"{'are' if len(dropped) > 1 else 'is'} not matched there",
+                                    a.file, a.line))
+                                if len(problems) >= limit:
+                                    problems.append(Problem("info", f"more overlapping entries than the {limit} "
+                                                                    "listed"))
+                                    return problems
+                        stack.append((child, longer))
+        return problems
 
     def rows(self, grep: str | None = None) -> list[list[str]]:
         """Return the entries as TSV rows; with ``grep``, only rows with a cell containing it (any case)."""
@@ -491,12 +595,14 @@ def cross_check(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
+def load_glossary(paths: list[str | Path], strict: bool = True, layered: bool = False) -> Glossary:
     """Load and validate term base files.
 
     Args:
         paths: Term base files (TSV, CSV, TBX or TMX), merged in order.
         strict: Raise on errors (warnings and infos never raise).
+        layered: An earlier file's entry replaces the entries of later files for the same source (the user's
+            glossary over the shipped one) instead of conflicting with them.
 
     Returns:
         The :class:`Glossary` (its ``problems`` holds warnings and infos).
@@ -511,6 +617,9 @@ def load_glossary(paths: list[str | Path], strict: bool = True) -> Glossary:
     problems: list[Problem] = []
     for path in paths:
         file_entries, file_problems = parse_entries(str(path))
+        if layered:
+            earlier = {e.key for e in entries}
+            file_entries = [e for e in file_entries if e.key not in earlier]
         entries += file_entries
         problems += file_problems
     problems += cross_check(entries)

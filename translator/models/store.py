@@ -105,13 +105,28 @@ def model_fingerprint(model: str) -> str:
     return h.hexdigest()[:16]
 
 
+def model_identity(model: str) -> str:
+    """Return what a model is, not how it was named: ``files:<content hash>`` for a model on disk, however its
+    path is typed (``models/tiny``, ``./models/tiny``, its absolute path, a symlink, a copy), and
+    ``<hub id>@hub:<snapshot>`` for a hub model that is not stored here.
+
+    The segment cache and ``batch``'s resume key on this (see :func:`model_fingerprint`). A model folder that is
+    not on this machine (a Ray driver whose workers hold the model) is named as typed.
+    """
+    try:
+        fingerprint = model_fingerprint(model)
+    except ModelNotAvailableError:
+        return f"{model}@not-on-this-machine"
+    return f"{model}@{fingerprint}" if fingerprint.startswith("hub:") else f"files:{fingerprint}"
+
+
 class _HashMemo:
     """File content hashes remembered by (resolved path, size, mtime); a damaged memo is simply rebuilt."""
 
     def __init__(self) -> None:
         import json
 
-        from ..translation.cache import default_cache_path
+        from ..paths import default_cache_path
 
         self.path = default_cache_path().with_name("model-hashes.json")
         try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..errors import InputError
 
@@ -68,11 +69,25 @@ def build_vmap(sources: list[str], targets: list[str], src_tokenize: Callable[[s
     return "\n".join(lines) + "\n"
 
 
-def build_model_vmap(model: str, src: str, ref: str, per_token: int = 50, always: int = 1000) -> tuple[Path, int]:
-    """Build and write the vocabulary shortlist (vmap.txt) of a converted CTranslate2 ``model``.
+class VmapEngine(Protocol):
+    """What :func:`build_model_vmap` needs of an engine: a built ``CTranslate2Engine`` is one.
+
+    The engine is handed in (engines sit above this package and load models from it), never imported.
+    """
+
+    tokenizer: Any
+    model_dir: Path
+
+    def tokenize(self, text: str) -> list[str]:
+        """Return the model's source pieces of ``text``."""
+
+
+def build_model_vmap(engine: VmapEngine, src: str, ref: str, per_token: int = 50,
+                     always: int = 1000) -> tuple[Path, int]:
+    """Build and write the vocabulary shortlist (vmap.txt) of a converted CTranslate2 model.
 
     Args:
-        model: Hub id or directory with a CTranslate2 conversion.
+        engine: The model's CTranslate2 engine (``CTranslate2Engine(model)``); vmap.txt goes in its ``model_dir``.
         src: Source lines of a parallel corpus.
         ref: Their translations, line-aligned.
         per_token: Candidates kept per source token.
@@ -81,11 +96,8 @@ def build_model_vmap(model: str, src: str, ref: str, per_token: int = 50, always
     Returns:
         The path written and the number of source tokens mapped.
     """
-    from ..engines.ctranslate2_engine import CTranslate2Engine
-    from ..evaluation.qa import read_aligned
-    from ..textio import write_atomic
+    from ..textio import read_aligned, write_atomic
 
-    engine = CTranslate2Engine(model)
     data = read_aligned({"src": src, "ref": ref})
     tok = engine.tokenizer
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..textnorm import printable_name
+
 BLOCK_KINDS = ("title", "meta", "caption", "byline", "heading", "paragraph")
 
 
@@ -78,6 +80,10 @@ class Document:
     segments: list[Segment] = field(default_factory=list)
     separators: list[str] = field(default_factory=list)
     name: str = "<text>"
+
+    def __post_init__(self) -> None:
+        # a file name that is not valid UTF-8 arrives with surrogate escapes, which no UTF-8 output can carry
+        self.name = printable_name(self.name)
 
     def rebuild(self) -> str:
         """Rebuild the original text from separators and segment raw text."""

@@ -58,13 +58,15 @@ def _is_sentence_end(text: str, i: int, end: int) -> bool:
     return False
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int, end: int, verbatim: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentence spans (offsets into ``text``).
 
     Args:
         text: The whole document text.
         start: First offset of the region to split.
         end: One past the last offset.
+        verbatim: (start, end) offsets of text that never ends a sentence (inline code, a formula:
+            ``a != b``, ``$n!$``).
 
     Returns:
         Non-empty, whitespace-trimmed spans in order.
@@ -73,7 +75,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     sent_start = start
     i = start
     while i < end:
-        if _is_sentence_end(text, i, end):
+        if _is_sentence_end(text, i, end) and not any(a <= i < b for a, b in verbatim):
             j = i + 1
             while j < end and (text[j] in ENDERS or text[j] == "."):
                 j += 1
@@ -212,17 +214,21 @@ def segment_lines(lines: list[str], name: str = "<segments>") -> Document:
     return doc
 
 
-def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> Document:
+def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>",
+                   verbatim: list[list[tuple[int, int]]] | None = None) -> Document:
     """Make a document of structural blocks read from a formatted file (Word, HTML, Markdown, PDF).
 
     Each block becomes one :class:`Block` of the given kind; titles and headings are one
     segment, every other kind is split into sentences with the text segmenter's rules
     (:func:`split_sentences`), so a sentence spread over several formatting runs is one segment.
+    A tab always ends a segment (it is layout: ``1.⇥``, a form's columns, a TOC entry's page number).
 
     Args:
         blocks: (kind, text) pairs in reading order; kinds are :data:`~.document.BLOCK_KINDS`.
             No text may be blank (callers drop empty paragraphs).
         name: Where they came from, used in messages.
+        verbatim: For each block, (start, end) offsets in its text of spans kept verbatim (inline code,
+            formulas), where no sentence ends.
 
     Returns:
         The :class:`Document`. Its ``text`` is the blocks' texts joined by ``\\n``; segment offsets
@@ -242,11 +248,17 @@ def segment_blocks(blocks: list[tuple[str, str]], name: str = "<document>") -> D
             raise ValueError(f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}")
         start, end = pos, pos + len(body)
         pos = end + 1
-        if kind in ("title", "heading"):
-            s, e = _strip_span(text, start, end)
-            spans = [(s, e)] if s < e else []
-        else:
-            spans = split_sentences(text, start, end)
+        spans = []
+        # a tab is layout (a typed list number ``1.⇥``, a form's columns, a TOC's page number), never inside a
+        # sentence: the pieces between tabs are segmented apart and the writers keep the tab between them
+        for m in re.finditer(r"[^\t]+", body):
+            a, b = start + m.start(), start + m.end()
+            if kind in ("title", "heading"):
+                s, e = _strip_span(text, a, b)
+                spans += [(s, e)] if s < e else []
+            else:
+                kept = tuple((start + x, start + y) for x, y in (verbatim[number - 1] if verbatim else ()))
+                spans += split_sentences(text, a, b, kept)
         if not spans:
             raise ValueError(f"block {number} of {name} is blank")
         block = Block(index=len(doc.blocks), kind=kind, marker=None, segment_indices=[], line=number)

@@ -6,13 +6,15 @@ package version. Values are the finished segment result (translation,
 flags, term uses). WAL mode and a busy timeout make concurrent writers safe;
 each write is its own transaction, so a killed run keeps what it finished.
 
-The cache never stops a translation. Problems are reported through the
+A cache path naming an existing file that is not a segment cache (an input, any other file or
+SQLite database) is an error before any work (:func:`check_cache_file`); such a file is never touched.
+Otherwise the cache never stops a translation. Problems are reported through the
 ``translator.cache`` logger (``logging``, level WARNING, once per problem):
 
 * a cache that cannot be opened or written (read-only folder, full disk) is
   switched off for the rest of the run;
-* a damaged file (truncated, not SQLite, malformed pages, wrong table) is
-  moved aside to ``segments.sqlite3.damaged-<time>`` and a fresh cache started;
+* a damaged cache file (truncated, malformed pages) is moved aside to
+  ``segments.sqlite3.damaged-<time>`` and a fresh cache started;
 * a row whose value is not a well-formed result is ignored (a miss: the
   segment is translated again and the row overwritten).
 """
@@ -28,17 +30,64 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..paths import default_cache_path
+
 log = logging.getLogger("translator.cache")
+#: SQLite ``application_id`` of the files this module makes (``zhen``): how a cache is told from other files.
+APPLICATION_ID = 0x7A68656E
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def default_cache_path() -> Path:
-    """Return ``TRANSLATOR_CACHE_DIR``/segments.sqlite3 or the user cache dir's."""
-    env = os.environ.get("TRANSLATOR_CACHE_DIR")
-    if env:
-        return Path(env) / "segments.sqlite3"
-    from platformdirs import user_cache_dir
+def check_cache_file(path: str | Path | None) -> None:
+    """Raise unless ``path`` is absent, empty or a segment cache this module made (its own or an older one).
 
-    return Path(user_cache_dir("translator")) / "segments.sqlite3"
+    A file that is not SQLite, another program's database, a folder, a pipe or a device is never opened
+    for writing, moved or replaced.
+
+    Raises:
+        InputError: ``path`` exists and is not a segment cache (named, with what it is).
+    """
+    import stat
+
+    from ..errors import InputError
+
+    path = Path(path) if path else default_cache_path()
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # cannot even look: opening it fails later and switches the cache off with a warning
+    hint = "; choose another cache file (--cache-path) or remove it yourself"
+    if not stat.S_ISREG(st.st_mode):
+        return  # a folder, a pipe, a device: SQLite cannot open it, and the cache is switched off with a warning
+    if st.st_size == 0:
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return
+    if not head.startswith(_SQLITE_MAGIC):
+        raise InputError(f"{path}: the segment cache path names a file that is not a segment cache (not SQLite){hint}")
+    app = int.from_bytes(head[68:72], "big") if len(head) >= 72 else 0
+    if app == APPLICATION_ID:
+        return
+    if app == 0:  # ours before the id was set (an older cache, or one being created: the id may sit in the WAL)
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+            try:
+                app = conn.execute("PRAGMA application_id").fetchone()[0]
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                columns = [r[1] for r in conn.execute("PRAGMA table_info(segments)")]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            app, tables, columns = 0, {"?"}, []
+        if app == APPLICATION_ID or not tables or (tables == {"segments"} and columns[:2] == ["key", "value"]):
+            return
+    raise InputError(f"{path}: the segment cache path names another program's SQLite database, not a segment "
+                     f"cache{hint}")
 
 
 def cache_key(source: str, context: str) -> str:
@@ -79,6 +128,7 @@ class SegmentCache:
 
     def __init__(self, path: str | Path | None = None, validate: Callable[[object], bool] | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
+        check_cache_file(self.path)
         self._validate = validate or (lambda value: isinstance(value, dict))
         self._conn: sqlite3.Connection | None = None
         self.disabled = False
@@ -96,6 +146,11 @@ class SegmentCache:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS segments (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+                try:
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                except sqlite3.OperationalError:  # a read-only cache: still usable for reading
+                    pass
             columns = [row[1] for row in conn.execute("PRAGMA table_info(segments)")]
             if columns[:2] != ["key", "value"]:
                 raise sqlite3.DatabaseError(f"unexpected table layout {columns}")

@@ -5,6 +5,11 @@ protector, glossary, cache, decoding and retry settings) and translates
 distinct source texts, returning one stored result per text. Work is cut into
 chunks written to the segment cache as they finish, so a killed run keeps what
 it finished; retries of a chunk run after its first attempt is checked.
+
+A text with no Chinese in it (code, an English abstract, a formula, a bare
+``{{field}}``) has nothing to translate: it is copied as it is, never sent to the
+model, and counted (``copied``), not flagged. Every way in (text, documents,
+segments, summaries) passes through :meth:`TranslationRounds.translate`.
 """
 
 from __future__ import annotations
@@ -18,11 +23,24 @@ from ..glossary import Glossary
 from ..glossary.protection import ProtectedText, TermProtector
 from ..results import DocumentResult, Flag, SegmentResult, Signature, TermUse
 from ..segmentation import Document
-from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget, translate_in_pieces
+from ..segmentation.long_segments import LONG_SEGMENT_CHARS, split_to_budget
+from ..textnorm import contains_cjk
 from .cache import SegmentCache, cache_key
+from .pieces import translate_in_pieces
 
 #: Progress callback: (units finished since the last call, total units).
 Progress = Callable[[int, int], None]
+
+
+def nothing_to_translate(text: str) -> bool:
+    """Return True for text without a letter of any script: numbers, footnote markers and symbols.
+
+    ``2023``, ``12.5%``, ``①``, ``[1]``, ``*``, ``†``, ``Ⅳ``, ``—``: what a number-only table cell or a footnote
+    reference holds. Such text is copied as it is, never sent to the model (which could only garble it).
+    """
+    import unicodedata
+
+    return not any(unicodedata.category(c).startswith("L") for c in text)
 
 
 @dataclass
@@ -73,12 +91,29 @@ class Job:
                 "terms": [asdict(u) for u in best.terms], "pieces": best.pieces, "cached": False}
 
 
+def placeholder_context(text: str) -> str:
+    """Return what the placeholder patterns add to the cache key of ``text`` (empty when it has none).
+
+    A segment holding a placeholder is translated differently when the pattern list changes (or was
+    translated before placeholders were protected), so its cached result is not reused then.
+    """
+    from ..glossary.placeholders import find_placeholders, patterns_version
+
+    return f"|placeholders:{patterns_version()}" if find_placeholders(text) else ""
+
+
+def copied_result(text: str) -> dict:
+    """Return the stored result of a text with nothing to translate (no Chinese): the text itself, unflagged."""
+    return {"target": text, "flags": [], "terms": [], "pieces": 0, "cached": False, "copied": True}
+
+
 class TranslationRounds:
     """Translate distinct texts with retries, term enforcement and the segment cache.
 
     Args:
-        engine: The loaded backend.
-        protector: Term protector bound to the engine's tokenizer.
+        engine: The loaded backend, or a function that loads it (called only when a text is not in the cache,
+            so a fully cached run loads no model).
+        protector: Term protector bound to the engine's tokenizer, or a function that makes it (likewise).
         glossary: Term base for the checks (None: no term checks).
         decode: Decoding settings of the first attempt.
         retries: Extra attempts for segments with retry-worthy flags (0-2).
@@ -88,11 +123,11 @@ class TranslationRounds:
         chunk_size: Distinct texts per chunk (cache writes and retries happen per chunk).
     """
 
-    def __init__(self, engine: Engine, protector: TermProtector, glossary: Glossary | None, decode: DecodeSettings,
-                 retries: int, max_input_tokens: int, cache: SegmentCache | None = None, cache_context: str = "",
-                 chunk_size: int = 128) -> None:
-        self.engine = engine
-        self.protector = protector
+    def __init__(self, engine: Engine | Callable[[], Engine], protector: TermProtector | Callable[[], TermProtector],
+                 glossary: Glossary | None, decode: DecodeSettings, retries: int, max_input_tokens: int,
+                 cache: SegmentCache | None = None, cache_context: str = "", chunk_size: int = 128) -> None:
+        self._engine = engine
+        self._protector = protector
         self.glossary = glossary
         self.decode = decode
         self.retries = retries
@@ -102,6 +137,20 @@ class TranslationRounds:
         self.chunk_size = chunk_size
         #: Segments that are in the cache for this run (found there or written there): what a kill keeps.
         self.saved = 0
+
+    @property
+    def engine(self) -> Engine:
+        """Return the engine (loaded on first use when a loader was given)."""
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()
+        return self._engine
+
+    @property
+    def protector(self) -> TermProtector:
+        """Return the term protector (made on first use when a factory was given)."""
+        if not isinstance(self._protector, TermProtector):
+            self._protector = self._protector()
+        return self._protector
 
     def plans(self) -> list[tuple[str, DecodeSettings]]:
         """Return the (term strategy, decoding settings) of each attempt, first attempt first."""
@@ -121,15 +170,20 @@ class TranslationRounds:
         distinct = list(dict.fromkeys(t for t in texts if t))
         if progress:
             progress(0, len(distinct))
-        results: dict[str, dict] = {}
+        # nothing to translate (no Chinese: code, English, numbers, symbols): copied, never sent to the model
+        results: dict[str, dict] = {t: copied_result(t) for t in distinct if not contains_cjk(t)}
+        if progress and results:
+            progress(len(results), len(distinct))
         keys: dict[str, str] = {}
-        if self.cache is not None and distinct:
-            keys = {t: cache_key(t, self.cache_context) for t in distinct}
+        asked = [t for t in distinct if t not in results]
+        if self.cache is not None and asked:
+            keys = {t: cache_key(t, self.cache_context + placeholder_context(t)) for t in asked}
             hits = self.cache.get_many(list(keys.values()))
-            results = {t: hits[keys[t]] | {"cached": True} for t in distinct if keys[t] in hits}
-            self.saved += len(results)
-            if progress and results:
-                progress(len(results), len(distinct))
+            found = {t: hits[keys[t]] | {"cached": True} for t in asked if keys[t] in hits}
+            results.update(found)
+            self.saved += len(found)
+            if progress and found:
+                progress(len(found), len(distinct))
         todo = [t for t in distinct if t not in results]
         for t in [t for t in todo if len(t) > LONG_SEGMENT_CHARS]:  # resumable piece by piece (long_segments.py)
             budget = min(self.max_input_tokens, self.engine.max_input_tokens)
@@ -258,9 +312,10 @@ def assemble(doc: Document, results: dict[str, dict], signature: Signature) -> D
             id=seg.id, index=seg.index, block_index=seg.block_index, kind=seg.kind, source=seg.raw,
             target=r["target"], start=seg.start, end=seg.end, line=seg.line,
             flags=[Flag(**f) for f in r["flags"]], terms=[TermUse(**t) for t in r["terms"]],
-            pieces=r["pieces"], cached=r["cached"],
+            pieces=r["pieces"], cached=r["cached"], origin=r.get("origin") or ("cache" if r["cached"] else "model"),
+            matches=list(r.get("matches", ())), copied=r.get("copied", False),
         ))
     return DocumentResult(name=doc.name, document=doc, segments=segments, signature=signature)
 
 
-__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble"]
+__all__ = ["Attempt", "Job", "Progress", "TranslationRounds", "assemble", "copied_result", "nothing_to_translate"]

@@ -3,7 +3,7 @@
 Every executor module has ``run(jobs, task, workers=None, **options)`` that yields one
 :class:`~translator.batch.document.DocumentOutcome` per document as it finishes (in any order);
 the caller writes outputs and the manifest. ``local`` (default) is a process pool on this
-machine; ``ray`` is an actor pool on a Ray cluster (``pip install 'translator[ray]'``).
+machine; ``ray`` is an actor pool on a Ray cluster (``pip install ray``; in a checkout ``pip install -e '.[ray]'``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ``ray`` executor: an actor pool on a Ray cluster (``pip install 'translator[ray]'``).
+"""The ``ray`` executor: an actor pool on a Ray cluster (``pip install ray``; in a checkout ``pip install -e '.[ray]'``).
 
 Each actor builds its pipeline once from the plain settings dict; the driver
 reads each document's bytes, streams them to the actors (two in flight per
@@ -43,7 +43,7 @@ def _import_ray():
     try:
         import ray
     except ImportError as exc:
-        raise BackendUnavailableError("the ray executor needs Ray: pip install 'translator[ray]'") from exc
+        raise BackendUnavailableError("the ray executor needs Ray: pip install ray (in a checkout: pip install -e '.[ray]')") from exc
     return ray
 
 
@@ -57,7 +57,15 @@ def start(address: str | None = None, num_cpus: int | None = None) -> bool:
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if address:
-        ray.init(address=address, log_to_driver=True, logging_level="WARNING", configure_logging=True)
+        try:
+            ray.init(address=address, log_to_driver=True, logging_level="WARNING", configure_logging=True)
+        except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:  # no cluster there: Ray's own
+            # message names ray.init arguments; say what to do with ours
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0].split(". ")[0].rstrip(".")
+            raise BackendUnavailableError(
+                f"cannot join a Ray cluster at {address!r}: {reason}. Start the cluster first (`ray start --head` on "
+                "the head machine, `ray start --address=HEAD_IP:6379` on the others), or leave the Ray address out "
+                "to start Ray on this machine") from None
         return True
     ray.init(num_cpus=num_cpus, object_store_memory=OBJECT_STORE_BYTES, include_dashboard=False,
              log_to_driver=True, logging_level="WARNING", configure_logging=True)
