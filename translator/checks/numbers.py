@@ -420,6 +420,15 @@ def _segments(text: str) -> tuple[tuple[int, int, str], ...]:
     import jieba.posseg
 
     jieba.setLogLevel(60)
+    if not jieba.dt.initialized and jieba.dt.tmp_dir is None:  # its dictionary cache goes in our cache folder
+        from ..paths import default_cache_path
+
+        folder = default_cache_path().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(folder)
+        except OSError:
+            pass  # jieba keeps it in the system's temporary folder, as it does by default
     tags = jieba.posseg.dt.word_tag_tab
     out, pos = [], 0
     for word in jieba.lcut(text, HMM=False):
