@@ -87,3 +87,14 @@ def test_default_threads_leave_busy_cores_alone(monkeypatch, cores, load, expect
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert default_threads() == expected
+
+
+@given(st.lists(st.lists(st.integers(0, 50), min_size=1, max_size=20), max_size=6), st.integers(1, 8))
+def test_spread_batches_keeps_every_index_once_in_order(batches, count):
+    from translator.engines.base import spread_batches
+
+    flat = [i for b in batches for i in b]
+    out = spread_batches(batches, count)
+    assert [i for b in out for i in b] == flat
+    assert len(out) >= min(count, len(flat)) or all(len(b) == 1 for b in out)
+    assert all(out_batch for out_batch in out) or not flat

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..errors import BackendUnavailableError, ModelNotAvailableError, TranslatorError
 from ..models.store import (CT2_SUBDIR, check_device, check_model_folder, load_tokenizer, model_missing_error,
                             quiet_transformers, resolve_model, store_dir, store_name)
-from .base import COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order
+from .base import (COMMON_OPTIONS, DecodeSettings, EngineInfo, EngineOption, EngineOutput, in_input_order,
+                   spread_batches)
 from .marian_tokenizer import MarianSpmTokenizer, encode_source, is_marian_dir
 from .target_vocabulary import always_allowed_vmap, target_side_tokens
 from .tokenizer_engine import TokenizerEngine
@@ -231,6 +232,7 @@ class CTranslate2Engine(TokenizerEngine):
         threads = threads or os.cpu_count() or 1
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).
         workers = 2 if threads >= 2 else 1
+        self.workers = workers
         kind, _, index = device.partition(":")
         options = dict(device=kind, device_index=int(index or 0), compute_type=compute_type,
                        intra_threads=max(1, threads // workers), inter_threads=workers)
@@ -302,6 +304,7 @@ class CTranslate2Engine(TokenizerEngine):
         # Longest first: the two workers start on the slowest batches and the short ones fill the
         # tail, so neither waits long for the other at the end (measured: about 2 s of 16 saved).
         lengths, batches = self._plan(texts, settings, longest_first=True)
+        batches = spread_batches(batches, 2 * self.workers)  # a few texts: two length-sorted batches per worker
         queued = [(batch, self._submit([texts[i] for i in batch], [lengths[i] for i in batch], settings)) for batch in batches]
         return lambda: in_input_order(len(texts), ((batch, self._collect(*job)) for batch, job in queued), on_batch)
 
