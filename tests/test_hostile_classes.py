@@ -424,3 +424,21 @@ def test_a_csv_term_base_with_a_huge_field_or_a_stray_quote_is_named(tmp_path, b
     r = run("glossary", "check", path)
     assert r.exit_code == 2, r.output
     assert "terms.csv:3: error:" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("address, words", [
+    ("127.0.0.1:1", ("nothing answers",)),
+    ("not an address", ("not auto, HOST:PORT",)),
+    ("localhost:99999", ("not auto, HOST:PORT",)),
+])
+def test_a_bad_ray_address_is_one_line_at_once_and_leaves_no_manifest(tmp_path, tiny_ct2_model, address, words):
+    import time
+
+    src = tmp_path / "a.txt"
+    src.write_text("第一句。\n", "utf-8")
+    started = time.perf_counter()
+    r = run("batch", src, "--out-dir", tmp_path / "en", "--executor", "ray", "--ray-address", address,
+            "--model", tiny_ct2_model, *BASE)
+    assert time.perf_counter() - started < 10
+    one_line_error(r, address, *words)
+    assert not (tmp_path / "en" / "manifest.jsonl").exists()

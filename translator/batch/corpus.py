@@ -195,6 +195,10 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
         # workers share the cores: each gets its share of threads (1 when there are as many workers as cores)
         threads = settings.threads or max(1, default_workers() // workers)
     else:
+        from .executors.ray_executor import check_address
+
+        if todo:  # a wrong or dead address: one error now, before a manifest is written
+            check_address(ray_address)
         threads = settings.threads or 1  # one actor per CPU
     task = BatchTask(settings=settings.to_dict() | {"threads": threads}, notes=notes, encoding=encoding,
                      run_signature=key, setup=setup)
