@@ -99,7 +99,7 @@ def docx_bytes(body: str, doctype: str = "") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("word/document.xml", xml)
+        zf.writestr("word/document.xml", xml.encode("utf-8", "surrogatepass"))  # hostile tests put lone surrogates
     return buf.getvalue()
 
 
