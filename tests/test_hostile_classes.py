@@ -7,6 +7,7 @@ traceback, a hang, a partial output or a changed input.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -442,3 +443,21 @@ def test_a_bad_ray_address_is_one_line_at_once_and_leaves_no_manifest(tmp_path, 
     assert time.perf_counter() - started < 10
     one_line_error(r, address, *words)
     assert not (tmp_path / "en" / "manifest.jsonl").exists()
+
+
+def test_batch_over_a_folder_with_a_fifo_and_a_link_to_dev_zero_ends_and_names_them(tmp_path, tiny_ct2_model):
+    import json
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("第一句。\n", "utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    r = run("batch", folder, "--out-dir", tmp_path / "en", "--model", tiny_ct2_model, *BASE, "--workers", "1")
+    assert r.exit_code == 1, r.output  # two documents failed, the batch went on
+    rows = [json.loads(line) for line in (tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    status = {Path(row["document"]).name: (row["status"], row["error"]) for row in rows if "document" in row}
+    assert status["good.txt"][0] == "translated"
+    assert status["pipe.txt"][0] == "failed" and "named pipe" in status["pipe.txt"][1]
+    assert status["zero.txt"][0] == "failed" and "device" in status["zero.txt"][1]

@@ -23,9 +23,9 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...errors import BackendUnavailableError, UnknownNameError
+from ...errors import BackendUnavailableError, InputError, UnknownNameError
 from ..discovery import DocumentJob
-from ..document import DocumentOutcome, DocumentRecord, worker_name
+from ..document import DocumentOutcome, DocumentRecord, check_regular, worker_name
 from ..worker import BatchTask
 
 #: CPUs each actor reserves (see the module docstring).
@@ -154,11 +154,13 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, ra
                     return
                 job = pending.popleft()
                 try:
+                    check_regular(job.source)
                     data = Path(job.source).read_bytes()
-                except OSError as exc:
+                except (OSError, InputError) as exc:
+                    error = str(exc) if isinstance(exc, InputError) else f"{job.source}: cannot read: {exc.strerror or exc}"
                     in_flight[ray.put(DocumentOutcome(DocumentRecord(
                         document=job.source, output=job.output, status="failed", run_signature=task.run_signature,
-                        error=f"{job.source}: cannot read: {exc.strerror or exc}")))] = (job, None)
+                        error=error)))] = (job, None)
                     continue
                 in_flight[actors[i].translate.remote(job, data)] = (job, i)
                 load[i] += 1
