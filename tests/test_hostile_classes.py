@@ -461,3 +461,17 @@ def test_batch_over_a_folder_with_a_fifo_and_a_link_to_dev_zero_ends_and_names_t
     assert status["good.txt"][0] == "translated"
     assert status["pipe.txt"][0] == "failed" and "named pipe" in status["pipe.txt"][1]
     assert status["zero.txt"][0] == "failed" and "device" in status["zero.txt"][1]
+
+
+def test_a_long_run_of_one_symbol_the_vocabulary_lacks_is_tokenized_in_linear_time():
+    import time
+
+    from translator.engines.marian_tokenizer import MarianSpmTokenizer
+
+    from .conftest import ROOT
+
+    tok = MarianSpmTokenizer(ROOT / "models" / "opus-mt-zh-en-tokenizer")  # the real opus-mt-zh-en files
+    started = time.perf_counter()
+    pieces = tok.tokenize("市北区" + "━" * 12_000 + "。")  # one sentencepiece piece no vocabulary entry covers
+    assert time.perf_counter() - started < 2  # was cubic: 2,500 took 10 s, 12,000 over 40 minutes
+    assert pieces
