@@ -475,3 +475,17 @@ def test_a_long_run_of_one_symbol_the_vocabulary_lacks_is_tokenized_in_linear_ti
     pieces = tok.tokenize("市北区" + "━" * 12_000 + "。")  # one sentencepiece piece no vocabulary entry covers
     assert time.perf_counter() - started < 2  # was cubic: 2,500 took 10 s, 12,000 over 40 minutes
     assert pieces
+
+
+def test_markup_shown_as_text_never_becomes_live_html_in_markdown_output():
+    from markdown_it import MarkdownIt
+
+    from translator import Pipeline
+    from translator.formats import render
+
+    from .fake_engine import FakeEngine
+
+    result = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False).translate_text("全年新增企业。\n")
+    result.segments[0].target = "The page shows <script>alert(1)</script> and <b>x</b> as text."  # as a model copies
+    html = MarkdownIt("commonmark").render(render(result, "md"))
+    assert "<script>" not in html and "<b>" not in html and "&lt;script&gt;" in html
