@@ -489,3 +489,13 @@ def test_markup_shown_as_text_never_becomes_live_html_in_markdown_output():
     result.segments[0].target = "The page shows <script>alert(1)</script> and <b>x</b> as text."  # as a model copies
     html = MarkdownIt("commonmark").render(render(result, "md"))
     assert "<script>" not in html and "<b>" not in html and "&lt;script&gt;" in html
+
+
+def test_glossary_check_warns_about_invisible_characters_in_targets_and_one_character_terms(tmp_path):
+    path = tmp_path / "terms.tsv"
+    path.write_text("source\ttarget\n市北区\tShibei\u202e District\n经济\teco\u200bnomy\n一\tone\n", "utf-8")
+    r = run("glossary", "check", "-q", path)
+    assert r.exit_code == 0, r.output
+    assert "terms.tsv:2: warning" in r.output and "U+202E" in r.output
+    assert "terms.tsv:3: warning" in r.output and "U+200B" in r.output
+    assert "terms.tsv:4: warning: one-character source '一'" in r.output
