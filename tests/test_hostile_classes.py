@@ -499,3 +499,14 @@ def test_glossary_check_warns_about_invisible_characters_in_targets_and_one_char
     assert "terms.tsv:2: warning" in r.output and "U+202E" in r.output
     assert "terms.tsv:3: warning" in r.output and "U+200B" in r.output
     assert "terms.tsv:4: warning: one-character source '一'" in r.output
+
+
+def test_markdown_footnote_definitions_are_translated_not_left_in_chinese(tmp_path, tiny_ct2_model):
+    src = tmp_path / "notes.md"
+    src.write_text("# 标题\n\n正文。\n\n[^1]: 这是脚注的内容。\n\n[^note]: 第二个脚注。\n\n[a]: https://example.com\n", "utf-8")
+    out = tmp_path / "notes.en.md"
+    r = translate(src, out, tiny_ct2_model)
+    assert r.exit_code == 0, r.output
+    text = out.read_text("utf-8")
+    assert not re.search("[\u4e00-\u9fff]", text)
+    assert "\n[^1]: " in text and "\n[^note]: " in text and "[a]: https://example.com" in text

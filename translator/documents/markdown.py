@@ -28,6 +28,7 @@ from .model import ParsedDocument, Run, Unit, append_run
 
 #: Nesting (quotes, lists, emphasis) the parser reads; deeper is refused (markdown-it's default, 20, drops text).
 MAX_NESTING = 1000
+_FOOTNOTE = re.compile(r"^(\s{0,3}\[\^[^\]]+\]:[ \t]*)(.*?)\s*$")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
 #: A line of YAML front matter: ``key: value``, a list item, an indented continuation or a comment.
@@ -98,7 +99,8 @@ class MarkdownDocument(ParsedDocument):
         # refuse a file that reaches even this one rather than leave its deepest text untranslated
         md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
         # the front matter is blanked for the parser, so block line numbers stay those of the file
-        tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]))
+        env: dict = {}
+        tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]), env)
         deep = next((t for t in tokens if t.level >= MAX_NESTING - 1 or any(
             c.level >= MAX_NESTING - 1 for c in t.children or ())), None)
         if deep is not None:
@@ -140,6 +142,13 @@ class MarkdownDocument(ParsedDocument):
                     kind = "paragraph"
                 self.units.append(Unit(kind, runs, (tok.map[0], tok.map[1], tok.content, in_table,
                                                     heading_level and tok.map[1] - tok.map[0] > 1, anchors)))
+        # footnote definitions ([^1]: text) parse as link reference definitions, shown nowhere: translate their text
+        self.footnotes: dict[int, tuple[int, str]] = {}  # unit index -> (line, "[^1]: ")
+        for label, ref in (env.get("references") or {}).items():
+            m = _FOOTNOTE.match(self.lines[ref["map"][0]]) if label.startswith("^") and ref.get("map") else None
+            if m and m.group(2).strip():
+                self.footnotes[len(self.units)] = (ref["map"][0], m.group(1))
+                self.units.append(Unit("paragraph", [Run(m.group(2))], None))
 
     def _front_matter_end(self) -> int:
         """Number of lines of the YAML front matter at the top (0 when there is none).
@@ -212,6 +221,11 @@ class MarkdownDocument(ParsedDocument):
         drop: set[int] = set()
         cells: dict[int, str] = {}
         for index, unit in enumerate(self.units):
+            if index in self.footnotes:
+                line, key = self.footnotes[index]
+                english_text = "".join(_render_run(r, False) for r in join_segments(english[index]))
+                lines[line] = key + english_text.replace("\n", " ").strip()
+                continue
             if index in self.front:
                 line, key = self.front[index]
                 english_text = "".join(r.text for r in join_segments(english[index])).replace("\n", " ").strip()
