@@ -510,3 +510,19 @@ def test_markdown_footnote_definitions_are_translated_not_left_in_chinese(tmp_pa
     text = out.read_text("utf-8")
     assert not re.search("[\u4e00-\u9fff]", text)
     assert "\n[^1]: " in text and "\n[^note]: " in text and "[a]: https://example.com" in text
+
+
+def test_html_urls_and_names_with_chinese_or_spaces_are_written_as_they_were(tmp_path):
+    from translator import Pipeline
+    from translator.documents.api import translate_files
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / "links.html"
+    src.write_text('<html><body><p>见<a href="/路径/文件.html?q=中文&amp;x=1 y">RCEP</a>。</p><img src="图 1.png" alt="">'
+                   '<form action="/提交"><p>企业。</p></form><a name="锚点"></a></body></html>', "utf-8")
+    out = tmp_path / "links.en.html"
+    translate_files(Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False), [str(src)], str(out))
+    text = out.read_text("utf-8")
+    assert 'href="/路径/文件.html?q=中文&amp;x=1 y"' in text and 'src="图 1.png"' in text
+    assert 'action="/提交"' in text and 'name="锚点"' in text and "%E" not in text
