@@ -526,3 +526,14 @@ def test_html_urls_and_names_with_chinese_or_spaces_are_written_as_they_were(tmp
     text = out.read_text("utf-8")
     assert 'href="/路径/文件.html?q=中文&amp;x=1 y"' in text and 'src="图 1.png"' in text
     assert 'action="/提交"' in text and 'name="锚点"' in text and "%E" not in text
+
+
+def test_an_encrypted_pdf_whose_text_cannot_be_read_is_called_encrypted_not_scanned(tmp_path, tiny_ct2_model):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    src = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(src), encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canCopy=0))
+    pdf.rect(72, 600, 100, 100)  # a page with a drawing and no text, as pdfminer sees one it cannot decrypt
+    pdf.save()
+    one_line_error(translate(src, tmp_path / "locked.en.docx", tiny_ct2_model), "locked.pdf", "encrypted")
