@@ -537,3 +537,22 @@ def test_an_encrypted_pdf_whose_text_cannot_be_read_is_called_encrypted_not_scan
     pdf.rect(72, 600, 100, 100)  # a page with a drawing and no text, as pdfminer sees one it cannot decrypt
     pdf.save()
     one_line_error(translate(src, tmp_path / "locked.en.docx", tiny_ct2_model), "locked.pdf", "encrypted")
+
+
+def test_markdown_links_keep_their_url_and_title_exactly(tmp_path):
+    from markdown_it import MarkdownIt
+
+    from translator import Pipeline
+    from translator.documents.api import translate_files
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / "links.md"
+    src.write_text('见[RCEP](<a)b.html> "标题\\\\")和[ABC](/路径/文件.html)与![图](<图 1.png>)。\n', "utf-8")
+    out = tmp_path / "links.en.md"
+    translate_files(Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False), [str(src)], str(out))
+    md = MarkdownIt("commonmark")
+    md.normalizeLink = lambda url: url
+    links = [(t.attrs.get("href") or t.attrs.get("src"), t.attrs.get("title")) for t in md.parse(out.read_text("utf-8"))[1].children
+             if t.type in ("link_open", "image")]
+    assert ("a)b.html", "标题\\") in links and ("/路径/文件.html", None) in links and ("图 1.png", None) in links

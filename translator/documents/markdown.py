@@ -70,12 +70,20 @@ def _render_run(run: Run, in_table: bool) -> str:
             body = f"~~{body}~~"
         elif kind == "link":
             href, title = item[1], item[2]
-            body = f"[{body}]({href}{' ' + _quote(title) if title else ''})"
+            body = f"[{body}]({_destination(href)}{' ' + _quote(title) if title else ''})"
     return lead + body + trail
 
 
 def _quote(title: str) -> str:
-    return '"' + title.replace('"', '\\"') + '"'
+    return '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a title ending in \ keeps its quote
+
+
+def _destination(url: str) -> str:
+    """A link destination written so Markdown reads back ``url`` exactly: in ``<...>`` when it holds spaces,
+    parentheses, angle brackets or backslashes (``a)b.html``), escaped there."""
+    if url and not re.search(r"[\s()<>\\]", url):
+        return url
+    return "<" + re.sub(r"([\\<>])", r"\\\1", url) + ">"
 
 
 class MarkdownDocument(ParsedDocument):
@@ -98,6 +106,7 @@ class MarkdownDocument(ParsedDocument):
         # markdown-it stops reading blocks nested deeper than maxNesting (20 by default), silently: lift it, and
         # refuse a file that reaches even this one rather than leave its deepest text untranslated
         md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+        md.normalizeLink = lambda url: url  # keep link and image URLs as written (not percent-encoded), for writing back
         # the front matter is blanked for the parser, so block line numbers stay those of the file
         env: dict = {}
         tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]), env)
@@ -199,7 +208,7 @@ class MarkdownDocument(ParsedDocument):
             elif t == "image":
                 title = tok.attrs.get("title")
                 anchors.append((sum(len(r.text) for r in runs),
-                                f"![{tok.content}]({tok.attrs.get('src', '')}{' ' + _quote(title) if title else ''})"))
+                                f"![{tok.content}]({_destination(tok.attrs.get('src', ''))}{' ' + _quote(title) if title else ''})"))
             elif t == "html_inline":
                 anchors.append((sum(len(r.text) for r in runs), tok.content))
         return runs, anchors
