@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import UnknownNameError
+from ..errors import OutputError, UnknownNameError
 from ..settings import PipelineSettings
 from .discovery import DocumentJob, discover
 from .document import DocumentRecord, file_sha256
@@ -212,8 +212,9 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
                     if outcome.output is not None:
                         try:
                             write_atomic(record.output, outcome.output)
-                        except OSError as exc:
-                            record.status, record.error = "failed", f"{record.output}: cannot write: {exc}"
+                        except OSError as exc:  # write_atomic's OutputError already names the file
+                            record.status, record.error = "failed", (
+                                str(exc) if isinstance(exc, OutputError) else f"{record.output}: cannot write: {exc}")
                     done[record.document] = record
                     writer.append(record)
                     advance(record)
