@@ -196,7 +196,7 @@ def test_tbx_and_tmx_exports_read_back_unchanged(tmp_path_factory, specs):
         path = folder / name
         path.write_text(text, "utf-8")
         back, problems = parse_entries(str(path))
-        assert problems == []
+        assert [p for p in problems if "one-character source" not in p.message] == []  # 市 alone is warned of
         assert [e.row() for e in back] == [e.row() for e in entries]
 
 

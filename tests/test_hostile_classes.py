@@ -7,6 +7,7 @@ traceback, a hang, a partial output or a changed input.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -100,7 +101,7 @@ def docx_bytes(body: str, doctype: str = "") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("word/document.xml", xml)
+        zf.writestr("word/document.xml", xml.encode("utf-8", "surrogatepass"))  # hostile tests put lone surrogates
     return buf.getvalue()
 
 
@@ -425,3 +426,150 @@ def test_a_csv_term_base_with_a_huge_field_or_a_stray_quote_is_named(tmp_path, b
     r = run("glossary", "check", path)
     assert r.exit_code == 2, r.output
     assert "terms.csv:3: error:" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("address, words", [
+    ("127.0.0.1:1", ("nothing answers",)),
+    ("not an address", ("not auto, HOST:PORT",)),
+    ("localhost:99999", ("not auto, HOST:PORT",)),
+])
+def test_a_bad_ray_address_is_one_line_at_once_and_leaves_no_manifest(tmp_path, tiny_ct2_model, address, words):
+    import time
+
+    src = tmp_path / "a.txt"
+    src.write_text("第一句。\n", "utf-8")
+    started = time.perf_counter()
+    r = run("batch", src, "--out-dir", tmp_path / "en", "--executor", "ray", "--ray-address", address,
+            "--model", tiny_ct2_model, *BASE)
+    assert time.perf_counter() - started < 10
+    one_line_error(r, address, *words)
+    assert not (tmp_path / "en" / "manifest.jsonl").exists()
+
+
+def test_batch_over_a_folder_with_a_fifo_and_a_link_to_dev_zero_ends_and_names_them(tmp_path, tiny_ct2_model):
+    import json
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("第一句。\n", "utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    r = run("batch", folder, "--out-dir", tmp_path / "en", "--model", tiny_ct2_model, *BASE, "--workers", "1")
+    assert r.exit_code == 1, r.output  # two documents failed, the batch went on
+    rows = [json.loads(line) for line in (tmp_path / "en" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    status = {Path(row["document"]).name: (row["status"], row["error"]) for row in rows if "document" in row}
+    assert status["good.txt"][0] == "translated"
+    assert status["pipe.txt"][0] == "failed" and "named pipe" in status["pipe.txt"][1]
+    assert status["zero.txt"][0] == "failed" and "device" in status["zero.txt"][1]
+
+
+def test_a_long_run_of_one_symbol_the_vocabulary_lacks_is_tokenized_in_linear_time():
+    import time
+
+    from translator.engines.marian_tokenizer import MarianSpmTokenizer
+
+    from .conftest import ROOT
+
+    tok = MarianSpmTokenizer(ROOT / "models" / "opus-mt-zh-en-tokenizer")  # the real opus-mt-zh-en files
+    started = time.perf_counter()
+    pieces = tok.tokenize("市北区" + "━" * 12_000 + "。")  # one sentencepiece piece no vocabulary entry covers
+    assert time.perf_counter() - started < 2  # was cubic: 2,500 took 10 s, 12,000 over 40 minutes
+    assert pieces
+
+
+def test_markup_shown_as_text_never_becomes_live_html_in_markdown_output():
+    from markdown_it import MarkdownIt
+
+    from translator import Pipeline
+    from translator.formats import render
+
+    from .fake_engine import FakeEngine
+
+    result = Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False).translate_text("全年新增企业。\n")
+    result.segments[0].target = "The page shows <script>alert(1)</script> and <b>x</b> as text."  # as a model copies
+    html = MarkdownIt("commonmark").render(render(result, "md"))
+    assert "<script>" not in html and "<b>" not in html and "&lt;script&gt;" in html
+
+
+def test_glossary_check_warns_about_invisible_characters_in_targets_and_one_character_terms(tmp_path):
+    path = tmp_path / "terms.tsv"
+    path.write_text("source\ttarget\n市北区\tShibei\u202e District\n经济\teco\u200bnomy\n一\tone\n", "utf-8")
+    r = run("glossary", "check", "-q", path)
+    assert r.exit_code == 0, r.output
+    assert "terms.tsv:2: warning" in r.output and "U+202E" in r.output
+    assert "terms.tsv:3: warning" in r.output and "U+200B" in r.output
+    assert "terms.tsv:4: warning: one-character source '一'" in r.output
+
+
+def test_markdown_footnote_definitions_are_translated_not_left_in_chinese(tmp_path, tiny_ct2_model):
+    src = tmp_path / "notes.md"
+    src.write_text("# 标题\n\n正文。\n\n[^1]: 这是脚注的内容。\n\n[^note]: 第二个脚注。\n\n[a]: https://example.com\n", "utf-8")
+    out = tmp_path / "notes.en.md"
+    r = translate(src, out, tiny_ct2_model)
+    assert r.exit_code == 0, r.output
+    text = out.read_text("utf-8")
+    assert not re.search("[\u4e00-\u9fff]", text)
+    assert "\n[^1]: " in text and "\n[^note]: " in text and "[a]: https://example.com" in text
+
+
+def test_html_urls_and_names_with_chinese_or_spaces_are_written_as_they_were(tmp_path):
+    from translator import Pipeline
+    from translator.documents.api import translate_files
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / "links.html"
+    src.write_text('<html><body><p>见<a href="/路径/文件.html?q=中文&amp;x=1 y">RCEP</a>。</p><img src="图 1.png" alt="">'
+                   '<form action="/提交"><p>企业。</p></form><a name="锚点"></a></body></html>', "utf-8")
+    out = tmp_path / "links.en.html"
+    translate_files(Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False), [str(src)], str(out))
+    text = out.read_text("utf-8")
+    assert 'href="/路径/文件.html?q=中文&amp;x=1 y"' in text and 'src="图 1.png"' in text
+    assert 'action="/提交"' in text and 'name="锚点"' in text and "%E" not in text
+
+
+def test_an_encrypted_pdf_whose_text_cannot_be_read_is_called_encrypted_not_scanned(tmp_path, tiny_ct2_model):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    src = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(src), encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canCopy=0))
+    pdf.rect(72, 600, 100, 100)  # a page with a drawing and no text, as pdfminer sees one it cannot decrypt
+    pdf.save()
+    one_line_error(translate(src, tmp_path / "locked.en.docx", tiny_ct2_model), "locked.pdf", "encrypted")
+
+
+def test_markdown_links_keep_their_url_and_title_exactly(tmp_path):
+    from markdown_it import MarkdownIt
+
+    from translator import Pipeline
+    from translator.documents.api import translate_files
+
+    from .fake_engine import FakeEngine
+
+    src = tmp_path / "links.md"
+    src.write_text('见[RCEP](<a)b.html> "标题\\\\")和[ABC](/路径/文件.html)与![图](<图 1.png>)。\n', "utf-8")
+    out = tmp_path / "links.en.md"
+    translate_files(Pipeline(engine=FakeEngine(), use_glossary=False, use_cache=False), [str(src)], str(out))
+    md = MarkdownIt("commonmark")
+    md.normalizeLink = lambda url: url
+    links = [(t.attrs.get("href") or t.attrs.get("src"), t.attrs.get("title")) for t in md.parse(out.read_text("utf-8"))[1].children
+             if t.type in ("link_open", "image")]
+    assert ("a)b.html", "标题\\") in links and ("/路径/文件.html", None) in links and ("图 1.png", None) in links
+
+
+def test_a_document_is_never_failed_for_its_neighbours_worker_deaths(tmp_path, tiny_ct2_model):
+    from translator.batch import translate_corpus
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "killer.crash").write_text("第一句。\n", "utf-8")
+    (folder / "innocent.crash").write_text("第二句。\n", "utf-8")
+    settings = {"model": str(tiny_ct2_model), "beams": 1, "retries": 0, "use_glossary": False,
+                "cache_path": str(tmp_path / "cache.sqlite3")}
+    report = translate_corpus([str(folder / "killer.crash"), str(folder / "innocent.crash")], settings,
+                              tmp_path / "en", workers=2, progress=False, setup="tests.batch_crash_plugin:setup")
+    status = {Path(r.document).name: (r.status, r.error) for r in report.records}
+    assert status["killer.crash"][0] == "failed" and "died" in status["killer.crash"][1]
+    assert status["innocent.crash"][0] == "translated", status

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import UnknownNameError
+from ..errors import OutputError, UnknownNameError
 from ..settings import PipelineSettings
 from .discovery import DocumentJob, discover
 from .document import DocumentRecord, file_sha256
@@ -204,6 +204,10 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
         # workers share the cores: each gets its share of threads (1 when there are as many workers as cores)
         threads = settings.threads or max(1, default_workers() // workers)
     else:
+        from .executors.ray_executor import check_address
+
+        if todo:  # a wrong or dead address: one error now, before a manifest is written
+            check_address(ray_address)
         threads = settings.threads or 1  # one actor per CPU
     task = BatchTask(settings=settings.to_dict() | {"threads": threads}, notes=notes, encoding=encoding,
                      run_signature=key, setup=setup)
@@ -217,8 +221,9 @@ def translate_corpus(inputs: list[str | Path], settings: PipelineSettings | dict
                     if outcome.output is not None:
                         try:
                             write_atomic(record.output, outcome.output)
-                        except OSError as exc:
-                            record.status, record.error = "failed", f"{record.output}: cannot write: {exc}"
+                        except OSError as exc:  # write_atomic's OutputError already names the file
+                            record.status, record.error = "failed", (
+                                str(exc) if isinstance(exc, OutputError) else f"{record.output}: cannot write: {exc}")
                     done[record.document] = record
                     writer.append(record)
                     advance(record)

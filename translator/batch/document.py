@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import TranslatorError
+from ..errors import InputError, TranslatorError
 from ..results import DocumentResult
 from .discovery import DocumentJob
 
@@ -167,10 +168,28 @@ def flag_table(result: DocumentResult) -> dict[str, dict[str, int]]:
     return dict(sorted(table.items()))
 
 
+def check_regular(path: str) -> None:
+    """Raise unless ``path`` is a regular file (a named pipe may never be written to, a device never ends).
+
+    Raises:
+        InputError: A named pipe, device, socket or folder (named), or a file that cannot be looked at.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: is a named pipe, device or socket, not a document file; a batch reads regular "
+                         "files only (translate a pipe with `translator translate`)")
+
+
 def file_sha256(path: str) -> str:
-    """Return the sha256 of a file's bytes (empty string when it cannot be read: the handler says why)."""
+    """Return the sha256 of a file's bytes (empty string when it cannot be read or is not a regular file: the
+    handler says why; a named pipe or device is never opened, so this cannot hang)."""
     digest = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
@@ -203,6 +222,8 @@ def translate_document(pipeline, job: DocumentJob, notes: bool = True, encoding:
     record = DocumentRecord(document=job.source, output=job.output, status="failed", run_signature=run_signature,
                             worker=worker_name())
     try:
+        if data is None:
+            check_regular(job.source)
         record.source_sha256 = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(job.source)
         result, text = handler_for(job.source)(pipeline, job.source, data, job.fmt, notes, encoding)
     except Exception as exc:  # noqa: BLE001 - one bad document is recorded, never stops the batch
@@ -221,5 +242,5 @@ def translate_document(pipeline, job: DocumentJob, notes: bool = True, encoding:
     return DocumentOutcome(record, text)
 
 
-__all__ = ["DOCUMENT_HANDLERS", "DocumentOutcome", "DocumentRecord", "default_format", "file_sha256", "flag_table",
-           "handler_for", "translate_document", "translate_rich_document", "translate_text_document"]
+__all__ = ["DOCUMENT_HANDLERS", "DocumentOutcome", "DocumentRecord", "check_regular", "default_format", "file_sha256",
+           "flag_table", "handler_for", "translate_document", "translate_rich_document", "translate_text_document"]

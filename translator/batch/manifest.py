@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from ..errors import OutputError
 from .document import DocumentRecord
 
 #: The manifest's file name inside the output folder.
@@ -71,11 +72,14 @@ class ManifestWriter:
 
     def append(self, record: DocumentRecord) -> None:
         """Append one row."""
-        if self._fh is None:
-            self._fh = self._open()
-        self._fh.write(_json_line(record.to_dict()) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            if self._fh is None:
+                self._fh = self._open()
+            self._fh.write(_json_line(record.to_dict()) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        except OSError as exc:  # a full disk: name the manifest, not "standard output"
+            raise OutputError(f"{self.path}: cannot write the manifest: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         """Close the file (if a row was written)."""

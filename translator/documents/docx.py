@@ -193,7 +193,8 @@ class DocxDocument(ParsedDocument):
             try:
                 root = etree.fromstring(xml, _parser())
             except etree.XMLSyntaxError as exc:
-                raise InputError(f"{path}: corrupt .docx package: {name}: {exc}") from exc
+                message = " ".join(str(exc).replace(" (<string>, line", " (line").split())  # libxml2's has newlines
+                raise InputError(f"{path}: corrupt .docx package: {name}: {message}") from exc
             self._trees[name] = root
             part_kind = re.sub(r"\d+$", "", name[5:-4])
             fields: list[list] = []  # open fields [code, in result?], carried across paragraphs

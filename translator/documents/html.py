@@ -71,6 +71,39 @@ def _append_text(parent, text: str) -> None:
         last.tail = (last.tail or "") + text
 
 
+def _serialize(root) -> str:
+    """Serialise the page as HTML, keeping attribute values as they were written.
+
+    libxml2 percent-encodes non-ASCII characters and spaces in ``href``, ``src``, ``action`` and ``name``
+    (``/路径`` becomes ``/%E8%B7%AF%E5%BE%84``): such values are swapped for unique ASCII tokens while the page is
+    serialised, then written back escaped as HTML attributes.
+    """
+    import html
+    import uuid
+
+    import lxml.html
+
+    token = f"translator-{uuid.uuid4().hex}-"
+    kept: dict[str, str] = {}
+    changed = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("href", "src", "action", "name"):
+            value = el.get(attr)
+            if value is not None and (not value.isascii() or any(c.isspace() for c in value)):
+                key = f"{token}{len(kept)}"
+                kept[key] = value
+                changed.append((el, attr, value))
+                el.set(attr, key)
+    out = lxml.html.tostring(root, encoding="unicode", method="html")
+    for el, attr, value in changed:
+        el.set(attr, value)
+    if kept:
+        out = re.sub(re.escape(token) + r"\d+", lambda m: html.escape(kept[m.group()], quote=True), out)
+    return out
+
+
 class _Builder:
     """Appends text and elements to a block, joining text before it is set (setting it piece by piece made a
     long paragraph quadratic: each piece copied all the text before it)."""
@@ -339,10 +372,9 @@ class HtmlDocument(ParsedDocument):
             body = self.root.find("body")
             if body is None:
                 return ""
-            return (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode", method="html")
-                                               for child in body)
+            return (body.text or "") + "".join(_serialize(child) for child in body)
         self._close(result, flagged)
-        out = lxml.html.tostring(self.root, encoding="unicode", method="html")
+        out = _serialize(self.root)  # href/src values as written (libxml2 would percent-encode them)
         # comments and processing instructions before and after <html> are kept
         before = "".join(etree.tostring(c, encoding="unicode", with_tail=False) + "\n"
                          for c in reversed(list(self.root.itersiblings(preceding=True))))

@@ -31,6 +31,7 @@ from .notes import CHECK_BEFORE_USE, NOTES_HEADING, document_notes
 
 #: Nesting (quotes, lists, emphasis) the parser reads; deeper is refused (markdown-it's default, 20, drops text).
 MAX_NESTING = 1000
+_FOOTNOTE = re.compile(r"^(\s{0,3}\[\^[^\]]+\]:[ \t]*)(.*?)\s*$")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_KEYS = re.compile(r"^(\s*(?:title|subtitle|description|summary)\s*:\s*)(.*?)\s*$")
 #: A line of YAML front matter: ``key: value``, a list item, an indented continuation or a comment.
@@ -84,7 +85,7 @@ def _render_run(run: Run, in_table: bool) -> str:
             body = f"~~{body}~~"
         elif kind == "link":
             href, title = item[1], item[2]
-            body = f"[{body}]({href}{' ' + _quote(title) if title else ''})"
+            body = f"[{body}]({_destination(href)}{' ' + _quote(title) if title else ''})"
     return lead + body + trail
 
 
@@ -115,7 +116,15 @@ def _verbatim_rule(state, silent: bool) -> bool:
 
 
 def _quote(title: str) -> str:
-    return '"' + title.replace('"', '\\"') + '"'
+    return '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a title ending in \ keeps its quote
+
+
+def _destination(url: str) -> str:
+    """A link destination written so Markdown reads back ``url`` exactly: in ``<...>`` when it holds spaces,
+    parentheses, angle brackets or backslashes (``a)b.html``), escaped there."""
+    if url and not re.search(r"[\s()<>\\]", url):
+        return url
+    return "<" + re.sub(r"([\\<>])", r"\\\1", url) + ">"
 
 
 class MarkdownDocument(ParsedDocument):
@@ -139,8 +148,10 @@ class MarkdownDocument(ParsedDocument):
         # refuse a file that reaches even this one rather than leave its deepest text untranslated
         md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
         md.inline.ruler.before("escape", "verbatim_markup", _verbatim_rule)
+        md.normalizeLink = lambda url: url  # keep link and image URLs as written (not percent-encoded), for writing back
         # the front matter is blanked for the parser, so block line numbers stay those of the file
-        tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]))
+        env: dict = {}
+        tokens = md.parse("\n" * front_end + "\n".join(self.lines[front_end:]), env)
         deep = next((t for t in tokens if t.level >= MAX_NESTING - 1 or any(
             c.level >= MAX_NESTING - 1 for c in t.children or ())), None)
         if deep is not None:
@@ -182,6 +193,13 @@ class MarkdownDocument(ParsedDocument):
                     kind = "paragraph"
                 self.units.append(Unit(kind, runs, (tok.map[0], tok.map[1], tok.content, in_table,
                                                     heading_level and tok.map[1] - tok.map[0] > 1, anchors)))
+        # footnote definitions ([^1]: text) parse as link reference definitions, shown nowhere: translate their text
+        self.footnotes: dict[int, tuple[int, str]] = {}  # unit index -> (line, "[^1]: ")
+        for label, ref in (env.get("references") or {}).items():
+            m = _FOOTNOTE.match(self.lines[ref["map"][0]]) if label.startswith("^") and ref.get("map") else None
+            if m and m.group(2).strip():
+                self.footnotes[len(self.units)] = (ref["map"][0], m.group(1))
+                self.units.append(Unit("paragraph", [Run(m.group(2))], None))
 
     def _front_matter_end(self) -> int:
         """Number of lines of the YAML front matter at the top (0 when there is none).
@@ -242,7 +260,7 @@ class MarkdownDocument(ParsedDocument):
             elif t == "image":
                 title = tok.attrs.get("title")
                 anchors.append((sum(len(r.text) for r in runs),
-                                f"![{tok.content}]({tok.attrs.get('src', '')}{' ' + _quote(title) if title else ''})"))
+                                f"![{tok.content}]({_destination(tok.attrs.get('src', ''))}{' ' + _quote(title) if title else ''})"))
             elif t == "html_inline":
                 anchors.append((sum(len(r.text) for r in runs), tok.content))
         # a soft line break is a space, or nothing inside a Chinese sentence (as the page shows it)
@@ -279,6 +297,11 @@ class MarkdownDocument(ParsedDocument):
                 if index not in self.front and unit.handle[3]:  # a table cell with nothing to translate
                     cells[index] = unit.handle[2]
                 continue  # nothing to translate (code, English, a formula): its lines are kept byte for byte
+            if index in self.footnotes:
+                line, key = self.footnotes[index]
+                english_text = "".join(_render_run(r, False) for r in join_segments(english[index]))
+                lines[line] = key + english_text.replace("\n", " ").strip()
+                continue
             if index in self.front:
                 line, key = self.front[index]
                 english_text = "".join(r.text for r in join_segments(english[index])).replace("\n", " ").strip()

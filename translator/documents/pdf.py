@@ -131,6 +131,7 @@ class PdfDocument(ParsedDocument):
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 lines = self._lines(pdf)
                 pages = len(pdf.pages)
+                encrypted = getattr(pdf.doc, "encryption", None) is not None
         except InputError:
             raise
         except Exception as exc:  # pdfminer raises many unrelated types on damaged or encrypted files
@@ -139,6 +140,9 @@ class PdfDocument(ParsedDocument):
             if any(word in f"{name} {inner} {exc}".lower() for word in ("password", "encrypt")):
                 raise InputError(f"{path}: the PDF is encrypted; remove the password and try again") from exc
             raise InputError(f"{path}: cannot read the PDF, damaged or not a PDF ({inner or name}: {exc})") from exc
+        if not any(line.text.strip() for line in lines) and encrypted:
+            raise InputError(f"{path}: the PDF is encrypted (an owner password) and no text could be read from it; "
+                             "remove the password (e.g. qpdf --decrypt) and try again")
         if not any(line.text.strip() for line in lines):
             raise InputError(f"{path}: the PDF has no text layer ({pages} page(s) of images, probably scanned); "
                              "run OCR on it first")

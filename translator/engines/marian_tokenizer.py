@@ -29,6 +29,17 @@ def is_marian_dir(path: Path) -> bool:
     return all((path / f).is_file() for f in MARIAN_FILES) and not (path / "target_vocab.json").is_file()
 
 
+_LONGEST: dict[int, tuple[int, int]] = {}  # id(vocab) -> (its size, its longest key)
+
+
+def _longest_key(vocab: dict[str, int]) -> int:
+    """Return the length of ``vocab``'s longest key (computed once per vocabulary)."""
+    known = _LONGEST.get(id(vocab))
+    if known is None or known[0] != len(vocab):
+        known = _LONGEST[id(vocab)] = (len(vocab), max(map(len, vocab), default=0))
+    return known[1]
+
+
 def split_into_known(piece: str, vocab: dict[str, int]) -> tuple[list[str], list[str]]:
     """Split ``piece`` into the longest pieces ``vocab`` has, left to right.
 
@@ -40,8 +51,9 @@ def split_into_known(piece: str, vocab: dict[str, int]) -> tuple[list[str], list
     parts: list[str] = []
     lost: list[str] = []
     start = 0
+    longest = _longest_key(vocab)  # no known piece is longer: a 12,000-character run of "=" is linear, not cubic
     while start < len(piece):
-        end = next((e for e in range(len(piece), start, -1) if piece[start:e] in vocab), None)
+        end = next((e for e in range(min(len(piece), start + longest), start, -1) if piece[start:e] in vocab), None)
         if end is None:
             if not parts or parts[-1] != "<unk>":
                 parts.append("<unk>")

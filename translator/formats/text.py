@@ -11,6 +11,7 @@ reader sees what to check); the signature closes the document.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
@@ -99,6 +100,15 @@ def render_txt(doc: DocumentResult, notes: bool = True) -> str:
     return "\n\n".join(lines) + "\n"
 
 
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md_text(text: str) -> str:
+    """Text shown as text in Markdown: a ``<`` that would open raw HTML (``<script>`` shown as markup in the
+    source, now live) becomes ``&lt;``."""
+    return _HTML_START.sub("&lt;", text)
+
+
 def render_md(doc: DocumentResult, notes: bool = True) -> str:
     """Return Markdown with the title as H1 and section headings as H2, then the signature.
 
@@ -108,6 +118,7 @@ def render_md(doc: DocumentResult, notes: bool = True) -> str:
     """
     lines = []
     for kind, marker, text, block_notes in _blocks(doc, notes):
+        text, block_notes = _md_text(text), [_md_text(n) for n in block_notes]
         if kind == "title":
             lines.append(f"# {text}")
         elif kind == "heading":
@@ -244,9 +255,9 @@ def render_summary(summary, fmt: str, signature: str = "") -> str:
             if s.section != section and s.section:
                 out.append(f"\n**{s.section}**\n")
             section = s.section
-            out.append(f"- {s.text} ({s.segment_id})")
+            out.append(f"- {_md_text(s.text)} ({s.segment_id})")
             if s.flags:
-                out.append(f"  > {flag_note(s.segment_id, s.flags)}")
+                out.append(f"  > {_md_text(flag_note(s.segment_id, s.flags))}")
         if signature:
             out.append(f"\n---\n\n*{CHECK_BEFORE_USE}{signature}*")
         return "\n".join(out).strip() + "\n"

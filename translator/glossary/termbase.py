@@ -358,7 +358,7 @@ class Glossary:
                             if dropped:
                                 reading = " + ".join(m.entry.source for m in self.find(joined)) or "nothing"
                                 problems.append(Problem(
-                                    "warning" if any(e.status == "approved" for e in dropped) else "info",
+                                    "info",
                                     f"{a.source!r} and {b.source!r} overlap in {joined!r}: there it reads "
                                     f"{reading}, so {' and '.join(repr(e.source) for e in dropped)} "
                                     f"{'are' if len(dropped) > 1 else 'is'} not matched there",
@@ -460,7 +460,22 @@ def entry_problems(e: Entry) -> list[Problem]:
     if _LIST_SEPARATORS.search(e.source):
         problems.append(Problem("warning", f"source {e.source!r} holds a list separator (;): give each term its own entry",
                                 e.file, e.line))
+    for field_name, text in (("target", e.target), ("variant", "|".join(e.variants))):
+        hidden = sorted({f"U+{ord(c):04X}" for c in text if c in _INVISIBLE or unicodedata.category(c) == "Cf"})
+        if hidden:
+            problems.append(Problem("warning", f"the {field_name} of {e.source!r} holds invisible formatting characters "
+                                    f"({', '.join(hidden)}: direction overrides, zero-width); they would go into the "
+                                    "translation unseen", e.file, e.line))
+    if e.type == "term" and e.status == "approved" and len(e.source) == 1 and _CJK.fullmatch(e.source):
+        problems.append(Problem("warning", f"one-character source {e.source!r} also matches inside every longer word "
+                                "holding it (as 一 would in 统一, 第一, 一百万元): make it a longer term or mark it proposed",
+                                e.file, e.line))
     return problems
+
+
+#: Characters that change how text shows without being seen (bidirectional overrides, zero-width).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067"
+                       "\u2068\u2069\ufeff")
 
 
 _ZH_HEADER = re.compile(r"zh(?:[-_][a-z0-9]+)*|(?:simplified |traditional )?chinese(?: \((?:simplified|traditional)\))?"

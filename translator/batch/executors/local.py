@@ -5,8 +5,9 @@ inherited) builds its pipeline once and takes one document at a time; at most on
 document per worker is in flight, so when a worker dies (killed, out of memory)
 the documents it may have held are known. The pool is then rebuilt and those
 documents are tried again; a document in flight during :data:`MAX_CRASHES` worker
-deaths is recorded as failed. Segments a dead worker finished are in the segment
-cache, so the retry does not translate them again. Workers die with the driver
+deaths is recorded as failed. When several documents were in flight as a worker died, none is blamed
+and each is tried again alone, so a document is recorded failed only for deaths that were its own.
+Segments a dead worker finished are in the segment cache, so the retry does not translate them again. Workers die with the driver
 (Linux), so a killed batch leaves no orphan translating.
 """
 
@@ -65,21 +66,31 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, **
     workers = max(1, min(workers or default_workers(), len(jobs)))
     context = multiprocessing.get_context("spawn")
     pending = deque(jobs)
+    isolate: deque[DocumentJob] = deque()  # in flight when a pool broke with others: tried alone, one at a time
     crashes: Counter[DocumentJob] = Counter()
     finished_any = False  # a worker that never finishes anything may never have started at all
-    while pending:
+    while pending or isolate:
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(task,))
         in_flight: dict = {}
+        casualties: list[DocumentJob] = []
+        alone = False  # the job in flight is being tried alone
         try:
             broken = False
-            while (pending and not broken) or in_flight:
-                while pending and not broken and len(in_flight) < workers:
-                    job = pending.popleft()
+            while True:
+                while not broken and not alone:
+                    if isolate:  # a suspect runs with nothing beside it, so a death is its own
+                        if in_flight:
+                            break
+                        job, alone = isolate.popleft(), True
+                    elif pending and len(in_flight) < workers:
+                        job = pending.popleft()
+                    else:
+                        break
                     try:
                         in_flight[pool.submit(_translate, job)] = job
                     except BrokenProcessPool:
-                        pending.appendleft(job)
-                        broken = True
+                        (isolate if alone else pending).appendleft(job)
+                        broken, alone = True, False
                 if not in_flight:
                     break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -89,20 +100,26 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, **
                         outcome = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        crashes[job] += 1
-                        if crashes[job] >= MAX_CRASHES:
-                            yield DocumentOutcome(DocumentRecord(
-                                document=job.source, output=job.output, status="failed",
-                                run_signature=task.run_signature,
-                                error=f"a worker process died while translating it ({crashes[job]} times)"
-                                      + ("" if finished_any else NEVER_STARTED)))
-                        else:
-                            pending.appendleft(job)
+                        casualties.append(job)
                         continue
                     finished_any = True
                     yield outcome
+                if not in_flight:
+                    alone = False
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+        if len(casualties) > 1:  # which one killed its worker is unknown: none is blamed, each is tried alone
+            isolate.extend(casualties)
+            continue
+        for job in casualties:
+            crashes[job] += 1
+            if crashes[job] >= MAX_CRASHES:
+                yield DocumentOutcome(DocumentRecord(
+                    document=job.source, output=job.output, status="failed", run_signature=task.run_signature,
+                    error=f"a worker process died while translating it ({crashes[job]} times)"
+                          + ("" if finished_any else NEVER_STARTED)))
+            else:
+                isolate.appendleft(job)
 
 
 __all__ = ["MAX_CRASHES", "NEVER_STARTED", "default_workers", "run"]

@@ -18,13 +18,14 @@ actor is recorded as failed.
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...errors import BackendUnavailableError
+from ...errors import BackendUnavailableError, InputError, UnknownNameError
 from ..discovery import DocumentJob
-from ..document import DocumentOutcome, DocumentRecord, worker_name
+from ..document import DocumentOutcome, DocumentRecord, check_regular, worker_name
 from ..worker import BatchTask
 
 #: CPUs each actor reserves (see the module docstring).
@@ -47,6 +48,39 @@ def _import_ray():
     return ray
 
 
+#: Seconds to wait for a TCP answer from a cluster address before calling it unreachable.
+CONNECT_TIMEOUT = 3.0
+_ADDRESS = re.compile(r"(?P<client>ray://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})")
+
+
+def check_address(address: str | None) -> None:
+    """Check a ``--ray-address`` before anything is started or written: its form, Ray Client for ``ray://``,
+    and that something answers at ``host:port`` (Ray would retry for minutes).
+
+    Raises:
+        UnknownNameError: Not ``auto``, ``host:port`` or ``ray://host:port``.
+        BackendUnavailableError: ``ray://`` without Ray Client (``pip install 'ray[client]'``), or nothing
+            listening at the address.
+    """
+    if address is None or address in ("auto", "local"):
+        return
+    m = _ADDRESS.fullmatch(address)
+    if m is None or not 0 < int(m["port"]) < 65536:
+        raise UnknownNameError(f"Ray address {address!r} is not auto, HOST:PORT or ray://HOST:PORT")
+    if m["client"]:
+        import importlib.util
+
+        if importlib.util.find_spec("grpc") is None:
+            raise BackendUnavailableError(f"Ray address {address!r} needs Ray Client: pip install 'ray[client]'")
+    import socket
+
+    try:
+        socket.create_connection((m["host"].strip("[]"), int(m["port"])), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise BackendUnavailableError(f"Ray address {address!r}: nothing answers there ({exc.strerror or exc}); "
+                                      "start the cluster (`ray start --head`) or use --ray-address auto") from None
+
+
 def start(address: str | None = None, num_cpus: int | None = None) -> bool:
     """Connect to Ray (``address``) or start it on this machine; return True when we started it.
 
@@ -57,6 +91,7 @@ def start(address: str | None = None, num_cpus: int | None = None) -> bool:
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if address:
+        check_address(address)
         try:
             ray.init(address=address, log_to_driver=True, logging_level="WARNING", configure_logging=True)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:  # no cluster there: Ray's own
@@ -123,11 +158,13 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, ra
                     return
                 job = pending.popleft()
                 try:
+                    check_regular(job.source)
                     data = Path(job.source).read_bytes()
-                except OSError as exc:
+                except (OSError, InputError) as exc:
+                    error = str(exc) if isinstance(exc, InputError) else f"{job.source}: cannot read: {exc.strerror or exc}"
                     in_flight[ray.put(DocumentOutcome(DocumentRecord(
                         document=job.source, output=job.output, status="failed", run_signature=task.run_signature,
-                        error=f"{job.source}: cannot read: {exc.strerror or exc}")))] = (job, None)
+                        error=error)))] = (job, None)
                     continue
                 in_flight[actors[i].translate.remote(job, data)] = (job, i)
                 load[i] += 1
@@ -154,4 +191,4 @@ def run(jobs: list[DocumentJob], task: BatchTask, workers: int | None = None, ra
             ray.shutdown()
 
 
-__all__ = ["ACTOR_CPUS", "OBJECT_STORE_BYTES", "run", "start"]
+__all__ = ["ACTOR_CPUS", "OBJECT_STORE_BYTES", "check_address", "run", "start"]
