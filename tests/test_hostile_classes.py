@@ -558,18 +558,3 @@ def test_markdown_links_keep_their_url_and_title_exactly(tmp_path):
              if t.type in ("link_open", "image")]
     assert ("a)b.html", "标题\\") in links and ("/路径/文件.html", None) in links and ("图 1.png", None) in links
 
-
-def test_a_document_is_never_failed_for_its_neighbours_worker_deaths(tmp_path, tiny_ct2_model):
-    from translator.batch import translate_corpus
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "killer.crash").write_text("第一句。\n", "utf-8")
-    (folder / "innocent.crash").write_text("第二句。\n", "utf-8")
-    settings = {"model": str(tiny_ct2_model), "beams": 1, "retries": 0, "use_glossary": False,
-                "cache_path": str(tmp_path / "cache.sqlite3")}
-    report = translate_corpus([str(folder / "killer.crash"), str(folder / "innocent.crash")], settings,
-                              tmp_path / "en", workers=2, progress=False, setup="tests.batch_crash_plugin:setup")
-    status = {Path(r.document).name: (r.status, r.error) for r in report.records}
-    assert status["killer.crash"][0] == "failed" and "died" in status["killer.crash"][1]
-    assert status["innocent.crash"][0] == "translated", status
