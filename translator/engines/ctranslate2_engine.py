@@ -233,6 +233,8 @@ class CTranslate2Engine(TokenizerEngine):
         # Two workers of one thread each beat one worker of two threads on a 2-core CPU (benchmarks/RESULTS.md).
         workers = 2 if threads >= 2 else 1
         self.workers = workers
+        #: Split a few texts into at least this many batches (1: as planned; see base.spread_batches).
+        self.spread = 1
         kind, _, index = device.partition(":")
         options = dict(device=kind, device_index=int(index or 0), compute_type=compute_type,
                        intra_threads=max(1, threads // workers), inter_threads=workers)
@@ -304,7 +306,10 @@ class CTranslate2Engine(TokenizerEngine):
         # Longest first: the two workers start on the slowest batches and the short ones fill the
         # tail, so neither waits long for the other at the end (measured: about 2 s of 16 saved).
         lengths, batches = self._plan(texts, settings, longest_first=True)
-        batches = spread_batches(batches, 2 * self.workers)  # a few texts: two length-sorted batches per worker
+        # a few texts split into length-sorted batches for every worker (the server sets spread: its gathered
+        # requests are few texts at a time); off by default, so a document's batches, and with them the
+        # generation caps, do not depend on what else is translated with it
+        batches = spread_batches(batches, self.spread)
         queued = [(batch, self._submit([texts[i] for i in batch], [lengths[i] for i in batch], settings)) for batch in batches]
         return lambda: in_input_order(len(texts), ((batch, self._collect(*job)) for batch, job in queued), on_batch)
 

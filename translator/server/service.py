@@ -138,7 +138,9 @@ class TranslationService:
 
     async def warm_up(self) -> None:
         """Load the engine now (in the engine's thread), so the first request does not wait for it."""
-        await self.batcher.run_in_worker(lambda: self.pipeline.engine)
+        engine = await self.batcher.run_in_worker(lambda: self.pipeline.engine)
+        if hasattr(engine, "spread"):  # gathered requests are a few texts at a time: two batches per worker
+            engine.spread = 2 * getattr(engine, "workers", 1)
 
     def signature(self) -> str:
         """Return the signature stamped on every translation."""
