@@ -218,10 +218,15 @@ def _languages(fields: Fields) -> tuple[bool, str]:
             normalise_code(source, "source")
     except UnsupportedLanguage as exc:
         raise ApiError(400, str(exc), unsupported_pair=True) from None
+    return auto, _format(fields)
+
+
+def _format(fields: Fields) -> str:
+    """Return ``format`` (``text`` when absent): ``text`` or ``html``."""
     fmt = fields.text("format", required=False, default="text") or "text"
     if fmt not in ("text", "html"):
-        raise ApiError(400, f"{fmt} format is not supported")
-    return auto, fmt
+        raise ApiError(400, f"{fmt} format is not supported; valid formats: text, html")
+    return fmt
 
 
 def _alternatives(fields: Fields) -> int:
@@ -320,7 +325,7 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
         return _json(openapi(config))
 
     def _memory_path() -> str | None:
-        return getattr(pipeline.settings, "memory", None)
+        return pipeline.settings.memory
 
     async def suggest(request: Request) -> Response:
         fields = await read_fields(request, config.body_limit)
@@ -328,7 +333,6 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
         if _memory_path() is None:
             raise ApiError(403, "Suggestions are disabled on this server.")
         source, target = fields.text("q"), fields.text("s")
-        fields.text("source"), fields.text("target")
         _languages(fields)
         await service.suggest(source, target, key or (request.client.host if request.client else None))
         return _json({"success": True})
@@ -361,9 +365,7 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
             fields.values["q"] = fields.values["texts"]
         elif "text" in fields.values:
             fields.values["q"] = fields.values["text"]
-        fmt = fields.text("format", required=False, default="text") or "text"
-        if fmt not in ("text", "html"):
-            raise ApiError(400, f"{fmt} format is not supported; valid formats: text, html")
+        fmt = _format(fields)
         texts, as_list = _texts(fields, config)
         done = await service.translate(texts, fmt)
         results = [{"translation": d.text, **d.result.to_dict()} for d in done]
@@ -390,11 +392,7 @@ def create_app(settings=None, config: ServerConfig | None = None, pipeline=None,
         return _json(job.to_dict())
 
     async def v1_document_result(request: Request) -> Response:
-        job = _job(request)
-        if job.result is None:
-            raise ApiError(400, f"{job.name}: not translated yet ({job.status})" if job.status != "failed"
-                           else f"{job.name}: translation failed: {job.error}")
-        return _json(job.result.to_dict())
+        return _json(_job(request).translation().to_dict())
 
     async def v1_document_download(request: Request) -> Response:
         job = _job(request)

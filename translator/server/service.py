@@ -83,6 +83,17 @@ class DocumentJob:
     def input_path(self) -> Path:
         return self.folder / f"input{self.suffix}"
 
+    def translation(self) -> DocumentResult:
+        """Return the translation of a finished job.
+
+        Raises:
+            InputError: The job is still running, or failed (its error said).
+        """
+        if self.status != "done" or self.result is None:
+            raise InputError(f"{self.name}: not translated yet ({self.status})" if self.status != "failed"
+                             else f"{self.name}: translation failed: {self.error}")
+        return self.result
+
     def to_dict(self) -> dict:
         """Return the job's state as ``GET /v1/documents/{id}`` shows it."""
         out = {"id": self.id, "name": self.name, "status": self.status,
@@ -197,7 +208,7 @@ class TranslationService:
         Raises:
             InputError: No memory configured, or the memory refused the pair (named).
         """
-        path = getattr(self.pipeline.settings, "memory", None)
+        path = self.pipeline.settings.memory
         if not path:
             raise InputError("this server has no translation memory")
         from ..memory import TranslationMemory
@@ -294,9 +305,7 @@ class TranslationService:
         """
         from ..documents import BILINGUAL_FORMATS, default_output, output_formats, write_translation
 
-        if job.status != "done" or job.result is None:
-            raise InputError(f"{job.name}: not translated yet ({job.status})" if job.status != "failed"
-                             else f"{job.name}: translation failed: {job.error}")
+        result = job.translation()
         valid = BILINGUAL_FORMATS if bilingual else output_formats(job.input_path)
         fmt = fmt or valid[0]
         if fmt not in valid:
@@ -304,7 +313,7 @@ class TranslationService:
         key = (fmt, bilingual)
         if key not in job.outputs:
             path = job.folder / f"output-{'bilingual-' if bilingual else ''}{fmt}.{'xlf' if fmt == 'xliff' else fmt}"
-            await asyncio.to_thread(write_translation, job.parsed, job.result, path, fmt, bilingual, True, job.english)
+            await asyncio.to_thread(write_translation, job.parsed, result, path, fmt, bilingual, True, job.english)
             job.outputs[key] = path
         name = default_output(job.name, fmt, bilingual).name
         if fmt == "xliff":
